@@ -1,0 +1,52 @@
+# Third-party libraries, gathered into one interface target so stages need not list them.
+#
+# llama.cpp comes from, in order of preference:
+#   1. LLAMA_CPP_DIR, a llama.cpp source tree built here as a subproject;
+#   2. an installed llama.cpp that find_package(llama) finds (scripts/setup.sh builds the pinned
+#      release into ~/.cache/clinbench/llama-* and passes it in CMAKE_PREFIX_PATH).
+
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+if(DEFINED ENV{LLAMA_CPP_DIR} AND NOT LLAMA_CPP_DIR)
+  set(LLAMA_CPP_DIR $ENV{LLAMA_CPP_DIR})
+endif()
+if(LLAMA_CPP_DIR)
+  set(LLAMA_BUILD_TESTS OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_EXAMPLES OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_TOOLS OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_SERVER OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_COMMON OFF CACHE BOOL "" FORCE)
+  add_subdirectory(${LLAMA_CPP_DIR} ${CMAKE_BINARY_DIR}/llama.cpp EXCLUDE_FROM_ALL SYSTEM)
+  set(CLINBENCH_LLAMA_TARGETS llama ggml)
+  set(CLINBENCH_LLAMA_MODELS_DIR ${LLAMA_CPP_DIR}/models)
+else()
+  find_package(llama REQUIRED CONFIG)
+  set(CLINBENCH_LLAMA_TARGETS llama ggml::ggml)
+  # scripts/build-llama.sh links the source's models/ (vocab-only GGUFs) into the prefix.
+  get_filename_component(CLINBENCH_LLAMA_PREFIX ${llama_DIR}/../../.. ABSOLUTE)
+  set(CLINBENCH_LLAMA_MODELS_DIR ${CLINBENCH_LLAMA_PREFIX}/models)
+endif()
+
+find_package(CLI11 REQUIRED CONFIG)
+find_package(nlohmann_json REQUIRED CONFIG)
+find_package(yaml-cpp REQUIRED CONFIG)
+find_package(SQLite3 REQUIRED)
+find_package(CURL REQUIRED)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
+
+add_library(clinbench_dependencies INTERFACE)
+target_link_libraries(clinbench_dependencies INTERFACE
+  ${CLINBENCH_LLAMA_TARGETS}
+  nlohmann_json::nlohmann_json
+  yaml-cpp
+  SQLite::SQLite3
+  CURL::libcurl
+  PkgConfig::UTF8PROC
+  PkgConfig::XXHASH
+  PkgConfig::ZSTD
+  PkgConfig::XAPIAN
+  Threads::Threads)

@@ -1,0 +1,156 @@
+// Backends turn requests into responses: log-likelihoods of continuations and generations.
+// Two implementations: the embedded llama.cpp engine (gguf:PATH) and an OpenAI-compatible
+// server (openai:URL). A backend sees a whole list of requests at once so that it can share
+// work between them (common prompt prefixes, full batches); it reports each response as soon as
+// it is final, so the caller can commit it to the cache before the next one arrives.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "clinbench/core.h"
+
+namespace clinbench {
+
+// What became of one request. Anything but `ok` is counted and reported per sample.
+enum class RequestStatus {
+  ok,
+  context_overflow,  // the tokens do not fit the context window; nothing was cut
+  empty_continuation,
+  backend_error,     // the backend failed on this request (message in `error`)
+};
+const char* request_status_name(RequestStatus status);
+
+// --- log-likelihood -------------------------------------------------------------------------
+
+// log P(continuation | context). Tokenised the way lm-evaluation-harness does: trailing
+// whitespace of the context moves to the front of the continuation, the joined string is
+// encoded once and split at the length of the encoded context; BOS is added exactly once, only
+// where the model's metadata asks for it.
+struct LoglikelihoodRequest {
+  std::string context;
+  std::string continuation;
+};
+
+struct LoglikelihoodResponse {
+  RequestStatus status = RequestStatus::ok;
+  std::string error;
+  double logprob = 0.0;                // sum of token_logprobs, natural log
+  std::vector<float> token_logprobs;   // one per continuation token
+  bool is_greedy = false;              // every continuation token is the argmax of its row
+  int32_t context_tokens = 0;          // including BOS
+  int32_t continuation_tokens = 0;
+};
+
+// --- generation -----------------------------------------------------------------------------
+
+struct SamplingParams {
+  float temperature = 0.0f;  // 0 = greedy (the study's protocol)
+  int32_t top_k = 0;         // 0 = off
+  float top_p = 1.0f;        // 1 = off
+  uint64_t seed = 0;         // used only when temperature > 0
+};
+
+struct GenerationRequest {
+  std::string prompt;               // fully rendered prompt text (chat template already applied)
+  std::vector<std::string> stop;    // stop strings, excluded from the returned text
+  int32_t max_tokens = 256;
+  SamplingParams sampling;
+  std::string grammar;              // GBNF constraining the output; empty = none
+};
+
+enum class FinishReason {
+  stop,    // end-of-generation token or a stop string
+  length,  // max_tokens reached
+  error,
+};
+const char* finish_reason_name(FinishReason reason);
+
+struct GenerationResponse {
+  RequestStatus status = RequestStatus::ok;
+  std::string error;
+  std::string text;
+  std::vector<int32_t> tokens;  // generated token ids (stop string tokens included)
+  FinishReason finish = FinishReason::stop;
+  int32_t prompt_tokens = 0;
+};
+
+// --- chat -----------------------------------------------------------------------------------
+
+struct ChatMessage {
+  std::string role;  // "system", "user" or "assistant"
+  std::string content;
+};
+
+// A conversation to render with the model's own chat template, then `answer_prefix` appended
+// after the generation prompt (the model continues from it).
+struct ChatPrompt {
+  std::vector<ChatMessage> messages;
+  std::string answer_prefix;
+};
+
+// How a chat was turned into text; recorded in results so a reader knows what the model saw.
+enum class ChatFormat {
+  template_with_system,     // the model's template, system role supported
+  template_system_folded,   // the template has no system role: system + "\n\n" + first user turn
+  plain_text,               // no template (base model): turns joined by blank lines
+};
+const char* chat_format_name(ChatFormat format);
+
+// --- the interface --------------------------------------------------------------------------
+
+struct ModelInfo {
+  std::string spec;            // as given on the command line, e.g. gguf:/models/x.gguf
+  std::string backend;         // "llama" or "openai"
+  std::string fingerprint;     // sha256 of the GGUF; for a server a hash of what it reports
+  int32_t context_length = 0;  // tokens a single request may use (prompt + generated)
+  nlohmann::json details;      // architecture, parameters, template, file size, ...
+};
+
+// Called once per finished request, with the request's index in the submitted span. Calls come
+// from the thread that called the backend, in no particular order, exactly once per index.
+using LoglikelihoodSink = std::function<void(size_t index, LoglikelihoodResponse&& response)>;
+using GenerationSink = std::function<void(size_t index, GenerationResponse&& response)>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const ModelInfo& info() const = 0;
+
+  // Evaluates every request; sink receives each response once. progress gets (done, total).
+  virtual void loglikelihood(std::span<const LoglikelihoodRequest> requests,
+                             const LoglikelihoodSink& sink, const ProgressCallback& progress) = 0;
+  virtual void generate(std::span<const GenerationRequest> requests, const GenerationSink& sink,
+                        const ProgressCallback& progress) = 0;
+
+  // Renders a chat the way this model expects it (see ChatFormat). The result is what
+  // GenerationRequest::prompt or LoglikelihoodRequest::context carry.
+  virtual std::string render_chat(const ChatPrompt& chat) const = 0;
+  virtual ChatFormat chat_format() const = 0;
+
+  // Number of tokens of text as this model tokenises it (no BOS): prompt budgets, truncation.
+  virtual int32_t count_tokens(std::string_view text) const = 0;
+};
+
+// --- construction ---------------------------------------------------------------------------
+
+struct BackendOptions {
+  int32_t threads = 0;          // 0 = all cores
+  int32_t context_length = 0;   // 0 = the model's trained context, capped at 16384
+  int32_t batch_size = 512;     // tokens per llama_decode call
+  int32_t parallel = 8;         // sequences generated at once
+  int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
+  bool flash_attention = false; // faster on GPUs; makes scores depend slightly on batching
+  bool kv_cache_f16 = false;    // half the KV memory; makes scores depend slightly on batching
+};
+
+// Opens the backend a model spec names: "gguf:PATH" (embedded llama.cpp). Throws Error naming
+// the file (missing, not a GGUF, truncated) or the spec when it cannot.
+std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options);
+
+}  // namespace clinbench

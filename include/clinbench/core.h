@@ -1,0 +1,68 @@
+// Core vocabulary shared by every stage: errors, hashing, file fingerprints, progress, paths.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace clinbench {
+
+// An error that ends a run: bad configuration, unreadable input, a model that cannot load.
+// Expected per-sample failures (an unparseable answer, an HTTP 429) are statuses, not Errors.
+// The message is complete and ready to print; it names the file, line and field where known.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+// "PATH:LINE: field 'FIELD': MESSAGE"; line <= 0 and an empty field are left out.
+std::string format_input_error(const std::filesystem::path& path, int64_t line,
+                               std::string_view field, std::string_view message);
+
+// Throws Error(format_input_error(...)).
+[[noreturn]] void throw_input_error(const std::filesystem::path& path, int64_t line,
+                                    std::string_view field, std::string_view message);
+
+// --- hashing -------------------------------------------------------------------------------
+
+// SHA-256 of bytes, as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view bytes);
+
+// SHA-256 of a whole file, streamed; throws Error naming the file when it cannot be read.
+std::string sha256_file_hex(const std::filesystem::path& path);
+
+// SHA-256 of a file, remembered in the user cache keyed by (absolute path, size, mtime), so a
+// multi-GB model is hashed once, not every run. Thread-safe across processes (atomic rewrite).
+std::string file_fingerprint(const std::filesystem::path& path);
+
+// 64-bit xxHash (XXH3) of bytes: cache keys, not security.
+uint64_t hash64(std::string_view bytes);
+
+// 16 lower-case hex digits of a 64-bit value.
+std::string hex64(uint64_t value);
+
+// --- paths ---------------------------------------------------------------------------------
+
+// The per-user cache folder: $CLINBENCH_CACHE_DIR, else $XDG_CACHE_HOME/clinbench, else
+// ~/.cache/clinbench. Created on first use.
+std::filesystem::path user_cache_dir();
+
+// Reads a whole file; throws Error naming the file.
+std::string read_file(const std::filesystem::path& path);
+
+// Writes a file atomically (temporary file in the same folder, fsync, rename): readers see the
+// old or the new content, never a partial one. Throws Error naming the file.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// --- progress ------------------------------------------------------------------------------
+
+// Called by long-running library work with (done, total). Never prints by itself; the CLI
+// passes a progress bar. May be called from the worker thread that does the work.
+using ProgressCallback = std::function<void(int64_t done, int64_t total)>;
+
+}  // namespace clinbench

@@ -1,0 +1,40 @@
+// The explicit table of backends, chosen by the prefix of the model spec.
+#include "backends/llama/llama_backend.h"
+#include "clinbench/backends.h"
+
+namespace clinbench {
+
+const char* request_status_name(RequestStatus status) {
+  switch (status) {
+    case RequestStatus::ok: return "ok";
+    case RequestStatus::context_overflow: return "context_overflow";
+    case RequestStatus::empty_continuation: return "empty_continuation";
+    case RequestStatus::backend_error: return "backend_error";
+  }
+  return "unknown";
+}
+
+const char* finish_reason_name(FinishReason reason) {
+  switch (reason) {
+    case FinishReason::stop: return "stop";
+    case FinishReason::length: return "length";
+    case FinishReason::error: return "error";
+  }
+  return "unknown";
+}
+
+const char* chat_format_name(ChatFormat format) {
+  switch (format) {
+    case ChatFormat::template_with_system: return "template_with_system";
+    case ChatFormat::template_system_folded: return "template_system_folded";
+    case ChatFormat::plain_text: return "plain_text";
+  }
+  return "unknown";
+}
+
+std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options) {
+  if (spec.rfind("gguf:", 0) == 0) return open_llama_backend(spec.substr(5), spec, options);
+  throw Error("model spec '" + spec + "': expected gguf:PATH (a local GGUF file) or openai:URL");
+}
+
+}  // namespace clinbench

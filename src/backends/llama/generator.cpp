@@ -1,0 +1,215 @@
+#include "backends/llama/generator.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+
+namespace clinbench {
+
+namespace {
+
+using SamplerPtr = std::unique_ptr<llama_sampler, decltype(&llama_sampler_free)>;
+
+SamplerPtr make_sampler(const LlamaSession& session, const GenerationRequest& request, std::string& error) {
+  SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()), llama_sampler_free);
+  if (!request.grammar.empty()) {
+    llama_sampler* grammar = llama_sampler_init_grammar(session.vocab(), request.grammar.c_str(), "root");
+    if (!grammar) {
+      error = "the grammar does not parse: " + llama_recent_errors();
+      return SamplerPtr(nullptr, llama_sampler_free);
+    }
+    llama_sampler_chain_add(chain.get(), grammar);
+  }
+  const SamplingParams& s = request.sampling;
+  if (s.temperature <= 0.0f) {
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
+  } else {
+    if (s.top_k > 0) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(s.top_k));
+    if (s.top_p < 1.0f) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(s.top_p, 1));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(s.temperature));
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(uint32_t(s.seed)));
+  }
+  return chain;
+}
+
+// The earliest stop string in text at or after `from`, or npos.
+size_t find_stop(const std::string& text, size_t from, const std::vector<std::string>& stops) {
+  size_t best = std::string::npos;
+  for (const std::string& stop : stops) {
+    if (stop.empty()) continue;
+    size_t start = from > stop.size() ? from - stop.size() : 0;
+    size_t found = text.find(stop, start);
+    if (found != std::string::npos) best = std::min(best, found);
+  }
+  return best;
+}
+
+struct Slot {
+  size_t request = 0;
+  int32_t sequence = 0;
+  std::vector<llama_token> prompt;
+  size_t prompt_decoded = 0;
+  llama_pos position = 0;      // next position to decode
+  int32_t reserved_cells = 0;  // prompt + max_tokens, held until the slot finishes
+  SamplerPtr sampler{nullptr, llama_sampler_free};
+  int32_t batch_row = -1;      // row of this slot's logits in the current batch, or -1
+  llama_token pending = LLAMA_TOKEN_NULL;  // sampled, not yet decoded
+  GenerationResponse response;
+  bool active = false;
+};
+
+}  // namespace
+
+void generate_batched(LlamaSession& session, std::span<const GenerationRequest> requests,
+                      int32_t parallel, const GenerationSink& sink, const ProgressCallback& progress) {
+  const int64_t total = int64_t(requests.size());
+  int64_t done = 0;
+  auto finish = [&](size_t index, GenerationResponse&& response) {
+    sink(index, std::move(response));
+    if (progress) progress(++done, total);
+  };
+
+  // Tokenise and refuse what cannot fit before any decoding.
+  std::deque<std::pair<size_t, std::vector<llama_token>>> queue;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    std::vector<llama_token> prompt = session.tokenize_with_bos(requests[r].prompt, true);
+    if (requests[r].max_tokens <= 0) {
+      GenerationResponse nothing;
+      nothing.finish = FinishReason::length;
+      nothing.prompt_tokens = int32_t(prompt.size());
+      finish(r, std::move(nothing));
+      continue;
+    }
+    int64_t needed = int64_t(prompt.size()) + requests[r].max_tokens;
+    if (prompt.empty() || needed > session.window()) {
+      GenerationResponse refused;
+      refused.status = prompt.empty() ? RequestStatus::empty_continuation : RequestStatus::context_overflow;
+      refused.finish = FinishReason::error;
+      refused.prompt_tokens = int32_t(prompt.size());
+      refused.error = prompt.empty() ? "the prompt has no tokens"
+                                     : std::to_string(prompt.size()) + " prompt tokens + " +
+                                           std::to_string(requests[r].max_tokens) +
+                                           " new tokens do not fit the context window of " +
+                                           std::to_string(session.window());
+      finish(r, std::move(refused));
+      continue;
+    }
+    queue.emplace_back(r, std::move(prompt));
+  }
+
+  const int32_t slot_count = std::clamp(parallel, 1, std::min(session.max_sequences(), session.batch_size()));
+  std::vector<Slot> slots(static_cast<size_t>(slot_count));
+  for (int32_t s = 0; s < slot_count; ++s) slots[size_t(s)].sequence = s;
+  int64_t free_cells = session.kv_size();
+  llama_batch batch = llama_batch_init(session.batch_size(), 0, 1);
+  llama_memory_clear(session.memory(), false);
+
+  auto release = [&](Slot& slot) {
+    llama_memory_seq_rm(session.memory(), slot.sequence, -1, -1);
+    free_cells += slot.reserved_cells;
+    slot.active = false;
+    slot.sampler.reset();
+    finish(slot.request, std::move(slot.response));
+  };
+
+  while (true) {
+    // Admit queued prompts into free slots while their worst case fits the cache.
+    for (Slot& slot : slots) {
+      if (slot.active || queue.empty()) continue;
+      auto& [index, prompt] = queue.front();
+      int32_t reserve = int32_t(prompt.size()) + requests[index].max_tokens;
+      if (reserve > free_cells) break;
+      std::string error;
+      SamplerPtr sampler = make_sampler(session, requests[index], error);
+      if (!sampler) {
+        GenerationResponse refused;
+        refused.status = RequestStatus::backend_error;
+        refused.finish = FinishReason::error;
+        refused.error = error;
+        finish(index, std::move(refused));
+        queue.pop_front();
+        continue;
+      }
+      slot = Slot{};
+      slot.sequence = int32_t(&slot - slots.data());
+      slot.request = index;
+      slot.prompt = std::move(prompt);
+      slot.reserved_cells = reserve;
+      slot.sampler = std::move(sampler);
+      slot.response.prompt_tokens = int32_t(slot.prompt.size());
+      slot.active = true;
+      free_cells -= reserve;
+      queue.pop_front();
+    }
+
+    // One batch: each generating slot's last token, then prompt chunks.
+    batch.n_tokens = 0;
+    auto add = [&](Slot& slot, llama_token token, bool logits) {
+      int32_t i = batch.n_tokens++;
+      batch.token[i] = token;
+      batch.pos[i] = slot.position++;
+      batch.n_seq_id[i] = 1;
+      batch.seq_id[i][0] = slot.sequence;
+      batch.logits[i] = logits ? 1 : 0;
+      if (logits) slot.batch_row = i;
+    };
+    for (Slot& slot : slots) {
+      slot.batch_row = -1;
+      if (slot.active && slot.pending != LLAMA_TOKEN_NULL) {
+        add(slot, slot.pending, true);
+        slot.pending = LLAMA_TOKEN_NULL;
+      }
+    }
+    for (Slot& slot : slots) {
+      if (!slot.active) continue;
+      while (slot.prompt_decoded < slot.prompt.size() && batch.n_tokens < session.batch_size()) {
+        bool last = slot.prompt_decoded + 1 == slot.prompt.size();
+        add(slot, slot.prompt[slot.prompt_decoded++], last);
+      }
+    }
+    if (batch.n_tokens == 0) break;  // nothing active and nothing admissible
+
+    int32_t status = llama_decode(session.context(), batch);
+    if (status != 0) {
+      std::string error = "llama_decode failed with status " + std::to_string(status) + ": " +
+                          llama_recent_errors();
+      for (Slot& slot : slots) {
+        if (!slot.active) continue;
+        slot.response.status = RequestStatus::backend_error;
+        slot.response.finish = FinishReason::error;
+        slot.response.error = error;
+        release(slot);
+      }
+      continue;
+    }
+
+    for (Slot& slot : slots) {
+      if (!slot.active || slot.batch_row < 0) continue;
+      llama_token token = llama_sampler_sample(slot.sampler.get(), session.context(), slot.batch_row);
+      GenerationResponse& response = slot.response;
+      if (llama_vocab_is_eog(session.vocab(), token)) {
+        response.finish = FinishReason::stop;
+        release(slot);
+        continue;
+      }
+      response.tokens.push_back(token);
+      size_t before = response.text.size();
+      response.text += session.token_piece(token, false);
+      size_t stop_at = find_stop(response.text, before, requests[slot.request].stop);
+      if (stop_at != std::string::npos) {
+        response.text.resize(stop_at);
+        response.finish = FinishReason::stop;
+        release(slot);
+      } else if (int32_t(response.tokens.size()) >= requests[slot.request].max_tokens) {
+        response.finish = FinishReason::length;
+        release(slot);
+      } else {
+        slot.pending = token;
+      }
+    }
+  }
+  llama_batch_free(batch);
+  llama_memory_clear(session.memory(), false);
+}
+
+}  // namespace clinbench

@@ -1,0 +1,74 @@
+// One loaded GGUF model and its llama.cpp context: loading with clear errors, tokenisation and
+// detokenisation. Shared by the log-likelihood evaluator and the generator.
+#pragma once
+
+#include <llama.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clinbench/backends.h"
+
+namespace clinbench {
+
+class LlamaSession {
+ public:
+  // Loads the model (mmap) and creates a context with one KV cache shared by all sequences
+  // (llama.cpp's unified KV), so that a prompt prefix can be branched into many sequences.
+  // Throws Error naming the file: missing, not a GGUF, truncated or otherwise unloadable.
+  LlamaSession(const std::filesystem::path& path, const BackendOptions& options);
+  ~LlamaSession();
+  LlamaSession(const LlamaSession&) = delete;
+  LlamaSession& operator=(const LlamaSession&) = delete;
+
+  llama_context* context() const { return context_; }
+  const llama_model* model() const { return model_; }
+  const llama_vocab* vocab() const { return vocab_; }
+  llama_memory_t memory() const { return llama_get_memory(context_); }
+
+  int32_t kv_size() const { return kv_size_; }        // cells shared by all sequences
+  int32_t window() const { return window_; }          // tokens one sequence may hold
+  int32_t batch_size() const { return batch_size_; }  // tokens per llama_decode
+  int32_t max_sequences() const { return max_sequences_; }
+  int32_t vocab_size() const { return vocab_size_; }
+  bool adds_bos() const { return adds_bos_; }
+  llama_token bos() const { return bos_; }
+
+  // Tokens of text without BOS. parse_special: chat-template markers such as <|eot_id|>
+  // become their special tokens (they must, for rendered chats).
+  std::vector<llama_token> tokenize(std::string_view text, bool parse_special) const;
+
+  // BOS (when the model asks for it) followed by the tokens of text; BOS appears exactly once
+  // even when the text itself starts with the BOS marker.
+  std::vector<llama_token> tokenize_with_bos(std::string_view text, bool parse_special) const;
+
+  // The bytes a token stands for (special tokens rendered as text when `special`).
+  std::string token_piece(llama_token token, bool special) const;
+
+  // The chat template from the GGUF metadata, or "" when the model has none.
+  std::string chat_template() const;
+
+  // Metadata value as a string, or "" when absent.
+  std::string metadata(const char* key) const;
+
+ private:
+  llama_model* model_ = nullptr;
+  llama_context* context_ = nullptr;
+  const llama_vocab* vocab_ = nullptr;
+  int32_t kv_size_ = 0;
+  int32_t window_ = 0;
+  int32_t batch_size_ = 0;
+  int32_t max_sequences_ = 0;
+  int32_t vocab_size_ = 0;
+  bool adds_bos_ = false;
+  llama_token bos_ = LLAMA_TOKEN_NULL;
+};
+
+// llama.cpp logs go to a buffer instead of stderr (set CLINBENCH_LLAMA_LOG=1 to see them);
+// the last error lines are added to load errors. Idempotent.
+void llama_quiet_logging();
+std::string llama_recent_errors();
+
+}  // namespace clinbench

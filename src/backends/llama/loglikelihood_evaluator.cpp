@@ -1,0 +1,268 @@
+#include "backends/llama/loglikelihood_evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+
+#include "backends/llama/continuation_split.h"
+
+namespace clinbench {
+
+namespace {
+
+// One distinct token sequence to score; several identical requests share it.
+struct Item {
+  std::vector<llama_token> tokens;
+  int32_t context_tokens = 0;
+  std::vector<size_t> request_indices;
+  LoglikelihoodResponse response;
+};
+
+// A logits row wanted by an item: the row at position p predicts tokens[p + 1].
+struct Consumer {
+  int32_t item;
+  int32_t continuation_offset;  // index into response.token_logprobs
+  llama_token target;
+};
+
+// One token placed in a batch on the sequences [first_sequence, first_sequence + sequences).
+struct Placement {
+  llama_token token;
+  llama_pos position;
+  int32_t first_sequence;
+  int32_t sequences;
+  std::vector<Consumer> consumers;  // empty: no logits needed
+};
+
+size_t common_prefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Tokens a request must decode: all but the last (its logits would predict nothing we score).
+int32_t decoded_length(const Item& item) { return int32_t(item.tokens.size()) - 1; }
+
+// Positions [0, placed_length) that item k of a sorted run must see decoded. When the next item
+// extends it (item k is its prefix), item k's last token is needed by that item, and item k,
+// being first in sort order, is the one to place it.
+int32_t placed_length(const Item& item, int32_t shared_with_next) {
+  bool next_extends = shared_with_next >= int32_t(item.tokens.size());
+  return decoded_length(item) + (next_extends ? 1 : 0);
+}
+
+// Builds the prefix tree of one round: items[begin, end) sorted by tokens, sequence ids 0...
+std::vector<Placement> place_round(const std::vector<Item>& items, const std::vector<int32_t>& order,
+                                   size_t begin, size_t end) {
+  const size_t n = end - begin;
+  // shared[k]: tokens item k shares with item k-1 (k > 0), within the round.
+  std::vector<int32_t> shared(n + 1, 0);
+  for (size_t k = 1; k < n; ++k) {
+    shared[k] = int32_t(common_prefix(items[size_t(order[begin + k - 1])].tokens,
+                                      items[size_t(order[begin + k])].tokens));
+  }
+  std::vector<Placement> placements;
+  for (size_t k = 0; k < n; ++k) {
+    const Item& item = items[size_t(order[begin + k])];
+    int32_t place_end = placed_length(item, shared[k + 1]);
+    int32_t first_new = std::min(shared[k], place_end);
+    // The run of items that share position p with item k ends where the running minimum of
+    // `shared` drops to p or below; it only shrinks as p grows.
+    std::vector<int32_t> running_min;  // running_min[r] = min(shared[k+1 .. k+1+r])
+    for (size_t r = k + 1; r < n; ++r) {
+      int32_t previous = running_min.empty() ? shared[r] : std::min(running_min.back(), shared[r]);
+      if (previous <= first_new) break;
+      running_min.push_back(previous);
+    }
+    size_t run_end = k + 1 + running_min.size();
+    for (int32_t p = first_new; p < place_end; ++p) {
+      while (run_end > k + 1 && running_min[run_end - k - 2] <= p) --run_end;
+      Placement placement{item.tokens[size_t(p)], p, int32_t(k), int32_t(run_end - k), {}};
+      for (size_t m = k; m < run_end; ++m) {
+        int32_t item_index = order[begin + m];
+        const Item& member = items[size_t(item_index)];
+        if (p >= member.context_tokens - 1 && p < decoded_length(member)) {
+          placement.consumers.push_back(
+              {item_index, p - (member.context_tokens - 1), member.tokens[size_t(p) + 1]});
+        }
+      }
+      placements.push_back(std::move(placement));
+    }
+  }
+  return placements;
+}
+
+// Scores the consumers of one logits row: log-softmax at each target and the greedy check.
+void score_row(const float* row, int32_t vocab_size, const std::vector<Consumer>& consumers,
+               std::vector<Item>& items) {
+  float max_logit = row[0];
+  int32_t argmax = 0;
+  for (int32_t v = 1; v < vocab_size; ++v) {
+    if (row[v] > max_logit) {
+      max_logit = row[v];
+      argmax = v;
+    }
+  }
+  double sum = 0.0;
+  for (int32_t v = 0; v < vocab_size; ++v) sum += std::exp(double(row[v] - max_logit));
+  double log_normalizer = double(max_logit) + std::log(sum);
+  for (const Consumer& consumer : consumers) {
+    LoglikelihoodResponse& response = items[size_t(consumer.item)].response;
+    response.token_logprobs[size_t(consumer.continuation_offset)] =
+        float(double(row[consumer.target]) - log_normalizer);
+    if (consumer.target != argmax) response.is_greedy = false;
+  }
+}
+
+class RoundRunner {
+ public:
+  explicit RoundRunner(LlamaSession& session)
+      : session_(session),
+        batch_(llama_batch_init(session.batch_size(), 0, session.max_sequences())) {}
+  ~RoundRunner() { llama_batch_free(batch_); }
+  RoundRunner(const RoundRunner&) = delete;
+  RoundRunner& operator=(const RoundRunner&) = delete;
+
+  // Decodes the placements in batches of n_batch and scores every logits row. Returns "" or
+  // the reason llama_decode failed.
+  std::string run(const std::vector<Placement>& placements, std::vector<Item>& items) {
+    llama_memory_clear(session_.memory(), false);
+    size_t next = 0;
+    std::string failure;
+    while (next < placements.size() && failure.empty()) {
+      size_t count = std::min(placements.size() - next, size_t(session_.batch_size()));
+      batch_.n_tokens = int32_t(count);
+      for (size_t i = 0; i < count; ++i) {
+        const Placement& placement = placements[next + i];
+        batch_.token[i] = placement.token;
+        batch_.pos[i] = placement.position;
+        batch_.n_seq_id[i] = placement.sequences;
+        for (int32_t s = 0; s < placement.sequences; ++s) {
+          batch_.seq_id[i][s] = placement.first_sequence + s;
+        }
+        batch_.logits[i] = placement.consumers.empty() ? 0 : 1;
+      }
+      int32_t status = llama_decode(session_.context(), batch_);
+      if (status != 0) {
+        failure = "llama_decode failed with status " + std::to_string(status);
+        std::string detail = llama_recent_errors();
+        if (!detail.empty()) failure += ": " + detail;
+        break;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        const Placement& placement = placements[next + i];
+        if (placement.consumers.empty()) continue;
+        const float* row = llama_get_logits_ith(session_.context(), int32_t(i));
+        score_row(row, session_.vocab_size(), placement.consumers, items);
+      }
+      next += count;
+    }
+    llama_memory_clear(session_.memory(), false);
+    return failure;
+  }
+
+ private:
+  LlamaSession& session_;
+  llama_batch batch_;
+};
+
+void deliver(Item& item, const LoglikelihoodSink& sink) {
+  item.response.logprob = 0.0;
+  for (float value : item.response.token_logprobs) item.response.logprob += double(value);
+  for (size_t r = 0; r + 1 < item.request_indices.size(); ++r) {
+    LoglikelihoodResponse copy = item.response;
+    sink(item.request_indices[r], std::move(copy));
+  }
+  sink(item.request_indices.back(), std::move(item.response));
+}
+
+}  // namespace
+
+void evaluate_loglikelihood(LlamaSession& session, std::span<const LoglikelihoodRequest> requests,
+                            const LoglikelihoodSink& sink, const ProgressCallback& progress) {
+  const int64_t total = int64_t(requests.size());
+  int64_t done = 0;
+
+  // Tokenise; refuse what cannot be scored; merge identical token sequences.
+  std::vector<Item> items;
+  std::unordered_map<std::string, int32_t> item_by_tokens;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    TokenizedPair pair = tokenize_pair(session, requests[r].context, requests[r].continuation);
+    LoglikelihoodResponse refused;
+    refused.context_tokens = pair.context_tokens;
+    refused.continuation_tokens = int32_t(pair.tokens.size()) - pair.context_tokens;
+    if (refused.continuation_tokens <= 0) {
+      refused.status = RequestStatus::empty_continuation;
+      refused.error = "the continuation has no tokens";
+    } else if (int32_t(pair.tokens.size()) > session.window()) {
+      refused.status = RequestStatus::context_overflow;
+      refused.error = std::to_string(pair.tokens.size()) + " tokens do not fit the context window of " +
+                      std::to_string(session.window());
+    }
+    if (refused.status != RequestStatus::ok) {
+      sink(r, std::move(refused));
+      if (progress) progress(++done, total);
+      continue;
+    }
+    std::string key(reinterpret_cast<const char*>(pair.tokens.data()),
+                    pair.tokens.size() * sizeof(llama_token));
+    key += "|" + std::to_string(pair.context_tokens);
+    auto [found, inserted] = item_by_tokens.try_emplace(key, int32_t(items.size()));
+    if (!inserted) {
+      items[size_t(found->second)].request_indices.push_back(r);
+      continue;
+    }
+    Item item;
+    item.tokens = std::move(pair.tokens);
+    item.context_tokens = pair.context_tokens;
+    item.request_indices.push_back(r);
+    item.response.context_tokens = refused.context_tokens;
+    item.response.continuation_tokens = refused.continuation_tokens;
+    item.response.token_logprobs.assign(size_t(refused.continuation_tokens), 0.0f);
+    item.response.is_greedy = true;
+    items.push_back(std::move(item));
+  }
+
+  // Sorting by tokens puts every shared prefix in one contiguous run.
+  std::vector<int32_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return items[size_t(a)].tokens < items[size_t(b)].tokens;
+  });
+
+  RoundRunner runner(session);
+  size_t begin = 0;
+  while (begin < order.size()) {
+    // Grow the round while its prefix tree fits the KV cache and the sequence limit.
+    int64_t cells = decoded_length(items[size_t(order[begin])]);
+    size_t end = begin + 1;
+    while (end < order.size() && int32_t(end - begin) < session.max_sequences()) {
+      const Item& item = items[size_t(order[end])];
+      const Item& previous = items[size_t(order[end - 1])];
+      int32_t shared = int32_t(common_prefix(previous.tokens, item.tokens));
+      int64_t added = (placed_length(previous, shared) - decoded_length(previous)) +
+                      decoded_length(item) - std::min(shared, decoded_length(item));
+      if (cells + added > session.kv_size()) break;
+      cells += added;
+      ++end;
+    }
+    std::vector<Placement> placements = place_round(items, order, begin, end);
+    std::string failure = runner.run(placements, items);
+    for (size_t k = begin; k < end; ++k) {
+      Item& item = items[size_t(order[k])];
+      if (!failure.empty()) {
+        item.response.status = RequestStatus::backend_error;
+        item.response.error = failure;
+      }
+      done += int64_t(item.request_indices.size());
+      deliver(item, sink);
+    }
+    if (progress) progress(done, total);
+    begin = end;
+  }
+}
+
+}  // namespace clinbench

@@ -1,0 +1,219 @@
+// Writes a llama-architecture GGUF with random weights through ggml's gguf API: the header and
+// tensor infos first, then each tensor's data streamed in order, so a model of hundreds of MB
+// never sits in memory twice.
+#include "backends/llama/test_model.h"
+
+#include <ggml.h>
+#include <gguf.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+#include <memory>
+#include <vector>
+
+#include "clinbench/core.h"
+
+namespace clinbench {
+
+namespace {
+
+// Official chat templates of the model families the reference study compares.
+constexpr const char* kLlama3Template =
+    "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
+    "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | "
+    "trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% "
+    "endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ "
+    "'<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
+constexpr const char* kChatmlTemplate =
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + "
+    "message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ "
+    "'<|im_start|>assistant\n' }}{% endif %}";
+// Mistral-7B-Instruct-v0.1: no system role.
+constexpr const char* kMistralTemplate =
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != "
+    "(loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate "
+    "user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ "
+    "'[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ "
+    "message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles "
+    "are supported!') }}{% endif %}{% endfor %}";
+
+// SplitMix64 then Box-Muller: deterministic on every platform, unlike <random> distributions.
+class NormalGenerator {
+ public:
+  explicit NormalGenerator(uint64_t seed) : state_(seed) {}
+  float next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1 = (double(next_u64() >> 11) + 1.0) * 0x1.0p-53;
+    double u2 = double(next_u64() >> 11) * 0x1.0p-53;
+    double radius = std::sqrt(-2.0 * std::log(u1));
+    spare_ = float(radius * std::sin(2.0 * M_PI * u2));
+    has_spare_ = true;
+    return float(radius * std::cos(2.0 * M_PI * u2));
+  }
+
+ private:
+  uint64_t next_u64() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  uint64_t state_;
+  float spare_ = 0;
+  bool has_spare_ = false;
+};
+
+struct TensorPlan {
+  std::string name;
+  int64_t columns;  // ne0: the input dimension
+  int64_t rows;     // ne1 (1 for vectors)
+  bool is_norm;     // norms are f32 and all ones
+};
+
+std::vector<TensorPlan> llama_tensor_plan(const TestModelOptions& o, int64_t vocab_size) {
+  int64_t head_dim = o.embedding / o.heads;
+  int64_t kv_dim = head_dim * o.kv_heads;
+  std::vector<TensorPlan> plan = {
+      {"token_embd.weight", o.embedding, vocab_size, false},
+      {"output_norm.weight", o.embedding, 1, true},
+      {"output.weight", o.embedding, vocab_size, false},
+  };
+  for (int32_t layer = 0; layer < o.layers; ++layer) {
+    std::string prefix = "blk." + std::to_string(layer) + ".";
+    plan.push_back({prefix + "attn_norm.weight", o.embedding, 1, true});
+    plan.push_back({prefix + "attn_q.weight", o.embedding, o.embedding, false});
+    plan.push_back({prefix + "attn_k.weight", o.embedding, kv_dim, false});
+    plan.push_back({prefix + "attn_v.weight", o.embedding, kv_dim, false});
+    plan.push_back({prefix + "attn_output.weight", o.embedding, o.embedding, false});
+    plan.push_back({prefix + "ffn_norm.weight", o.embedding, 1, true});
+    plan.push_back({prefix + "ffn_gate.weight", o.embedding, o.feed_forward, false});
+    plan.push_back({prefix + "ffn_up.weight", o.embedding, o.feed_forward, false});
+    plan.push_back({prefix + "ffn_down.weight", o.feed_forward, o.embedding, false});
+  }
+  return plan;
+}
+
+void validate(const TestModelOptions& o) {
+  auto fail = [&](const std::string& message) { throw Error("make-test-model: " + message); };
+  if (o.layers < 1 || o.embedding < 8 || o.heads < 1 || o.kv_heads < 1 || o.feed_forward < 1) {
+    fail("layers, embedding, heads, kv-heads and ff must be positive (embedding at least 8)");
+  }
+  if (o.embedding % o.heads != 0) fail("embedding must be a multiple of heads");
+  if (o.heads % o.kv_heads != 0) fail("kv-heads must divide heads");
+  if ((o.embedding / o.heads) % 2 != 0) fail("embedding / heads must be even (rotary embedding)");
+  if (o.type != "f32" && o.type != "f16") fail("type must be f32 or f16, not '" + o.type + "'");
+}
+
+using GgufPtr = std::unique_ptr<gguf_context, decltype(&gguf_free)>;
+
+}  // namespace
+
+std::string builtin_chat_template(const std::string& name) {
+  if (name == "llama3") return kLlama3Template;
+  if (name == "chatml") return kChatmlTemplate;
+  if (name == "mistral") return kMistralTemplate;
+  return "";
+}
+
+void write_test_model(const TestModelOptions& o) {
+  validate(o);
+  if (!std::filesystem::exists(o.vocab_path)) throw_input_error(o.vocab_path, 0, "", "vocab file not found");
+
+  gguf_init_params read_params{/*no_alloc=*/true, /*ctx=*/nullptr};
+  GgufPtr vocab(gguf_init_from_file(o.vocab_path.c_str(), read_params), gguf_free);
+  if (!vocab) throw_input_error(o.vocab_path, 0, "", "not a readable GGUF file");
+  int64_t tokens_key = gguf_find_key(vocab.get(), "tokenizer.ggml.tokens");
+  if (tokens_key < 0) throw_input_error(o.vocab_path, 0, "tokenizer.ggml.tokens", "missing: not a vocab GGUF");
+  int64_t vocab_size = int64_t(gguf_get_arr_n(vocab.get(), tokens_key));
+
+  GgufPtr out(gguf_init_empty(), gguf_free);
+  gguf_set_kv(out.get(), vocab.get());
+  // Keep only the tokenizer; everything else describes the model we are writing.
+  for (int64_t i = gguf_get_n_kv(out.get()) - 1; i >= 0; --i) {
+    std::string key = gguf_get_key(out.get(), i);
+    if (key.rfind("tokenizer.", 0) != 0) gguf_remove_key(out.get(), key.c_str());
+  }
+  if (o.chat_template == "none") {
+    gguf_remove_key(out.get(), "tokenizer.chat_template");
+  } else if (!o.chat_template.empty()) {
+    std::string text = builtin_chat_template(o.chat_template);
+    if (text.empty()) text = o.chat_template;
+    gguf_set_val_str(out.get(), "tokenizer.chat_template", text.c_str());
+  }
+
+  const bool f16 = o.type == "f16";
+  gguf_set_val_str(out.get(), "general.architecture", "llama");
+  gguf_set_val_str(out.get(), "general.name", "clinbench test model");
+  gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
+  gguf_set_val_u32(out.get(), "llama.context_length", uint32_t(o.context_length));
+  gguf_set_val_u32(out.get(), "llama.embedding_length", uint32_t(o.embedding));
+  gguf_set_val_u32(out.get(), "llama.block_count", uint32_t(o.layers));
+  gguf_set_val_u32(out.get(), "llama.feed_forward_length", uint32_t(o.feed_forward));
+  gguf_set_val_u32(out.get(), "llama.attention.head_count", uint32_t(o.heads));
+  gguf_set_val_u32(out.get(), "llama.attention.head_count_kv", uint32_t(o.kv_heads));
+  gguf_set_val_u32(out.get(), "llama.rope.dimension_count", uint32_t(o.embedding / o.heads));
+  gguf_set_val_f32(out.get(), "llama.rope.freq_base", 10000.0f);
+  gguf_set_val_f32(out.get(), "llama.attention.layer_norm_rms_epsilon", 1e-5f);
+  gguf_set_val_u32(out.get(), "llama.vocab_size", uint32_t(vocab_size));
+
+  // Tensor infos: a no_alloc ggml context gives shapes without data.
+  std::vector<TensorPlan> plan = llama_tensor_plan(o, vocab_size);
+  ggml_init_params tensor_params{ggml_tensor_overhead() * (plan.size() + 1), nullptr, true};
+  std::unique_ptr<ggml_context, decltype(&ggml_free)> tensors(ggml_init(tensor_params), ggml_free);
+  for (const auto& t : plan) {
+    ggml_type type = (t.is_norm || !f16) ? GGML_TYPE_F32 : GGML_TYPE_F16;
+    ggml_tensor* tensor = t.rows == 1 ? ggml_new_tensor_1d(tensors.get(), type, t.columns)
+                                      : ggml_new_tensor_2d(tensors.get(), type, t.columns, t.rows);
+    ggml_set_name(tensor, t.name.c_str());
+    gguf_add_tensor(out.get(), tensor);
+  }
+
+  std::filesystem::path temporary = o.out_path.string() + ".partial-" + std::to_string(::getpid());
+  std::unique_ptr<FILE, decltype(&std::fclose)> file(std::fopen(temporary.c_str(), "wb"), std::fclose);
+  if (!file) throw_input_error(o.out_path, 0, "", std::string("cannot write: ") + std::strerror(errno));
+  if (!gguf_write_to_file_ptr(out.get(), file.get(), /*only_meta=*/true)) {
+    throw_input_error(o.out_path, 0, "", "failed to write the GGUF header");
+  }
+
+  // Weights ~ N(0, 1/fan_in): logits of unit scale, so greedy choices are well separated. The
+  // projections back into the residual stream are scaled down by sqrt(2 * layers) (GPT-2's
+  // initialisation) so that rounding differences are not amplified layer after layer.
+  NormalGenerator normal(o.seed);
+  const size_t alignment = gguf_get_alignment(out.get());
+  std::vector<float> values;
+  std::vector<ggml_fp16_t> halves;
+  for (const auto& t : plan) {
+    size_t count = size_t(t.columns * t.rows);
+    values.resize(count);
+    float scale = t.name == "token_embd.weight" ? 1.0f : 1.0f / std::sqrt(float(t.columns));
+    if (t.name.ends_with("attn_output.weight") || t.name.ends_with("ffn_down.weight")) {
+      scale /= std::sqrt(2.0f * float(o.layers));
+    }
+    for (float& v : values) v = t.is_norm ? 1.0f : normal.next() * scale;
+    size_t bytes;
+    if (t.is_norm || !f16) {
+      bytes = count * sizeof(float);
+      std::fwrite(values.data(), 1, bytes, file.get());
+    } else {
+      halves.resize(count);
+      ggml_fp32_to_fp16_row(values.data(), halves.data(), int64_t(count));
+      bytes = count * sizeof(ggml_fp16_t);
+      std::fwrite(halves.data(), 1, bytes, file.get());
+    }
+    static const char zeros[64] = {};
+    size_t padding = (alignment - bytes % alignment) % alignment;
+    std::fwrite(zeros, 1, padding, file.get());
+  }
+  if (std::ferror(file.get()) || std::fflush(file.get()) != 0) {
+    throw_input_error(o.out_path, 0, "", "write failed (disk full?)");
+  }
+  file.reset();
+  std::filesystem::rename(temporary, o.out_path);
+}
+
+}  // namespace clinbench

@@ -1,0 +1,34 @@
+// Tiny random-weight GGUF models on real tokenizers, for tests and benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace clinbench {
+
+struct TestModelOptions {
+  std::filesystem::path vocab_path;  // a GGUF holding tokenizer.* metadata (llama.cpp models/ggml-vocab-*.gguf)
+  std::filesystem::path out_path;
+  int32_t layers = 2;
+  int32_t embedding = 64;            // hidden size; must be a multiple of heads
+  int32_t heads = 4;
+  int32_t kv_heads = 2;              // must divide heads
+  int32_t feed_forward = 128;
+  int32_t context_length = 4096;     // llama.context_length written to the metadata
+  std::string type = "f32";          // "f32" or "f16" for the matrices (norms stay f32)
+  uint64_t seed = 42;
+  // Chat template to embed: "" keeps the vocab's own (if any), "none" removes it (a base model),
+  // a built-in name ("llama3", "chatml", "mistral") embeds that model family's Jinja template,
+  // anything else is embedded as Jinja text.
+  std::string chat_template;
+};
+
+// Writes a llama-architecture GGUF with seeded random weights and the tokenizer of the vocab
+// file. The same options always give the same bytes. Throws Error naming the file on failure.
+void write_test_model(const TestModelOptions& options);
+
+// The Jinja text of a built-in template name, or "" when the name is not built in.
+std::string builtin_chat_template(const std::string& name);
+
+}  // namespace clinbench

@@ -1,0 +1,26 @@
+// The explicit table of subcommands. Each add_*_command declares its options on the parent app
+// and returns the function that runs it after parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace clinbench::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // exit status
+};
+
+Command add_make_test_model_command(CLI::App& parent);
+
+// Every subcommand, in the order --help lists them.
+inline std::vector<Command> all_commands(CLI::App& app) {
+  return {
+      add_make_test_model_command(app),
+  };
+}
+
+}  // namespace clinbench::cli

@@ -1,0 +1,131 @@
+// Continuous batching must not change what greedy decoding produces.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "clinbench/backends.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+std::vector<GenerationRequest> clinical_prompts() {
+  const std::vector<std::string> texts = {
+      "Summarize: patient with fever and productive cough for three days.",
+      "Question: What is the normal range of serum sodium?\nAnswer:",
+      "List the ICD-10 codes for type 2 diabetes mellitus with neuropathy.",
+      "The discharge letter states that the patient",
+      "Q: Which drug reverses heparin?\nA:",
+      "Diagnoses/Patient problems:",
+      "SENTENCE_1: The patient is afebrile.\nSENTENCE_2: The patient has a fever.\n",
+      "A 70-year-old woman with atrial fibrillation is started on",
+  };
+  std::vector<GenerationRequest> requests;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    GenerationRequest request;
+    request.prompt = texts[i];
+    request.max_tokens = 12 + int32_t(i) * 3;  // different lengths: slots free at different times
+    requests.push_back(request);
+  }
+  return requests;
+}
+
+std::map<size_t, GenerationResponse> run(Backend& backend, const std::vector<GenerationRequest>& requests) {
+  std::map<size_t, GenerationResponse> out;
+  backend.generate(requests, [&](size_t i, GenerationResponse&& r) {
+    EXPECT_FALSE(out.count(i));
+    out[i] = std::move(r);
+  }, {});
+  EXPECT_EQ(out.size(), requests.size());
+  return out;
+}
+
+class GreedyBatchingTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GreedyBatchingTest, AloneEqualsBatchedWithSevenOthers) {
+  std::vector<GenerationRequest> requests = clinical_prompts();
+  BackendOptions alone_options;
+  alone_options.threads = 2;
+  alone_options.parallel = 1;
+  auto alone = open_backend("gguf:" + testing::tiny_model(GetParam()).string(), alone_options);
+  BackendOptions batched_options = alone_options;
+  batched_options.parallel = 8;
+  auto batched = open_backend("gguf:" + testing::tiny_model(GetParam()).string(), batched_options);
+
+  std::map<size_t, GenerationResponse> together = run(*batched, requests);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    std::vector<GenerationRequest> one = {requests[i]};
+    GenerationResponse single = run(*alone, one)[0];
+    ASSERT_EQ(single.status, RequestStatus::ok) << single.error;
+    EXPECT_EQ(together[i].tokens, single.tokens) << "prompt " << i;
+    EXPECT_EQ(together[i].text, single.text) << "prompt " << i;
+    EXPECT_FALSE(single.tokens.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Vocabs, GreedyBatchingTest, ::testing::Values("llama-spm", "llama-bpe"),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
+                           for (char& ch : name) if (ch == '-') ch = '_';
+                           return name;
+                         });
+
+TEST(Generation, StopsAtMaxTokensAndReportsLength) {
+  BackendOptions options;
+  options.threads = 2;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  GenerationRequest request;
+  request.prompt = "The patient";
+  request.max_tokens = 5;
+  auto out = run(*backend, {request});
+  EXPECT_EQ(out[0].finish, FinishReason::length);
+  EXPECT_EQ(out[0].tokens.size(), 5u);
+}
+
+TEST(Generation, StopStringEndsGenerationAndIsExcluded) {
+  BackendOptions options;
+  options.threads = 2;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  GenerationRequest request;
+  request.prompt = "The patient";
+  request.max_tokens = 20;
+  std::string full = run(*backend, {request})[0].text;
+  ASSERT_GE(full.size(), 4u);
+  // Stop on a piece of the greedy output: the text must end right before it.
+  std::string stop = full.substr(full.size() / 2, 2);
+  request.stop = {stop};
+  GenerationResponse stopped = run(*backend, {request})[0];
+  EXPECT_EQ(stopped.finish, FinishReason::stop);
+  EXPECT_EQ(stopped.text, full.substr(0, full.find(stop)));
+}
+
+TEST(Generation, GrammarConstrainsTheAnswerToOneLetter) {
+  BackendOptions options;
+  options.threads = 2;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-bpe").string(), options);
+  GenerationRequest request;
+  request.prompt = "Question: Which is correct?\nA: one\nB: two\nC: three\nD: four\nAnswer:";
+  request.max_tokens = 4;
+  request.grammar = "root ::= [A-D]";
+  GenerationResponse out = run(*backend, {request})[0];
+  ASSERT_EQ(out.status, RequestStatus::ok) << out.error;
+  ASSERT_EQ(out.text.size(), 1u) << out.text;
+  EXPECT_GE(out.text[0], 'A');
+  EXPECT_LE(out.text[0], 'D');
+}
+
+TEST(Generation, PromptThatDoesNotFitIsRefused) {
+  BackendOptions options;
+  options.threads = 2;
+  options.context_length = 32;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  GenerationRequest request;
+  request.prompt = "word word word word word word word word word word word word word word";
+  request.max_tokens = 20;
+  GenerationResponse out = run(*backend, {request})[0];
+  EXPECT_EQ(out.status, RequestStatus::context_overflow);
+  EXPECT_TRUE(out.text.empty());
+}
+
+}  // namespace
+}  // namespace clinbench

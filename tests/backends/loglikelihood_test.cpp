@@ -1,0 +1,179 @@
+// The prefix-shared, batched log-likelihood path must give the numbers of the plainest possible
+// evaluation: each request alone, its whole token sequence decoded in one go.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "backends/llama/continuation_split.h"
+#include "backends/llama/llama_session.h"
+#include "clinbench/backends.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+// Reference: one request, whole sequence, fresh cache, log-softmax by hand in double.
+std::vector<double> naive_token_logprobs(LlamaSession& session, const LoglikelihoodRequest& request) {
+  TokenizedPair pair = tokenize_pair(session, request.context, request.continuation);
+  llama_memory_clear(session.memory(), false);
+  const int32_t n = int32_t(pair.tokens.size());
+  std::vector<double> out;
+  // Decode in chunks of the session's batch size, every row's logits kept.
+  for (int32_t start = 0; start < n - 1; start += session.batch_size()) {
+    int32_t count = std::min(session.batch_size(), n - 1 - start);
+    llama_batch batch = llama_batch_init(count, 0, 1);
+    batch.n_tokens = count;
+    for (int32_t i = 0; i < count; ++i) {
+      batch.token[i] = pair.tokens[size_t(start + i)];
+      batch.pos[i] = start + i;
+      batch.n_seq_id[i] = 1;
+      batch.seq_id[i][0] = 0;
+      batch.logits[i] = 1;
+    }
+    EXPECT_EQ(llama_decode(session.context(), batch), 0);
+    for (int32_t i = 0; i < count; ++i) {
+      int32_t position = start + i;
+      if (position < pair.context_tokens - 1) continue;
+      const float* row = llama_get_logits_ith(session.context(), i);
+      double max_logit = row[0];
+      for (int32_t v = 1; v < session.vocab_size(); ++v) max_logit = std::max(max_logit, double(row[v]));
+      double sum = 0;
+      for (int32_t v = 0; v < session.vocab_size(); ++v) sum += std::exp(double(row[v]) - max_logit);
+      out.push_back(double(row[pair.tokens[size_t(position) + 1]]) - max_logit - std::log(sum));
+    }
+    llama_batch_free(batch);
+  }
+  llama_memory_clear(session.memory(), false);
+  return out;
+}
+
+// Questions with 2 to 8 options of different token lengths, some sharing a few-shot prefix.
+std::vector<LoglikelihoodRequest> multiple_choice_requests() {
+  const std::vector<std::string> stems = {
+      "Question: A 54-year-old man presents with crushing chest pain radiating to the left arm. "
+      "Which enzyme rises first?\nAnswer:",
+      "Question: Which vitamin deficiency causes scurvy?\nAnswer:",
+      "You are a clinician.\n\nQuestion: What is the first-line treatment for anaphylaxis?\nAnswer:",
+      "You are a clinician.\n\nQuestion: Which nerve is injured in wrist drop?\nAnswer:",
+      "Résumé: température 39,5 °C, pas de toux. Quel diagnostic ?\nRéponse :",
+  };
+  const std::vector<std::vector<std::string>> options = {
+      {" Troponin I", " Troponin", " Myoglobin", " CK-MB", " Lactate dehydrogenase, which peaks late"},
+      {" Vitamin C", " Vitamin B12"},
+      {" Intramuscular adrenaline 0.5 mg", " Oral antihistamine", " IV steroids", " Salbutamol",
+       " Observation", " Fluids", " Oxygen", " Glucagon for patients on beta blockers"},
+      {" Radial", " Ulnar", " Median"},
+      {" grippe", " méningite bactérienne aiguë", " 肺炎", " rhume"},
+  };
+  std::vector<LoglikelihoodRequest> requests;
+  for (size_t q = 0; q < stems.size(); ++q) {
+    for (const auto& option : options[q]) requests.push_back({stems[q], option});
+  }
+  requests.push_back({"", "An empty context is scored after BOS."});
+  requests.push_back({stems[0] + " ", "Troponin I"});  // trailing space moves into the continuation
+  requests.push_back(requests[0]);                     // an exact duplicate
+  return requests;
+}
+
+struct Case {
+  std::string vocab;
+  int32_t batch_size;
+};
+
+class LoglikelihoodBatchingTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(LoglikelihoodBatchingTest, PrefixSharedBatchedEqualsNaive) {
+  const Case& c = GetParam();
+  BackendOptions options;
+  options.batch_size = c.batch_size;
+  options.threads = 2;
+  // The reference runs in its own session with a large batch: only the batched path varies.
+  BackendOptions reference_options;
+  reference_options.threads = 2;
+  LlamaSession session(testing::tiny_model(c.vocab), reference_options);
+  std::vector<LoglikelihoodRequest> requests = multiple_choice_requests();
+
+  std::map<size_t, LoglikelihoodResponse> responses;
+  int64_t last_done = 0;
+  // Through the backend interface path (evaluate_loglikelihood is what LlamaBackend calls).
+  auto backend = open_backend("gguf:" + testing::tiny_model(c.vocab).string(), options);
+  backend->loglikelihood(
+      requests,
+      [&](size_t index, LoglikelihoodResponse&& response) {
+        EXPECT_FALSE(responses.count(index)) << "index " << index << " delivered twice";
+        responses[index] = std::move(response);
+      },
+      [&](int64_t done, int64_t total) {
+        EXPECT_GE(done, last_done);
+        EXPECT_LE(done, total);
+        last_done = done;
+      });
+  ASSERT_EQ(responses.size(), requests.size());
+  EXPECT_EQ(last_done, int64_t(requests.size()));
+
+  for (size_t r = 0; r < requests.size(); ++r) {
+    const LoglikelihoodResponse& got = responses[r];
+    ASSERT_EQ(got.status, RequestStatus::ok) << got.error;
+    std::vector<double> expected = naive_token_logprobs(session, requests[r]);
+    ASSERT_EQ(got.token_logprobs.size(), expected.size()) << "request " << r;
+    double expected_sum = 0;
+    for (size_t t = 0; t < expected.size(); ++t) {
+      EXPECT_NEAR(got.token_logprobs[t], expected[t], 1e-3) << "request " << r << " token " << t;
+      expected_sum += expected[t];
+    }
+    EXPECT_NEAR(got.logprob, expected_sum, 1e-3) << "request " << r;
+  }
+  // The duplicate gets the same answer; the trailing-space variant equals the plain one.
+  EXPECT_EQ(responses[requests.size() - 1].logprob, responses[0].logprob);
+  // " Troponin" is a token prefix of " Troponin I": the shorter one's last token is shared.
+  EXPECT_GT(responses[0].continuation_tokens, responses[1].continuation_tokens);
+  EXPECT_NEAR(responses[requests.size() - 2].logprob, responses[0].logprob, 1e-3);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    VocabsAndBatchSizes, LoglikelihoodBatchingTest,
+    ::testing::Values(Case{"llama-spm", 1}, Case{"llama-spm", 7}, Case{"llama-spm", 64},
+                      Case{"llama-spm", 512}, Case{"llama-bpe", 1}, Case{"llama-bpe", 7},
+                      Case{"llama-bpe", 64}, Case{"llama-bpe", 512}),
+    [](const auto& param_info) {
+      std::string name = param_info.param.vocab + "_batch" + std::to_string(param_info.param.batch_size);
+      for (char& ch : name) if (ch == '-') ch = '_';
+      return name;
+    });
+
+TEST(Loglikelihood, IsGreedyMatchesArgmaxContinuation) {
+  BackendOptions options;
+  options.threads = 2;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  // Generate the greedy continuation, then score it: it must be flagged greedy.
+  GenerationRequest request{"Question: Which vitamin deficiency causes scurvy?\nAnswer:", {}, 6, {}, ""};
+  std::string greedy_text;
+  backend->generate(std::span(&request, 1),
+                    [&](size_t, GenerationResponse&& response) { greedy_text = response.text; }, {});
+  ASSERT_FALSE(greedy_text.empty());
+  std::vector<LoglikelihoodRequest> requests = {{request.prompt, greedy_text},
+                                                {request.prompt, greedy_text + " zebra"}};
+  std::vector<LoglikelihoodResponse> got(2);
+  backend->loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { got[i] = std::move(r); }, {});
+  EXPECT_TRUE(got[0].is_greedy) << "'" << greedy_text << "'";
+  EXPECT_FALSE(got[1].is_greedy) << "'" << greedy_text << "' logprobs: " << ::testing::PrintToString(got[1].token_logprobs);
+}
+
+TEST(Loglikelihood, ContextThatDoesNotFitIsRefusedNotTruncated) {
+  BackendOptions options;
+  options.threads = 2;
+  options.context_length = 64;
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  std::string long_context;
+  for (int i = 0; i < 100; ++i) long_context += "patient ";
+  std::vector<LoglikelihoodRequest> requests = {{long_context, " stable"}, {"Short", " one"}};
+  std::vector<LoglikelihoodResponse> got(2);
+  backend->loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { got[i] = std::move(r); }, {});
+  EXPECT_EQ(got[0].status, RequestStatus::context_overflow);
+  EXPECT_NE(got[0].error.find("do not fit the context window of 64"), std::string::npos) << got[0].error;
+  EXPECT_EQ(got[1].status, RequestStatus::ok);
+}
+
+}  // namespace
+}  // namespace clinbench

@@ -1,0 +1,69 @@
+#include "test_support.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace clinbench::testing {
+
+namespace {
+
+std::filesystem::path from_environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) {
+    throw std::runtime_error(std::string(name) + " is not set: run tests through ctest");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::filesystem::path test_data_dir() { return from_environment("CLINBENCH_TEST_DATA_DIR"); }
+
+std::filesystem::path shared_data_dir() { return from_environment("CLINBENCH_SHARED_DATA_DIR"); }
+
+std::filesystem::path clinbench_binary() { return from_environment("CLINBENCH_BINARY"); }
+
+std::filesystem::path work_dir(const std::string& name) {
+  std::filesystem::path dir = from_environment("CLINBENCH_TEST_WORK_DIR") / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace clinbench::testing
+
+#include "backends/llama/test_model.h"
+#include "clinbench/core.h"
+
+namespace clinbench::testing {
+
+std::filesystem::path llama_vocab(const std::string& name) {
+  return std::filesystem::path(CLINBENCH_LLAMA_MODELS_DIR) / ("ggml-vocab-" + name + ".gguf");
+}
+
+std::filesystem::path tiny_model(const std::string& vocab, const std::string& chat_template,
+                                 const TinyModelShape& shape) {
+  std::string key = vocab + "|" + chat_template + "|" + std::to_string(shape.layers) + "|" +
+                    std::to_string(shape.embedding) + "|" + std::to_string(shape.heads) + "|" +
+                    std::to_string(shape.kv_heads) + "|" + std::to_string(shape.feed_forward) +
+                    "|" + shape.type + "|" + std::to_string(shape.seed);
+  std::filesystem::path dir = from_environment("CLINBENCH_TEST_WORK_DIR") / "models";
+  std::filesystem::create_directories(dir);
+  std::filesystem::path path = dir / (vocab + "-" + hex64(hash64(key)) + ".gguf");
+  if (std::filesystem::exists(path)) return path;
+  TestModelOptions options;
+  options.vocab_path = llama_vocab(vocab);
+  options.out_path = path;
+  options.chat_template = chat_template;
+  options.layers = shape.layers;
+  options.embedding = shape.embedding;
+  options.heads = shape.heads;
+  options.kv_heads = shape.kv_heads;
+  options.feed_forward = shape.feed_forward;
+  options.type = shape.type;
+  options.seed = shape.seed;
+  write_test_model(options);  // writes FILE.partial then renames: concurrent tests are safe
+  return path;
+}
+
+}  // namespace clinbench::testing

@@ -1,0 +1,44 @@
+// Paths and fixtures shared by the tests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace clinbench::testing {
+
+// tests/data in the source tree (golden files, fixtures).
+std::filesystem::path test_data_dir();
+
+// ../shared/data beside the repository (real public data sets).
+std::filesystem::path shared_data_dir();
+
+// A scratch folder for this test binary under build/test-work/NAME, emptied on first use.
+std::filesystem::path work_dir(const std::string& name);
+
+// The built clinbench binary (for tests that run the CLI as a child process).
+std::filesystem::path clinbench_binary();
+
+}  // namespace clinbench::testing
+
+namespace clinbench::testing {
+
+// llama.cpp's vocab-only GGUFs (models/ggml-vocab-NAME.gguf): real tokenizers.
+std::filesystem::path llama_vocab(const std::string& name);
+
+struct TinyModelShape {
+  int32_t layers = 2;
+  int32_t embedding = 64;
+  int32_t heads = 4;
+  int32_t kv_heads = 2;
+  int32_t feed_forward = 128;
+  std::string type = "f32";
+  uint64_t seed = 42;
+};
+
+// A tiny random-weight model on the named vocab ("llama-spm", "llama-bpe", ...), generated
+// once per build under build/test-work/models and reused. chat_template as in
+// TestModelOptions ("" keeps the vocab's, "none", "llama3", "chatml", "mistral").
+std::filesystem::path tiny_model(const std::string& vocab, const std::string& chat_template = "",
+                                 const TinyModelShape& shape = {});
+
+}  // namespace clinbench::testing
