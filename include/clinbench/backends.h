@@ -47,6 +47,20 @@ struct LoglikelihoodResponse {
   int32_t continuation_tokens = 0;
 };
 
+// --- chat -----------------------------------------------------------------------------------
+
+struct ChatMessage {
+  std::string role;  // "system", "user" or "assistant"
+  std::string content;
+};
+
+// A conversation to render with the model's own chat template, then `answer_prefix` appended
+// after the generation prompt (the model continues from it).
+struct ChatPrompt {
+  std::vector<ChatMessage> messages;
+  std::string answer_prefix;
+};
+
 // --- generation -----------------------------------------------------------------------------
 
 struct SamplingParams {
@@ -58,6 +72,10 @@ struct SamplingParams {
 
 struct GenerationRequest {
   std::string prompt;               // fully rendered prompt text (chat template already applied)
+  // The same prompt as a conversation, when it came from one. A server backend sends this to
+  // its chat endpoint (answer_prefix as the start of the assistant turn); the embedded backend
+  // uses `prompt`, which is backend.render_chat(chat).
+  ChatPrompt chat;
   std::vector<std::string> stop;    // stop strings, excluded from the returned text
   int32_t max_tokens = 256;
   SamplingParams sampling;
@@ -78,20 +96,9 @@ struct GenerationResponse {
   std::vector<int32_t> tokens;  // generated token ids (stop string tokens included)
   FinishReason finish = FinishReason::stop;
   int32_t prompt_tokens = 0;
-};
-
-// --- chat -----------------------------------------------------------------------------------
-
-struct ChatMessage {
-  std::string role;  // "system", "user" or "assistant"
-  std::string content;
-};
-
-// A conversation to render with the model's own chat template, then `answer_prefix` appended
-// after the generation prompt (the model continues from it).
-struct ChatPrompt {
-  std::vector<ChatMessage> messages;
-  std::string answer_prefix;
+  // Tokens generated, as the backend counted them. A server reports counts (usage) but not ids,
+  // so its `tokens` stays empty and this is the only count; 0 = unknown, use tokens.size().
+  int32_t completion_tokens = 0;
 };
 
 // How a chat was turned into text; recorded in results so a reader knows what the model saw.
@@ -147,10 +154,24 @@ struct BackendOptions {
   int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
   bool flash_attention = false; // faster on GPUs; makes scores depend slightly on batching
   bool kv_cache_f16 = false;    // half the KV memory; makes scores depend slightly on batching
+
+  // Server backend (openai:URL) only.
+  // The "model" field of every request. Empty = the one model the server lists (an Error names
+  // the choices when it lists several).
+  std::string model_name;
+  // The environment variable that holds the API key (sent as a Bearer token; no key = no
+  // header). Only the variable's name is kept here; the key is never stored, logged or written.
+  std::string api_key_env = "OPENAI_API_KEY";
+  int32_t concurrency = 32;               // requests in flight at once
+  double request_timeout_seconds = 600;   // one attempt, from connecting to the last byte
+  int32_t max_retries = 6;                // after 429, 5xx, timeouts and dropped connections
+  double retry_base_delay_seconds = 1.0;  // first backoff; doubles per retry up to 60 s, jittered
 };
 
-// Opens the backend a model spec names: "gguf:PATH" (embedded llama.cpp). Throws Error naming
-// the file (missing, not a GGUF, truncated) or the spec when it cannot.
+// Opens the backend a model spec names: "gguf:PATH" (embedded llama.cpp) or "openai:URL" (an
+// OpenAI-compatible server; URL is the API base, e.g. http://127.0.0.1:8080/v1). Throws Error
+// naming the file (missing, not a GGUF, truncated), the server's answer, or the spec when it
+// cannot.
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options);
 
 }  // namespace clinbench

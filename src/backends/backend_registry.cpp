@@ -1,5 +1,6 @@
 // The explicit table of backends, chosen by the prefix of the model spec.
 #include "backends/llama/llama_backend.h"
+#include "backends/openai/openai_backend.h"
 #include "clinbench/backends.h"
 
 namespace clinbench {
@@ -34,6 +35,7 @@ const char* chat_format_name(ChatFormat format) {
 
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options) {
   if (spec.rfind("gguf:", 0) == 0) return open_llama_backend(spec.substr(5), spec, options);
+  if (spec.rfind("openai:", 0) == 0) return open_openai_backend(spec.substr(7), spec, options);
   throw Error("model spec '" + spec + "': expected gguf:PATH (a local GGUF file) or openai:URL");
 }
 

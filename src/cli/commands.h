@@ -14,12 +14,20 @@ struct Command {
   std::function<int()> run;  // exit status
 };
 
+Command add_demo_command(CLI::App& parent, const std::vector<std::string>& command_line);
+Command add_run_command(CLI::App& parent, const std::vector<std::string>& command_line);
+Command add_tasks_command(CLI::App& parent);
 Command add_make_test_model_command(CLI::App& parent);
+Command add_cache_command(CLI::App& parent);
 
 // Every subcommand, in the order --help lists them.
-inline std::vector<Command> all_commands(CLI::App& app) {
+inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::string>& command_line) {
   return {
+      add_demo_command(app, command_line),
+      add_run_command(app, command_line),
+      add_tasks_command(app),
       add_make_test_model_command(app),
+      add_cache_command(app),
   };
 }
 

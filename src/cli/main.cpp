@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
       "Start with `clinbench demo`; `clinbench COMMAND --help` explains each command."};
   app.require_subcommand(1);
   app.set_version_flag("--version", CLINBENCH_VERSION);
-  std::vector<clinbench::cli::Command> commands = clinbench::cli::all_commands(app);
+  std::vector<std::string> command_line(argv, argv + argc);
+  std::vector<clinbench::cli::Command> commands = clinbench::cli::all_commands(app, command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,116 @@
+// Tasks: what to evaluate and how. A task is a YAML file (docs/tasks.md): where its data is and
+// in which published layout, how records map to examples, the prompt, few-shot settings,
+// decoding and metrics. Built-in tasks are the files in tasks/, compiled into the binary; a
+// user's own YAML file is accepted by path wherever a task name is.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clinbench/core.h"
+#include "clinbench/data.h"
+
+namespace clinbench {
+
+enum class TaskKind {
+  multiple_choice,  // options with one correct answer
+  generation,       // free text compared with a reference (ROUGE, codes, labels, ...)
+};
+
+enum class TaskScoring {
+  loglikelihood,  // each option's continuation scored by log-probability (acc, acc_norm)
+  generate,       // the model answers in its chat template; the answer is read from the text
+};
+
+struct TaskSpec {
+  std::string name;
+  std::string description;
+  std::string citation;       // data and prompt sources to credit
+  std::string source;         // the YAML file it came from ("builtin:tasks/medqa.yaml" or a path)
+
+  // Data, relative to the data directory unless absolute.
+  std::string dataset_path;   // may hold a * in the file name (MMLU medical: six files)
+  DatasetReadOptions read_options;
+  std::string select_keys_path;  // optional: keep records whose key is a key of this JSON file
+  std::string fewshot_path;      // optional: shots come from this split, not from the items
+  std::string data_url;          // where a user gets the data (shown by `clinbench tasks`)
+
+  TaskKind kind = TaskKind::multiple_choice;
+  MultipleChoiceMapping choices;      // kind == multiple_choice
+  std::string id_field;               // kind == generation: empty = key or position
+  std::string reference_field;        // kind == generation: the reference text
+
+  // Prompt. Templates use {field} for a record field and these specials:
+  //   {question} {context} {options} (the lettered option lines) {letter} {option}
+  //   {answer_letter} {answer_text} {reference}. "{{" and "}}" are literal braces.
+  TaskScoring scoring = TaskScoring::loglikelihood;
+  std::string system_prompt;          // generate: the system turn (may be empty)
+  std::string user_template;          // the question as the model sees it
+  std::string option_template = "{letter}. {option}";
+  std::string assistant_template;     // generate: a few-shot answer turn
+  std::string answer_prefix;          // generate: appended after the generation prompt
+  std::string continuation_template = " {letter}";  // loglikelihood: what is scored per option
+  std::string fewshot_delimiter = "\n\n";           // loglikelihood: between plain-text shots
+  std::string target_delimiter = " ";               // loglikelihood: between question and answer
+
+  int32_t num_fewshot = 0;
+  bool fewshot_shuffle = false;       // shuffle (seeded) before taking the shots (MeDiSumQA)
+
+  // Generation.
+  int32_t max_tokens = 32;
+  std::vector<std::string> stop;
+  bool constrain_to_letter = false;   // a grammar allows only one option letter
+
+  std::vector<std::string> metrics;   // what results.json reports, in order
+};
+
+// Parses a task YAML text. `source` names the file in errors ("FILE:LINE: field 'F': ...").
+TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source);
+
+// The built-in tasks, by name, in a stable order.
+std::vector<std::string> builtin_task_names();
+
+// A built-in task by name, or a YAML file by path (anything ending in .yaml/.yml or holding a
+// '/'). Throws Error listing the known names when neither.
+TaskSpec task_spec_find(const std::string& name_or_path);
+
+// One item to evaluate, whatever the task kind.
+struct Example {
+  std::string id;                     // the dataset's own id, else the 0-based position
+  int64_t line = 0;
+  std::string source;
+  nlohmann::json fields;              // everything templates may use
+  std::vector<std::string> options;   // multiple choice
+  int answer_index = -1;              // multiple choice: 0-based
+  std::string reference;              // generation: the reference text
+};
+
+struct TaskData {
+  std::vector<Example> examples;      // to evaluate (shots taken from items are not here)
+  std::vector<Example> shots;         // few-shot examples, in prompt order
+  int64_t dataset_items = 0;          // records in the dataset before --limit and shots
+  std::vector<std::filesystem::path> files;  // what was read, for fingerprints
+};
+
+struct TaskDataOptions {
+  std::filesystem::path data_dir;
+  int64_t limit = -1;                 // < 0: all
+  int32_t num_fewshot = -1;           // < 0: the task's own
+  uint64_t seed = 1234;
+};
+
+// Reads and validates a task's data before any model work: every error names file, line and
+// field. Shots come from fewshot_path when the task has one, else they are the first K items
+// (which are then not scored).
+TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options);
+
+// Renders a template with an example's fields; throws Error naming the task and the unknown
+// field. `extra` adds or overrides fields (letter, option, ...).
+std::string task_template_render(const std::string& template_text, const Example& example,
+                                 const TaskSpec& spec,
+                                 const std::map<std::string, std::string>& extra = {});
+
+}  // namespace clinbench

@@ -1,0 +1,195 @@
+#include "backends/openai/openai_backend.h"
+
+#include <cstdlib>
+#include <mutex>
+
+#include "backends/llama/continuation_split.h"
+#include "backends/openai/canonical_chat.h"
+#include "backends/openai/http_client.h"
+#include "backends/openai/openai_replies.h"
+#include "backends/openai/openai_requests.h"
+#include "backends/openai/server_identity.h"
+
+namespace clinbench {
+
+namespace {
+
+HttpClientOptions client_options(const BackendOptions& options, int32_t concurrency) {
+  HttpClientOptions client;
+  const char* key = options.api_key_env.empty() ? nullptr : std::getenv(options.api_key_env.c_str());
+  client.api_key = key ? key : "";
+  client.concurrency = concurrency;
+  client.request_timeout_seconds = options.request_timeout_seconds;
+  client.max_retries = options.max_retries;
+  client.backoff.base_delay_seconds = options.retry_base_delay_seconds;
+  return client;
+}
+
+class OpenaiBackend final : public Backend {
+ public:
+  OpenaiBackend(const std::string& url, const std::string& spec, const BackendOptions& options)
+      : api_url_(url),
+        client_(client_options(options, options.concurrency)),
+        side_client_(client_options(options, 1)) {
+    ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
+    model_ = identity.model_name;
+
+    HttpCall probe{.url = server_root_url(api_url_) + "/tokenize", .body = tokenize_body(model_, "Hello"),
+                   .max_attempts = 2, .refusal_ends_run = false};
+    HttpReply tokenized = side_client_.call(probe);
+    server_tokenizes_ = tokenized.ok() && read_tokenize_reply(tokenized.body).has_value();
+
+    info_.spec = spec;
+    info_.backend = "openai";
+    info_.fingerprint = server_fingerprint(api_url_, identity);
+    info_.context_length = identity.context_length;
+    info_.details = {
+        {"url", api_url_},
+        {"model_name", model_},
+        {"model_entry", identity.model_entry},
+        {"server_properties", identity.server_properties},
+        {"chat_format", "canonical text; the server applies the model's own template"},
+        {"token_counts", server_tokenizes_ ? "server /tokenize" : "estimate: bytes / 4, rounded up"},
+    };
+  }
+
+  const ModelInfo& info() const override { return info_; }
+
+  void loglikelihood(std::span<const LoglikelihoodRequest> requests, const LoglikelihoodSink& sink,
+                     const ProgressCallback& progress) override {
+    if (requests.empty()) return;
+    require_prompt_logprobs();
+    const int64_t total = int64_t(requests.size());
+    int64_t done = 0;
+    auto finish = [&](size_t index, LoglikelihoodResponse&& response) {
+      sink(index, std::move(response));
+      if (progress) progress(++done, total);
+    };
+
+    std::vector<HttpCall> calls;
+    std::vector<size_t> request_of_call;
+    std::vector<size_t> continuation_characters;
+    for (size_t r = 0; r < requests.size(); ++r) {
+      ContinuationSplit split = split_trailing_whitespace(requests[r].context, requests[r].continuation);
+      if (split.continuation.empty()) {
+        LoglikelihoodResponse empty;
+        empty.status = RequestStatus::empty_continuation;
+        empty.error = "the continuation has no tokens";
+        finish(r, std::move(empty));
+        continue;
+      }
+      calls.push_back({.url = api_url_ + "/completions",
+                       .body = prompt_logprobs_body(model_, split.context + split.continuation)});
+      request_of_call.push_back(r);
+      continuation_characters.push_back(utf8_characters(split.continuation));
+    }
+    client_.run(calls, [&](size_t call, const HttpReply& reply) {
+      LoglikelihoodResponse response;
+      if (reply.ok()) {
+        std::string problem = read_prompt_logprobs_reply(reply.body, continuation_characters[call], response);
+        if (!problem.empty()) return ReplyVerdict{false, problem};
+      } else {
+        response.status = status_of_failure(reply.failure);
+        response.error = reply.failure;
+      }
+      finish(request_of_call[call], std::move(response));
+      return ReplyVerdict{};
+    });
+  }
+
+  void generate(std::span<const GenerationRequest> requests, const GenerationSink& sink,
+                const ProgressCallback& progress) override {
+    const int64_t total = int64_t(requests.size());
+    int64_t done = 0;
+    auto finish = [&](size_t index, GenerationResponse&& response) {
+      sink(index, std::move(response));
+      if (progress) progress(++done, total);
+    };
+
+    std::vector<HttpCall> calls;
+    std::vector<size_t> request_of_call;
+    for (size_t r = 0; r < requests.size(); ++r) {
+      const GenerationRequest& request = requests[r];
+      if (request.max_tokens <= 0) {  // as the embedded backend: nothing to generate, no request
+        GenerationResponse nothing;
+        nothing.finish = FinishReason::length;
+        finish(r, std::move(nothing));
+        continue;
+      }
+      bool chat = !request.chat.messages.empty();
+      calls.push_back({.url = api_url_ + (chat ? "/chat/completions" : "/completions"),
+                       .body = chat ? chat_completion_body(model_, request) : completion_body(model_, request)});
+      request_of_call.push_back(r);
+    }
+    client_.run(calls, [&](size_t call, const HttpReply& reply) {
+      const GenerationRequest& request = requests[request_of_call[call]];
+      GenerationResponse response;
+      if (reply.ok()) {
+        std::string problem = read_generation_reply(reply.body, !request.chat.messages.empty(), request.stop, response);
+        if (!problem.empty()) return ReplyVerdict{false, problem};
+      } else {
+        response.status = status_of_failure(reply.failure);
+        response.finish = FinishReason::error;
+        response.error = reply.failure;
+      }
+      finish(request_of_call[call], std::move(response));
+      return ReplyVerdict{};
+    });
+  }
+
+  std::string render_chat(const ChatPrompt& chat) const override { return render_canonical_chat(chat); }
+
+  ChatFormat chat_format() const override { return ChatFormat::template_with_system; }
+
+  int32_t count_tokens(std::string_view text) const override {
+    if (!server_tokenizes_) return int32_t((text.size() + 3) / 4);
+    HttpCall call{.url = server_root_url(api_url_) + "/tokenize", .body = tokenize_body(model_, text)};
+    std::lock_guard<std::mutex> lock(side_mutex_);
+    HttpReply reply = side_client_.call(call);
+    std::optional<int32_t> count = reply.ok() ? read_tokenize_reply(reply.body) : std::nullopt;
+    if (!count) {
+      throw Error("the server at " + api_url_ + " could not count tokens: " +
+                  (reply.ok() ? "unreadable reply " + reply.body.substr(0, 200) : reply.failure));
+    }
+    return *count;
+  }
+
+ private:
+  // Checked once, with one short request, before the first log-likelihood run.
+  void require_prompt_logprobs() {
+    if (prompt_logprobs_checked_) return;
+    HttpCall probe{.url = api_url_ + "/completions", .body = prompt_logprobs_body(model_, "The patient was"),
+                   .max_attempts = 3, .refusal_ends_run = false};
+    HttpReply reply = client_.call(probe);
+    if (!reply.ok() || !reply_has_prompt_logprobs(reply.body)) {
+      std::string answer = reply.ok() ? "a reply without prompt log-probabilities" : reply.failure;
+      throw Error("log-likelihood tasks need the server to return the log-probabilities of prompt "
+                  "tokens (POST /completions with echo and logprobs, as vLLM does); the server at " +
+                  api_url_ + " cannot (" + answer + "). Use the task's _gen variant instead, e.g. medqa_gen");
+    }
+    prompt_logprobs_checked_ = true;
+  }
+
+  std::string api_url_;
+  std::string model_;
+  HttpClient client_;                // generate() and loglikelihood(): many in flight
+  mutable std::mutex side_mutex_;    // guards side_client_
+  mutable HttpClient side_client_;   // probes and count_tokens(), one at a time
+  bool server_tokenizes_ = false;
+  bool prompt_logprobs_checked_ = false;
+  ModelInfo info_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_openai_backend(const std::string& url, const std::string& spec,
+                                             const BackendOptions& options) {
+  std::string api_url = url;
+  while (!api_url.empty() && api_url.back() == '/') api_url.pop_back();
+  if (api_url.rfind("http://", 0) != 0 && api_url.rfind("https://", 0) != 0) {
+    throw Error("model spec '" + spec + "': expected openai:http://HOST:PORT/v1 (the server's API base)");
+  }
+  return std::make_unique<OpenaiBackend>(api_url, spec, options);
+}
+
+}  // namespace clinbench

@@ -1,0 +1,31 @@
+// The JSON bodies clinbench sends to an OpenAI-compatible server. Only fields a request really
+// sets are sent, because OpenAI itself rejects parameters it does not know; the non-standard
+// ones (top_k, grammar, continue_final_message) are sent only when a request needs them.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "clinbench/backends.h"
+
+namespace clinbench {
+
+// POST /chat/completions with request.chat.messages. A non-empty answer_prefix becomes a final
+// assistant message that the model continues, with "continue_final_message": true and
+// "add_generation_prompt": false (vLLM needs both; llama-server continues a trailing assistant
+// message on its own and accepts them); the reply's content is the continuation only.
+std::string chat_completion_body(const std::string& model, const GenerationRequest& request);
+
+// POST /completions with request.prompt as the raw prompt (no template applied by the server).
+std::string completion_body(const std::string& model, const GenerationRequest& request);
+
+// POST /completions that asks for the log-probability of every prompt token (vLLM's echo +
+// logprobs; top-1 alternatives to tell whether each token was the greedy one). One token is
+// generated because some servers refuse max_tokens 0; it is not used.
+std::string prompt_logprobs_body(const std::string& model, std::string_view prompt);
+
+// POST /tokenize at the server root: llama-server reads "content" (add_special false = no BOS),
+// vLLM reads "prompt" and "add_special_tokens"; each ignores the other's fields.
+std::string tokenize_body(const std::string& model, std::string_view text);
+
+}  // namespace clinbench

@@ -1,0 +1,33 @@
+// clinbench run: evaluate one model on tasks.
+#include "cli/commands.h"
+#include "cli/run_pipeline.h"
+
+namespace clinbench::cli {
+
+Command add_run_command(CLI::App& parent, const std::vector<std::string>& command_line) {
+  auto settings = std::make_shared<RunSettings>();
+  settings->command_line = command_line;
+  settings->data_dir = default_data_dir();
+  settings->output_dir = "clinbench-results";
+  CLI::App* app = parent.add_subcommand(
+      "run",
+      "Evaluate a model on tasks. Writes DIR/results.json (every metric with a 95% bootstrap\n"
+      "interval) and DIR/samples/TASK.jsonl (prompt, response, target and score per item).\n"
+      "Example: clinbench run --model gguf:model.gguf --tasks medqa,pubmedqa --data-dir data");
+  app->add_option("--model", settings->model_spec,
+                  "gguf:PATH (a local GGUF, run by the embedded llama.cpp) or openai:URL")->required();
+  app->add_option("--tasks", settings->tasks,
+                  "comma-separated task names (see `clinbench tasks`) or task YAML files")
+      ->required()->delimiter(',');
+  app->add_option("--data-dir", settings->data_dir, "folder with the data sets (default $CLINBENCH_DATA or ./data)");
+  app->add_option("--limit", settings->limit, "evaluate only the first N items of each task");
+  app->add_option("--num-fewshot", settings->num_fewshot, "few-shot examples (default: the task's own)");
+  app->add_option("--seed", settings->seed, "seed for shuffles, draws and bootstrap intervals")->capture_default_str();
+  app->add_option("--output-dir", settings->output_dir, "where results.json and samples/ go")->capture_default_str();
+  app->add_option("--bootstrap-resamples", settings->bootstrap_resamples, "resamples for the 95% intervals")
+      ->capture_default_str();
+  add_backend_options(*app, settings->backend);
+  return {app, [settings] { return run_pipeline(*settings); }};
+}
+
+}  // namespace clinbench::cli

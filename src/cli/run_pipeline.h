@@ -1,0 +1,37 @@
+// The evaluation flow shared by `run` and `demo`: validate every task's data, open the model,
+// evaluate each task with a progress bar, write results.json and the samples, print the table.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "clinbench/backends.h"
+
+namespace clinbench::cli {
+
+struct RunSettings {
+  std::string model_spec;
+  std::vector<std::string> tasks;
+  std::filesystem::path data_dir;
+  std::filesystem::path output_dir;
+  int64_t limit = -1;
+  int32_t num_fewshot = -1;
+  uint64_t seed = 1234;
+  int64_t bootstrap_resamples = 10000;
+  BackendOptions backend;
+  std::vector<std::string> command_line;
+};
+
+// The data folder: --data-dir if given, else $CLINBENCH_DATA, else ./data.
+std::filesystem::path default_data_dir();
+
+// Returns the exit status. Throws Error for a run that cannot start.
+int run_pipeline(const RunSettings& settings);
+
+// Adds the options shared by `run` and `demo` that tune the embedded engine.
+void add_backend_options(CLI::App& app, BackendOptions& options);
+
+}  // namespace clinbench::cli

@@ -1,0 +1,38 @@
+// One task on one model: prompts built, requests run (sharing work inside the backend), each
+// sample scored, metrics aggregated with bootstrap intervals. Nothing is dropped: every
+// example yields a sample, and every failure is a counted status.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clinbench/backends.h"
+#include "clinbench/stats.h"
+#include "clinbench/tasks.h"
+
+namespace clinbench {
+
+struct EvaluationOptions {
+  uint64_t seed = 1234;               // bootstrap resampling
+  int64_t bootstrap_resamples = 10000;
+};
+
+struct TaskResult {
+  std::string task;
+  int64_t n = 0;                      // samples scored
+  int64_t dataset_items = 0;          // records in the dataset
+  int64_t shots = 0;
+  std::map<std::string, std::optional<StatsEstimate>> metrics;
+  std::vector<std::string> metric_order;
+  std::map<std::string, int64_t> statuses;  // status -> samples
+  std::map<std::string, std::vector<double>> per_sample;  // metric -> values in sample order
+  std::vector<nlohmann::json> samples;  // one JSON object per example, in dataset order
+  std::string prompt_sha256;          // hash over all rendered prompts: compare refuses mismatches
+};
+
+TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData& data,
+                         const EvaluationOptions& options, const ProgressCallback& progress);
+
+}  // namespace clinbench

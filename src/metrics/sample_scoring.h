@@ -1,0 +1,37 @@
+// Per-sample scoring: a task's metrics applied to one example and its responses. Aggregation
+// over samples (means with bootstrap intervals) happens later; these are the per-item values.
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+
+#include "clinbench/backends.h"
+#include "clinbench/tasks.h"
+
+namespace clinbench {
+
+struct SampleScore {
+  // ok | extraction_failed | context_overflow | empty_continuation | backend_error
+  std::string status = "ok";
+  std::string extracted;                 // what was read from the output (a letter, ...)
+  std::map<std::string, double> values;  // metric name -> this sample's value
+  nlohmann::json details = nlohmann::json::object();
+};
+
+// Throws Error naming the task file when a metric is unknown for the task's kind and scoring.
+void scoring_check_metrics(const TaskSpec& spec);
+
+// Multiple choice by log-likelihood: acc (highest summed log-prob is the answer) and acc_norm
+// (log-prob divided by the continuation's length in characters, its leading target delimiter
+// left out, as lm-evaluation-harness does). A failed option request makes the sample wrong,
+// with that request's status.
+SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& example,
+                                       std::span<const LoglikelihoodResponse> options,
+                                       std::span<const std::string> continuations);
+
+// Generated answers: multiple choice reads the letter (acc, extraction_failure); generation
+// tasks compare with the reference (rouge1, rouge2, rougeL F-measures).
+SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response);
+
+}  // namespace clinbench

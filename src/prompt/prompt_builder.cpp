@@ -1,0 +1,77 @@
+#include "clinbench/prompt.h"
+
+namespace clinbench {
+
+namespace {
+
+std::map<std::string, std::string> answer_fields(const Example& example) {
+  if (example.answer_index < 0) return {};
+  return {{"letter", multiple_choice_letter(example.answer_index)},
+          {"option", example.options[size_t(example.answer_index)]}};
+}
+
+std::string loglikelihood_context(const TaskSpec& spec, const TaskData& data, const Example& example) {
+  std::string context;
+  if (!spec.system_prompt.empty()) context = spec.system_prompt + spec.fewshot_delimiter;
+  for (const Example& shot : data.shots) {
+    context += task_template_render(spec.user_template, shot, spec);
+    context += task_template_render(spec.continuation_template, shot, spec, answer_fields(shot));
+    context += spec.fewshot_delimiter;
+  }
+  return context + task_template_render(spec.user_template, example, spec);
+}
+
+ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Example& example) {
+  ChatPrompt chat;
+  if (!spec.system_prompt.empty()) chat.messages.push_back({"system", spec.system_prompt});
+  for (const Example& shot : data.shots) {
+    chat.messages.push_back({"user", task_template_render(spec.user_template, shot, spec)});
+    chat.messages.push_back(
+        {"assistant", spec.answer_prefix + task_template_render(spec.assistant_template, shot, spec, answer_fields(shot))});
+  }
+  chat.messages.push_back({"user", task_template_render(spec.user_template, example, spec)});
+  chat.answer_prefix = spec.answer_prefix;
+  return chat;
+}
+
+}  // namespace
+
+std::string prompt_letter_grammar(size_t option_count) {
+  std::string grammar = "root ::= ";
+  for (size_t i = 0; i < option_count; ++i) {
+    grammar += (i ? " | " : "") + std::string("\"") + multiple_choice_letter(int(i)) + "\"";
+  }
+  return grammar;
+}
+
+std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend) {
+  std::vector<PromptedExample> prompts;
+  prompts.reserve(data.examples.size());
+  for (const Example& example : data.examples) {
+    PromptedExample prompted;
+    if (spec.scoring == TaskScoring::loglikelihood) {
+      prompted.prompt = loglikelihood_context(spec, data, example);
+      for (size_t o = 0; o < example.options.size(); ++o) {
+        std::string continuation = task_template_render(
+            spec.continuation_template, example, spec,
+            {{"letter", multiple_choice_letter(int(o))}, {"option", example.options[o]}});
+        prompted.option_requests.push_back({prompted.prompt, continuation});
+        prompted.option_continuations.push_back(continuation);
+      }
+    } else {
+      GenerationRequest& request = prompted.generation;
+      request.chat = generation_chat(spec, data, example);
+      request.prompt = backend.render_chat(request.chat);
+      request.max_tokens = spec.max_tokens;
+      request.stop = spec.stop;
+      if (spec.constrain_to_letter && spec.kind == TaskKind::multiple_choice) {
+        request.grammar = prompt_letter_grammar(example.options.size());
+      }
+      prompted.prompt = request.prompt;
+    }
+    prompts.push_back(std::move(prompted));
+  }
+  return prompts;
+}
+
+}  // namespace clinbench

@@ -1,0 +1,44 @@
+#include <cstdio>
+
+#include "clinbench/report.h"
+
+namespace clinbench {
+
+namespace {
+
+std::string format_estimate(const nlohmann::json& metric) {
+  if (metric["value"].is_null()) return "n/a";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3f [%.3f, %.3f]", metric["value"].get<double>(),
+                metric["ci_low"].get<double>(), metric["ci_high"].get<double>());
+  return buffer;
+}
+
+std::string pad(const std::string& text, size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+}  // namespace
+
+std::string results_table(const nlohmann::json& results) {
+  std::string out = pad("task", 22) + pad("n", 7) + pad("metric", 20) + pad("value [95% CI]", 26) + "not ok\n";
+  out += std::string(82, '-') + "\n";
+  for (const auto& [task, entry] : results["tasks"].items()) {
+    int64_t not_ok = 0;
+    std::string statuses;
+    for (const auto& [status, count] : entry["statuses"].items()) {
+      if (status == "ok") continue;
+      not_ok += count.get<int64_t>();
+      statuses += (statuses.empty() ? "" : ", ") + status + " " + std::to_string(count.get<int64_t>());
+    }
+    bool first = true;
+    for (const auto& [metric, value] : entry["metrics"].items()) {
+      out += pad(first ? task : "", 22) + pad(first ? std::to_string(entry["n"].get<int64_t>()) : "", 7) +
+             pad(metric, 20) + pad(format_estimate(value), 26) + (first ? (not_ok ? statuses : "0") : "") + "\n";
+      first = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace clinbench

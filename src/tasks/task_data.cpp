@@ -1,0 +1,194 @@
+// A task's data: read in its published layout, mapped to examples, shots set aside, validated
+// before any model work.
+#include <algorithm>
+
+#include "clinbench/stats.h"
+#include "clinbench/tasks.h"
+
+namespace clinbench {
+
+namespace {
+
+// The dataset path a task names, under the data directory. A relative path may not climb out
+// of it: a task file cannot read arbitrary files by accident or by design.
+std::filesystem::path resolve_data_path(const TaskSpec& spec, const std::string& relative,
+                                        const std::filesystem::path& data_dir, const std::string& field) {
+  std::filesystem::path path(relative);
+  if (path.is_absolute()) return path;
+  std::filesystem::path normal = path.lexically_normal();
+  if (normal.empty() || *normal.begin() == "..") {
+    throw_input_error(spec.source, 0, field, "'" + relative + "' leaves the data directory");
+  }
+  return data_dir / normal;
+}
+
+std::vector<Record> read_task_records(const TaskSpec& spec, const std::filesystem::path& path,
+                                      std::vector<std::filesystem::path>& files) {
+  bool is_glob = path.filename().string().find_first_of("*?[") != std::string::npos;
+  std::vector<std::filesystem::path> found =
+      is_glob ? dataset_glob_files(path) : std::vector<std::filesystem::path>{path};
+  if (found.empty() || (!is_glob && !std::filesystem::exists(path))) {
+    std::string hint = spec.data_url.empty() ? "" : " (get it from " + spec.data_url + ")";
+    throw Error("task '" + spec.name + "' expects its data at " + path.string() + hint +
+                "; point --data-dir (or CLINBENCH_DATA) at the folder that holds it");
+  }
+  files.insert(files.end(), found.begin(), found.end());
+  return is_glob ? read_dataset_glob(path, spec.read_options) : read_dataset(path, spec.read_options);
+}
+
+Example example_from_choice(const MultipleChoiceItem& item) {
+  Example example;
+  example.id = item.id;
+  example.line = item.line;
+  example.source = item.source;
+  example.fields = item.extra.is_object() ? item.extra : nlohmann::json::object();
+  example.fields["question"] = item.question;
+  example.fields["context"] = item.context;
+  example.options = item.options;
+  example.answer_index = item.answer_index;
+  example.fields["answer_letter"] = multiple_choice_letter(item.answer_index);
+  example.fields["answer_text"] = item.options[size_t(item.answer_index)];
+  return example;
+}
+
+std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Record>& records) {
+  std::vector<Example> examples;
+  std::map<std::string, int64_t> line_of_id;
+  bool several_files = !records.empty() && records.front().source != records.back().source;
+  for (const Record& record : records) {
+    Example example;
+    if (!spec.id_field.empty()) {
+      example.id = record_field_string(record, spec.id_field);
+    } else if (!record.key.empty()) {
+      example.id = record.key;
+    } else {
+      example.id = std::to_string(record.position);
+      if (several_files) example.id = std::filesystem::path(record.source).filename().string() + ":" + example.id;
+    }
+    auto [previous, inserted] = line_of_id.emplace(example.id, record.line);
+    if (!inserted) {
+      throw_input_error(record.source, record.line, spec.id_field.empty() ? "id" : spec.id_field,
+                        "duplicate id '" + example.id + "' (also on line " + std::to_string(previous->second) + ")");
+    }
+    example.line = record.line;
+    example.source = record.source;
+    example.fields = record.fields;
+    example.reference = record_field_string(record, spec.reference_field);
+    example.fields["reference"] = example.reference;
+    examples.push_back(std::move(example));
+  }
+  return examples;
+}
+
+std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::path& path,
+                                   const std::filesystem::path& data_dir, int64_t& dataset_items,
+                                   std::vector<std::filesystem::path>& files) {
+  std::vector<Record> records = read_task_records(spec, path, files);
+  if (!spec.select_keys_path.empty()) {
+    std::filesystem::path keys = resolve_data_path(spec, spec.select_keys_path, data_dir, "dataset.select_keys");
+    files.push_back(keys);
+    records = select_records_by_key_file(std::move(records), keys, spec.choices.id_field);
+  }
+  dataset_items = int64_t(records.size());
+  if (spec.kind == TaskKind::generation) return map_generation(spec, records);
+  std::vector<Example> examples;
+  for (const MultipleChoiceItem& item : map_multiple_choice(records, spec.choices)) {
+    examples.push_back(example_from_choice(item));
+  }
+  return examples;
+}
+
+// Seeded Fisher-Yates with the platform-independent generator of the stats stage, so the same
+// seed gives the same order everywhere.
+void seeded_shuffle(std::vector<Example>& examples, uint64_t seed) {
+  StatsRandom random = stats_random_seeded(seed);
+  for (size_t i = examples.size(); i > 1; --i) {
+    size_t j = stats_random_below(random, uint32_t(i));
+    std::swap(examples[i - 1], examples[j]);
+  }
+}
+
+std::string field_text(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string joined;
+    for (const auto& part : value) joined += (joined.empty() ? "" : "\n") + field_text(part);
+    return joined;
+  }
+  if (value.is_null()) return "";
+  return value.dump();
+}
+
+}  // namespace
+
+TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
+  TaskData data;
+  int32_t shots = options.num_fewshot >= 0 ? options.num_fewshot : spec.num_fewshot;
+  std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options.data_dir, "dataset.path");
+  std::vector<Example> examples = load_examples(spec, path, options.data_dir, data.dataset_items, data.files);
+  if (spec.fewshot_shuffle) seeded_shuffle(examples, options.seed);
+
+  if (!spec.fewshot_path.empty()) {
+    int64_t ignored = 0;
+    std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options.data_dir, "dataset.fewshot_path");
+    std::vector<Example> pool = load_examples(spec, shot_path, options.data_dir, ignored, data.files);
+    if (spec.fewshot_shuffle) seeded_shuffle(pool, options.seed);
+    if (int64_t(pool.size()) < shots) {
+      throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots asked for, " +
+                  shot_path.string() + " has " + std::to_string(pool.size()));
+    }
+    data.shots.assign(pool.begin(), pool.begin() + shots);
+  } else if (shots > 0) {
+    // The first K items are the shots and are not scored (the study's protocol).
+    if (int64_t(examples.size()) <= shots) {
+      throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots leave no item to evaluate in " +
+                  path.string());
+    }
+    data.shots.assign(examples.begin(), examples.begin() + shots);
+    examples.erase(examples.begin(), examples.begin() + shots);
+  }
+  if (options.limit >= 0 && int64_t(examples.size()) > options.limit) examples.resize(size_t(options.limit));
+  data.examples = std::move(examples);
+  return data;
+}
+
+std::string task_template_render(const std::string& template_text, const Example& example, const TaskSpec& spec,
+                                 const std::map<std::string, std::string>& extra) {
+  std::string out;
+  out.reserve(template_text.size() * 2);
+  for (size_t i = 0; i < template_text.size(); ++i) {
+    char c = template_text[i];
+    if ((c == '{' || c == '}') && i + 1 < template_text.size() && template_text[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    size_t close = template_text.find('}', i);
+    if (close == std::string::npos) {
+      throw Error("task '" + spec.name + "' (" + spec.source + "): unclosed '{' in template: " + template_text);
+    }
+    std::string name = template_text.substr(i + 1, close - i - 1);
+    i = close;
+    if (auto found = extra.find(name); found != extra.end()) {
+      out += found->second;
+    } else if (name == "options") {
+      for (size_t o = 0; o < example.options.size(); ++o) {
+        if (o > 0) out += "\n";
+        out += task_template_render(spec.option_template, example, spec,
+                                    {{"letter", multiple_choice_letter(int(o))}, {"option", example.options[o]}});
+      }
+    } else if (example.fields.contains(name)) {
+      out += field_text(example.fields[name]);
+    } else {
+      throw_input_error(example.source, example.line, name,
+                        "task '" + spec.name + "' uses {" + name + "} in a template, but the item has no such field");
+    }
+  }
+  return out;
+}
+
+}  // namespace clinbench

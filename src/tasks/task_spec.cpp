@@ -1,0 +1,236 @@
+// Task YAML → TaskSpec. Every key is known: a typo is an error naming the file, line and key,
+// not a silently ignored setting.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "clinbench/tasks.h"
+#include "tasks/embedded_tasks.h"
+
+namespace clinbench {
+
+namespace {
+
+class SpecReader {
+ public:
+  explicit SpecReader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
+    int64_t line = node.IsDefined() ? int64_t(node.Mark().line) + 1 : 0;
+    throw_input_error(source_, line, field, message);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& where, const std::set<std::string>& allowed) const {
+    if (!map.IsMap()) fail(map, where, "expected a mapping of keys to values");
+    for (const auto& entry : map) {
+      std::string key = entry.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string known;
+        for (const auto& name : allowed) known += (known.empty() ? "" : ", ") + name;
+        fail(entry.first, where.empty() ? key : where + "." + key, "unknown key (known: " + known + ")");
+      }
+    }
+  }
+
+  std::string text(const YAML::Node& map, const std::string& key, const std::string& where,
+                   const std::string& fallback = "") const {
+    YAML::Node node = map[key];
+    if (!node.IsDefined() || node.IsNull()) return fallback;
+    if (!node.IsScalar()) fail(node, qualified(where, key), "expected a string");
+    return node.as<std::string>();
+  }
+
+  std::string required_text(const YAML::Node& map, const std::string& key, const std::string& where) const {
+    if (!map[key].IsDefined()) fail(map, qualified(where, key), "missing");
+    return text(map, key, where);
+  }
+
+  std::vector<std::string> list(const YAML::Node& map, const std::string& key, const std::string& where) const {
+    YAML::Node node = map[key];
+    std::vector<std::string> out;
+    if (!node.IsDefined() || node.IsNull()) return out;
+    if (node.IsScalar()) return {node.as<std::string>()};
+    if (!node.IsSequence()) fail(node, qualified(where, key), "expected a list of strings");
+    for (const auto& item : node) {
+      if (!item.IsScalar()) fail(item, qualified(where, key), "expected a list of strings");
+      out.push_back(item.as<std::string>());
+    }
+    return out;
+  }
+
+  int64_t integer(const YAML::Node& map, const std::string& key, const std::string& where, int64_t fallback) const {
+    YAML::Node node = map[key];
+    if (!node.IsDefined() || node.IsNull()) return fallback;
+    try {
+      return node.as<int64_t>();
+    } catch (const YAML::Exception&) {
+      fail(node, qualified(where, key), "expected a whole number, got '" + node.Scalar() + "'");
+    }
+  }
+
+  bool boolean(const YAML::Node& map, const std::string& key, const std::string& where, bool fallback) const {
+    YAML::Node node = map[key];
+    if (!node.IsDefined() || node.IsNull()) return fallback;
+    try {
+      return node.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(node, qualified(where, key), "expected true or false, got '" + node.Scalar() + "'");
+    }
+  }
+
+  YAML::Node section(const YAML::Node& root, const std::string& key, const std::set<std::string>& allowed) const {
+    YAML::Node node = root[key];
+    if (!node.IsDefined() || node.IsNull()) return YAML::Node(YAML::NodeType::Map);
+    check_keys(node, key, allowed);
+    return node;
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  static std::string qualified(const std::string& where, const std::string& key) {
+    return where.empty() ? key : where + "." + key;
+  }
+  std::string source_;
+};
+
+void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& root) {
+  auto fail = [&](const std::string& field, const std::string& message) { reader.fail(root, field, message); };
+  if (spec.name.empty()) fail("name", "missing");
+  if (spec.dataset_path.empty()) fail("dataset.path", "missing");
+  if (spec.kind == TaskKind::multiple_choice) {
+    if (spec.choices.question_field.empty()) fail("mapping.question", "missing");
+    if (spec.choices.answer_field.empty()) fail("mapping.answer", "missing");
+    int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
+               int(!spec.choices.fixed_options.empty());
+    if (ways != 1) fail("mapping", "give exactly one of options, option_fields, fixed_options");
+  } else {
+    if (spec.reference_field.empty()) fail("mapping.reference", "missing");
+    if (spec.scoring != TaskScoring::generate) fail("scoring", "generation tasks are scored by generate");
+  }
+  if (spec.user_template.empty()) fail("prompt.user", "missing");
+  if (spec.num_fewshot < 0) fail("fewshot.count", "must not be negative");
+  if (spec.max_tokens < 1) fail("generation.max_tokens", "must be at least 1");
+  if (spec.metrics.empty()) fail("metrics", "missing");
+}
+
+}  // namespace
+
+TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source) {
+  SpecReader reader(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw_input_error(source, int64_t(e.mark.line) + 1, "", "YAML syntax: " + e.msg);
+  }
+  if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
+  reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
+                               "scoring", "prompt", "fewshot", "generation", "metrics"});
+
+  TaskSpec spec;
+  spec.source = source;
+  spec.name = reader.required_text(root, "name", "");
+  spec.description = reader.text(root, "description", "");
+  spec.citation = reader.text(root, "citation", "");
+  spec.data_url = reader.text(root, "data_url", "");
+
+  YAML::Node dataset = reader.section(root, "dataset", {"path", "format", "columns", "select_keys", "fewshot_path"});
+  spec.dataset_path = reader.text(dataset, "path", "dataset");
+  try {
+    spec.read_options.format = dataset_format_from_name(reader.text(dataset, "format", "dataset", "jsonl"));
+  } catch (const Error& e) {
+    reader.fail(dataset["format"], "dataset.format", e.what());
+  }
+  spec.read_options.columns = reader.list(dataset, "columns", "dataset");
+  spec.select_keys_path = reader.text(dataset, "select_keys", "dataset");
+  spec.fewshot_path = reader.text(dataset, "fewshot_path", "dataset");
+
+  std::string kind = reader.text(root, "kind", "", "multiple_choice");
+  if (kind == "multiple_choice") {
+    spec.kind = TaskKind::multiple_choice;
+  } else if (kind == "generation") {
+    spec.kind = TaskKind::generation;
+  } else {
+    reader.fail(root["kind"], "kind", "expected multiple_choice or generation, got '" + kind + "'");
+  }
+
+  YAML::Node mapping = reader.section(root, "mapping", {"id", "question", "context", "options", "option_fields",
+                                                        "fixed_options", "options_may_vary", "answer",
+                                                        "answer_encoding", "reference"});
+  spec.choices.id_field = reader.text(mapping, "id", "mapping");
+  spec.id_field = spec.choices.id_field;
+  spec.choices.question_field = reader.text(mapping, "question", "mapping");
+  spec.choices.context_fields = reader.list(mapping, "context", "mapping");
+  spec.choices.options_field = reader.text(mapping, "options", "mapping");
+  spec.choices.option_fields = reader.list(mapping, "option_fields", "mapping");
+  spec.choices.fixed_options = reader.list(mapping, "fixed_options", "mapping");
+  spec.choices.options_may_vary = reader.boolean(mapping, "options_may_vary", "mapping", false);
+  spec.choices.answer_field = reader.text(mapping, "answer", "mapping");
+  try {
+    spec.choices.answer_encoding = answer_encoding_from_name(reader.text(mapping, "answer_encoding", "mapping", "letter"));
+  } catch (const Error& e) {
+    reader.fail(mapping["answer_encoding"], "mapping.answer_encoding", e.what());
+  }
+  spec.reference_field = reader.text(mapping, "reference", "mapping");
+
+  std::string scoring = reader.text(root, "scoring", "", "loglikelihood");
+  if (scoring == "loglikelihood") {
+    spec.scoring = TaskScoring::loglikelihood;
+  } else if (scoring == "generate") {
+    spec.scoring = TaskScoring::generate;
+  } else {
+    reader.fail(root["scoring"], "scoring", "expected loglikelihood or generate, got '" + scoring + "'");
+  }
+
+  YAML::Node prompt = reader.section(root, "prompt", {"system", "user", "option", "assistant", "answer_prefix",
+                                                      "continuation", "fewshot_delimiter", "target_delimiter"});
+  spec.system_prompt = reader.text(prompt, "system", "prompt");
+  spec.user_template = reader.text(prompt, "user", "prompt");
+  spec.option_template = reader.text(prompt, "option", "prompt", spec.option_template);
+  spec.assistant_template = reader.text(prompt, "assistant", "prompt");
+  spec.answer_prefix = reader.text(prompt, "answer_prefix", "prompt");
+  spec.continuation_template = reader.text(prompt, "continuation", "prompt", spec.continuation_template);
+  spec.fewshot_delimiter = reader.text(prompt, "fewshot_delimiter", "prompt", spec.fewshot_delimiter);
+  spec.target_delimiter = reader.text(prompt, "target_delimiter", "prompt", spec.target_delimiter);
+
+  YAML::Node fewshot = reader.section(root, "fewshot", {"count", "shuffle"});
+  spec.num_fewshot = int32_t(reader.integer(fewshot, "count", "fewshot", 0));
+  spec.fewshot_shuffle = reader.boolean(fewshot, "shuffle", "fewshot", false);
+
+  YAML::Node generation = reader.section(root, "generation", {"max_tokens", "stop", "constrain_to_letter"});
+  spec.max_tokens = int32_t(reader.integer(generation, "max_tokens", "generation", spec.max_tokens));
+  spec.stop = reader.list(generation, "stop", "generation");
+  spec.constrain_to_letter = reader.boolean(generation, "constrain_to_letter", "generation", false);
+
+  spec.metrics = reader.list(root, "metrics", "");
+  validate(spec, reader, root);
+  return spec;
+}
+
+std::vector<std::string> builtin_task_names() {
+  std::vector<std::string> names;
+  for (const EmbeddedTask& task : embedded_tasks()) {
+    names.push_back(task_spec_parse(task.yaml, "builtin:" + task.path).name);
+  }
+  return names;
+}
+
+TaskSpec task_spec_find(const std::string& name_or_path) {
+  bool looks_like_path = name_or_path.find('/') != std::string::npos ||
+                         name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
+  if (looks_like_path) {
+    return task_spec_parse(read_file(name_or_path), name_or_path);
+  }
+  std::string known;
+  for (const EmbeddedTask& task : embedded_tasks()) {
+    TaskSpec spec = task_spec_parse(task.yaml, "builtin:" + task.path);
+    if (spec.name == name_or_path) return spec;
+    known += (known.empty() ? "" : ", ") + spec.name;
+  }
+  throw Error("unknown task '" + name_or_path + "'; built-in tasks: " + known +
+              " (or give the path of a task YAML file)");
+}
+
+}  // namespace clinbench
