@@ -142,6 +142,11 @@ class Backend {
 
   // Number of tokens of text as this model tokenises it (no BOS): prompt budgets, truncation.
   virtual int32_t count_tokens(std::string_view text) const = 0;
+
+  // The longest prefix of text that is at most max_tokens tokens, cut at a UTF-8 character
+  // boundary (prompt budgets: a document cut to fit the context, never silently). The default
+  // searches with count_tokens; a backend with its own tokenizer can do better.
+  virtual std::string truncate_to_tokens(std::string_view text, int32_t max_tokens) const;
 };
 
 // --- construction ---------------------------------------------------------------------------

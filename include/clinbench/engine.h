@@ -105,9 +105,10 @@ struct CacheVerifyReport {
 
 // Which entries prune removes: those matching every condition given (at least one is needed).
 struct CachePruneFilter {
-  std::optional<std::string> model_fingerprint;  // exact ModelInfo::fingerprint
-  std::optional<std::string> task;
-  std::optional<int64_t> older_than_days;        // created more than N * 24 h ago; N >= 0
+  std::optional<std::string> model_fingerprint = std::nullopt;  // exact ModelInfo::fingerprint
+  std::optional<std::string> task = std::nullopt;
+  // Created N * 24 h ago or earlier; N >= 0 (0: everything stored before now).
+  std::optional<int64_t> older_than_days = std::nullopt;
 };
 
 struct CachePruneResult {
@@ -207,8 +208,7 @@ LoglikelihoodResults schedule_loglikelihood(Backend& backend, ResponseCache* cac
                                             std::string_view task,
                                             std::span<const LoglikelihoodRequest> requests,
                                             const ProgressCallback& progress = {});
-GenerationResults schedule_generation(Backend& backend, ResponseCache* cache,
-                                      std::string_view task,
+GenerationResults schedule_generation(Backend& backend, ResponseCache* cache, std::string_view task,
                                       std::span<const GenerationRequest> requests,
                                       const ProgressCallback& progress = {});
 

@@ -219,4 +219,65 @@ void metric_accuracy_add(Accuracy& counts, bool correct);
 // `correct` / `total` in [0, 1]; 0 when total is 0 (report the total beside it).
 double metric_accuracy(const Accuracy& counts);
 
+// --- BERTScore (bertscore.cpp) -----------------------------------------------------------------
+// The matching step of BERTScore (Zhang et al. 2020) as the bert_score package computes it with
+// idf=False and no baseline rescaling: greedy cosine matching of contextual token embeddings.
+// The embeddings come from a model (src/metrics/bertscore.h runs one through llama.cpp); this
+// part is pure.
+
+// One text's token embeddings, borrowed: every token the model read, row-major. Rows
+// [scored_begin, scored_end) are the text's own word pieces; rows outside ([CLS], [SEP]) take part
+// in matching as the other text's best match, but are not averaged over, exactly as bert_score
+// (which gives them idf weight 0 but keeps them in its attention mask).
+// Contract: vectors.size() is a multiple of dimension (> 0); 0 <= scored_begin <= scored_end
+// <= rows. A violation throws std::invalid_argument (a caller bug).
+struct TokenEmbeddingsView {
+  std::span<const float> vectors;
+  int32_t dimension = 0;
+  int32_t scored_begin = 0;
+  int32_t scored_end = 0;
+};
+
+// BERTScore of one candidate (the model output) against one reference, each in [-1, 1] (in
+// practice (0, 1]: contextual embeddings point into one cone).
+struct BertScore {
+  double precision = 0.0;  // mean over candidate word pieces of the best cosine to the reference
+  double recall = 0.0;     // mean over reference word pieces of the best cosine to the candidate
+  double f = 0.0;          // 2PR / (P + R); 0 when P + R == 0 (bert_score: NaN -> 0)
+  // A text without word pieces (empty or whitespace only) gives P = R = F = 0, as bert_score
+  // does ("Empty candidate sentence detected; setting raw BERTscores to 0."); flagged here to be
+  // counted instead of warned about.
+  bool empty_candidate = false;
+  bool empty_reference = false;
+  // Set by the model-driven scorer: a text was longer than the model's context and its tail was
+  // not embedded (bert_score cuts at 512 tokens the same way). Count these.
+  bool candidate_truncated = false;
+  bool reference_truncated = false;
+  int32_t candidate_tokens = 0;  // word pieces scored
+  int32_t reference_tokens = 0;
+};
+
+// P, R and F of candidate against reference. Cosine similarity of every candidate row with every
+// reference row (a zero vector has cosine 0 with everything; bert_score would give NaN);
+// P = mean over candidate scored rows of the maximum over all reference rows, R symmetrically,
+// each token weighted 1 (no idf). Swapping the arguments swaps P and R. Sums in double.
+// Differs from bert_score only where bert_score depends on its batch: it pads shorter texts with
+// masked rows of cosine 0, so a best cosine below 0 reads as 0 there; clinbench uses the true
+// maximum. O(rows_c * rows_r * dimension) time, O(rows_c + rows_r) extra memory. Thread-safe.
+BertScore metric_bertscore(const TokenEmbeddingsView& candidate, const TokenEmbeddingsView& reference);
+
+// Mean of precision, recall and f over items, each counted once (flags and counts summed: the
+// flags become the number of items with them). All zeros for an empty span.
+struct BertScoreMean {
+  double precision = 0.0;
+  double recall = 0.0;
+  double f = 0.0;
+  int64_t items = 0;
+  int64_t empty_candidates = 0;
+  int64_t empty_references = 0;
+  int64_t truncated_candidates = 0;
+  int64_t truncated_references = 0;
+};
+BertScoreMean metric_bertscore_mean(std::span<const BertScore> items);
+
 }  // namespace clinbench

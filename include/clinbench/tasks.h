@@ -42,6 +42,15 @@ struct TaskSpec {
   MultipleChoiceMapping choices;      // kind == multiple_choice
   std::string id_field;               // kind == generation: empty = key or position
   std::string reference_field;        // kind == generation: the reference text
+  // A reference field holding a list of objects (MeDiSumCode's icd_codes): the value under this
+  // key of each, joined by reference_join; the list itself is kept as {reference_items}.
+  std::string reference_item_key;
+  std::string reference_join = ", ";
+  // Text replacements applied to the reference, in order (problem lists: ";" becomes ", ").
+  std::vector<std::pair<std::string, std::string>> reference_replace;
+  // Alternative names of a field: a record without the field uses the first alternative it has
+  // (MeDiSumQA: without_discharge_summary or discharge_summary).
+  std::map<std::string, std::vector<std::string>> field_aliases;
 
   // Prompt. Templates use {field} for a record field and these specials:
   //   {question} {context} {options} (the lettered option lines) {letter} {option}
@@ -55,6 +64,9 @@ struct TaskSpec {
   std::string continuation_template = " {letter}";  // loglikelihood: what is scored per option
   std::string fewshot_delimiter = "\n\n";           // loglikelihood: between plain-text shots
   std::string target_delimiter = " ";               // loglikelihood: between question and answer
+  // generate: the field cut (from its end, in tokens) when the prompt plus max_tokens does not
+  // fit the context window; each cut is recorded per sample and counted in results.json.
+  std::string truncate_field;
 
   int32_t num_fewshot = 0;
   bool fewshot_shuffle = false;       // shuffle (seeded) before taking the shots (MeDiSumQA)

@@ -33,6 +33,25 @@ const char* chat_format_name(ChatFormat format) {
   return "unknown";
 }
 
+std::string Backend::truncate_to_tokens(std::string_view text, int32_t max_tokens) const {
+  if (max_tokens <= 0) return "";
+  if (count_tokens(text) <= max_tokens) return std::string(text);
+  // Binary search on the byte length; token counts grow with the prefix length.
+  size_t low = 0, high = text.size();
+  while (low < high) {
+    size_t middle = (low + high + 1) / 2;
+    while (middle > low && middle < text.size() && (static_cast<unsigned char>(text[middle]) & 0xC0) == 0x80) --middle;
+    if (middle == low) break;
+    if (count_tokens(text.substr(0, middle)) <= max_tokens) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  while (low > 0 && low < text.size() && (static_cast<unsigned char>(text[low]) & 0xC0) == 0x80) --low;
+  return std::string(text.substr(0, low));
+}
+
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options) {
   if (spec.rfind("gguf:", 0) == 0) return open_llama_backend(spec.substr(5), spec, options);
   if (spec.rfind("openai:", 0) == 0) return open_openai_backend(spec.substr(7), spec, options);

@@ -96,8 +96,9 @@ int run_verify(const CacheCommandOptions& options) {
       rows.push_back({problem.key, problem.model_fingerprint, problem.task, problem.problem});
     }
     print_table(rows, {false, false, false, false});
-    std::printf("\nEntries with problems are recomputed when a run needs them; "
-                "`clinbench cache prune` removes them by model or task.\n");
+    std::printf(
+        "\nEntries with problems are recomputed when a run needs them; "
+        "`clinbench cache prune` removes them by model or task.\n");
   }
   return report.ok() ? 0 : 1;
 }
@@ -108,8 +109,9 @@ int run_prune(const CacheCommandOptions& options) {
   if (!options.task.empty()) filter.task = options.task;
   if (options.older_than_days >= 0) filter.older_than_days = options.older_than_days;
   if (!filter.model_fingerprint && !filter.task && !filter.older_than_days) {
-    throw Error("cache prune: give --model, --task or --older-than-days (entries matching all "
-                "that are given are removed)");
+    throw Error(
+        "cache prune: give --model, --task or --older-than-days (entries matching all "
+        "that are given are removed)");
   }
   ResponseCache cache(options.cache, CacheOpenMode::must_exist);
   CachePruneResult result = cache.prune(filter);
@@ -148,8 +150,9 @@ Command add_cache_command(CLI::App& parent) {
   prune->add_option("--model", options->model,
                     "model fingerprint, as `cache stats` lists it (the GGUF's sha256)");
   prune->add_option("--task", options->task, "task name");
-  prune->add_option("--older-than-days", options->older_than_days,
-                    "entries created more than N days ago")
+  prune
+      ->add_option("--older-than-days", options->older_than_days,
+                   "entries created more than N days ago")
       ->check(CLI::NonNegativeNumber);
 
   return {app, [options, stats, verify, prune] {

@@ -19,6 +19,8 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
 Command add_tasks_command(CLI::App& parent);
 Command add_make_test_model_command(CLI::App& parent);
 Command add_cache_command(CLI::App& parent);
+Command add_compare_command(CLI::App& parent);
+Command add_report_command(CLI::App& parent);
 
 // Every subcommand, in the order --help lists them.
 inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::string>& command_line) {
@@ -28,6 +30,8 @@ inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::s
       add_tasks_command(app),
       add_make_test_model_command(app),
       add_cache_command(app),
+      add_compare_command(app),
+      add_report_command(app),
   };
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
@@ -81,6 +82,21 @@ int run_pipeline(const RunSettings& settings) {
   }
   check_output_dir(settings.output_dir);
 
+  // The code set is read once, and only when a task scores ICD-10 codes.
+  std::optional<IcdCodeSet> icd_codes;
+  std::filesystem::path icd_path;
+  for (const TaskSpec& spec : specs) {
+    if (!scoring_needs_icd_codes(spec) || icd_codes) continue;
+    icd_path = settings.icd10cm.empty() ? settings.data_dir / "icd10cm" / "icd10cm_order_2019.txt" : settings.icd10cm;
+    if (!std::filesystem::exists(icd_path)) {
+      throw Error("task '" + spec.name + "' checks predicted codes against ICD-10-CM; no code set at " +
+                  icd_path.string() + " (give --icd10cm FILE, the CMS order file)");
+    }
+    icd_codes = icd_code_set_load(icd_path);
+  }
+  ScoringResources resources;
+  if (icd_codes) resources.icd_codes = &*icd_codes;
+
   std::fprintf(stderr, "loading %s\n", settings.model_spec.c_str());
   std::unique_ptr<Backend> backend = open_backend(settings.model_spec, settings.backend);
 
@@ -88,7 +104,7 @@ int run_pipeline(const RunSettings& settings) {
   EvaluationOptions evaluation{settings.seed, settings.bootstrap_resamples};
   for (size_t t = 0; t < specs.size(); ++t) {
     ProgressBar bar(specs[t].name, "requests");
-    results.push_back(task_evaluate(*backend, specs[t], datas[t], evaluation,
+    results.push_back(task_evaluate(*backend, specs[t], datas[t], evaluation, resources,
                                     [&bar](int64_t done, int64_t total) { bar.update(done, total); }));
   }
 
@@ -107,6 +123,8 @@ int run_pipeline(const RunSettings& settings) {
                            {"num_fewshot", settings.num_fewshot},
                            {"seed", settings.seed},
                            {"bootstrap_resamples", settings.bootstrap_resamples},
+                           {"icd10cm", icd_codes ? nlohmann::json{{"path", icd_path.string()}, {"sha256", sha256_file_hex(icd_path)}}
+                                                 : nlohmann::json(nullptr)},
                            {"backend_options", backend_json(settings.backend)},
                            {"command_line", settings.command_line},
                            {"created_at", utc_timestamp()}};

@@ -91,8 +91,10 @@ std::string dump_canonical(const nlohmann::json& json) { return json.dump(); }
 
 const char* request_kind_name(RequestKind kind) {
   switch (kind) {
-    case RequestKind::loglikelihood: return "loglikelihood";
-    case RequestKind::generation: return "generation";
+    case RequestKind::loglikelihood:
+      return "loglikelihood";
+    case RequestKind::generation:
+      return "generation";
   }
   return "unknown";
 }
@@ -103,9 +105,7 @@ std::optional<RequestKind> request_kind_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool response_is_cacheable(RequestStatus status) {
-  return status != RequestStatus::backend_error;
-}
+bool response_is_cacheable(RequestStatus status) { return status != RequestStatus::backend_error; }
 
 // --- lossless encodings -----------------------------------------------------------------------
 
@@ -165,8 +165,8 @@ std::string canonical_request_json(std::string_view model_fingerprint,
                                    const GenerationRequest& request) {
   nlohmann::json messages = nlohmann::json::array();
   for (const ChatMessage& message : request.chat.messages) {
-    messages.push_back({{"role", text_to_json(message.role)},
-                        {"content", text_to_json(message.content)}});
+    messages.push_back(
+        {{"role", text_to_json(message.role)}, {"content", text_to_json(message.content)}});
   }
   const SamplingParams& sampling = request.sampling;
   nlohmann::json sampling_json = {
@@ -181,7 +181,8 @@ std::string canonical_request_json(std::string_view model_fingerprint,
       {"kind", request_kind_name(RequestKind::generation)},
       {"model", text_to_json(model_fingerprint)},
       {"prompt", text_to_json(request.prompt)},
-      {"chat", {{"messages", messages}, {"answer_prefix", text_to_json(request.chat.answer_prefix)}}},
+      {"chat",
+       {{"messages", messages}, {"answer_prefix", text_to_json(request.chat.answer_prefix)}}},
       {"stop", texts_to_json(request.stop)},
       {"max_tokens", request.max_tokens},
       {"sampling", sampling_json},
@@ -276,7 +277,8 @@ GenerationResponse generation_response_from_json(const nlohmann::json& json) {
     response.tokens.push_back(integer_from_json<int32_t>(token, "tokens"));
   }
   response.finish = finish_from_json(member(json, "finish"));
-  response.prompt_tokens = integer_from_json<int32_t>(member(json, "prompt_tokens"), "prompt_tokens");
+  response.prompt_tokens =
+      integer_from_json<int32_t>(member(json, "prompt_tokens"), "prompt_tokens");
   return response;
 }
 

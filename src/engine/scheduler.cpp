@@ -69,7 +69,8 @@ void schedule(Backend& backend, ResponseCache* cache, std::string_view task,
   std::vector<size_t> misses;  // distinct indexes the backend must compute
   for (size_t d = 0; d < distinct_count; ++d) {
     if (cache) {
-      answers[d] = find_in(*cache, keys[distinct.first_request[d]], requests[distinct.first_request[d]]);
+      answers[d] =
+          find_in(*cache, keys[distinct.first_request[d]], requests[distinct.first_request[d]]);
     }
     if (answers[d]) {
       ++counts.from_cache;
@@ -138,8 +139,7 @@ LoglikelihoodResults schedule_loglikelihood(Backend& backend, ResponseCache* cac
   return results;
 }
 
-GenerationResults schedule_generation(Backend& backend, ResponseCache* cache,
-                                      std::string_view task,
+GenerationResults schedule_generation(Backend& backend, ResponseCache* cache, std::string_view task,
                                       std::span<const GenerationRequest> requests,
                                       const ProgressCallback& progress) {
   GenerationResults results;

@@ -6,11 +6,12 @@ namespace clinbench {
 
 // --- statements -------------------------------------------------------------------------------
 
-SqliteStatement::SqliteStatement(SqliteDatabase& database, std::string_view sql)
+SqliteStatement::SqliteStatement(SqliteDatabase& database, std::string_view sql,
+                                 std::string_view what)
     : database_(database) {
   int code = sqlite3_prepare_v3(database.handle(), sql.data(), int(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &statement_, nullptr);
-  if (code != SQLITE_OK) database.fail("cannot prepare '" + std::string(sql) + "'", code);
+  if (code != SQLITE_OK) database.fail(what, code);
 }
 
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
@@ -75,9 +76,10 @@ void SqliteDatabase::exec(std::string_view sql, std::string_view what) {
 }
 
 int64_t SqliteDatabase::query_int64(std::string_view sql, std::string_view what) {
-  SqliteStatement statement(*this, sql);
+  SqliteStatement statement(*this, sql, what);
   StatementScope scope(statement);
-  if (!statement.step(what)) throw Error(format_input_error(path_, 0, "", std::string(what) + ": no result"));
+  if (!statement.step(what))
+    throw Error(format_input_error(path_, 0, "", std::string(what) + ": no result"));
   return statement.column_int64(0);
 }
 

@@ -21,7 +21,10 @@ class SqliteDatabase;
 // checkpoints and stops this connection's later writes from seeing other processes' commits.
 class SqliteStatement {
  public:
-  SqliteStatement(SqliteDatabase& database, std::string_view sql);
+  // Throws Error naming the file, with `what` the statement is for, when SQL cannot be prepared
+  // (which is also where a file that is not a database is first noticed).
+  SqliteStatement(SqliteDatabase& database, std::string_view sql,
+                  std::string_view what = "cannot prepare a statement");
   ~SqliteStatement();
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;

@@ -14,10 +14,30 @@ nlohmann::json loglikelihood_json(const LoglikelihoodResponse& response) {
           {"status", request_status_name(response.status)}};
 }
 
+// What the prompt says, apart from the model's chat template: the plain text of a log-likelihood
+// prompt with its scored continuations, or the chat turns and answer prefix. Two models asked the
+// same thing share it, so `compare` can refuse runs that asked different things.
+std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompted) {
+  nlohmann::json content;
+  if (spec.scoring == TaskScoring::loglikelihood) {
+    content = {{"text", prompted.prompt}, {"continuations", prompted.option_continuations}};
+  } else {
+    nlohmann::json turns = nlohmann::json::array();
+    for (const ChatMessage& message : prompted.generation.chat.messages) turns.push_back({message.role, message.content});
+    content = {{"chat", turns},
+               {"answer_prefix", prompted.generation.chat.answer_prefix},
+               {"max_tokens", prompted.generation.max_tokens},
+               {"stop", prompted.generation.stop},
+               {"grammar", prompted.generation.grammar}};
+  }
+  return sha256_hex(content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace
 
 TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData& data,
-                         const EvaluationOptions& options, const ProgressCallback& progress) {
+                         const EvaluationOptions& options, const ScoringResources& resources,
+                         const ProgressCallback& progress) {
   TaskResult result;
   result.task = spec.name;
   result.dataset_items = data.dataset_items;
@@ -51,7 +71,7 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
     std::vector<GenerationResponse> responses(requests.size());
     backend.generate(requests, [&](size_t i, GenerationResponse&& r) { responses[i] = std::move(r); }, progress);
     for (size_t e = 0; e < prompts.size(); ++e) {
-      scores[e] = score_generation(spec, data.examples[e], responses[e]);
+      scores[e] = score_generation(spec, data.examples[e], responses[e], resources);
       raw[e] = {{"response", responses[e].text},
                 {"finish_reason", finish_reason_name(responses[e].finish)},
                 {"prompt_tokens", responses[e].prompt_tokens},
@@ -59,12 +79,16 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
     }
   }
 
-  std::string all_prompts;
+  std::string all_prompt_keys;
   for (size_t e = 0; e < prompts.size(); ++e) {
     const Example& example = data.examples[e];
     const SampleScore& score = scores[e];
-    all_prompts += example.id + '\x1f' + prompts[e].prompt + '\x1e';
-    nlohmann::json sample = {{"id", example.id}, {"line", example.line}, {"prompt", prompts[e].prompt}};
+    std::string prompt_key = prompt_identity(spec, prompts[e]);
+    all_prompt_keys += example.id + '\x1f' + prompt_key + '\x1e';
+    nlohmann::json sample = {{"id", example.id},
+                             {"line", example.line},
+                             {"prompt", prompts[e].prompt},
+                             {"prompt_key", prompt_key}};
     if (spec.kind == TaskKind::multiple_choice) {
       sample["target"] = multiple_choice_letter(example.answer_index);
       sample["options"] = example.options;
@@ -72,6 +96,10 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
       sample["target"] = example.reference;
     }
     sample.update(raw[e]);
+    if (prompts[e].truncated_tokens > 0) {
+      sample["truncated"] = {{"field", spec.truncate_field}, {"removed_tokens", prompts[e].truncated_tokens}};
+      result.truncated += 1;
+    }
     sample["extracted"] = score.extracted;
     sample["scores"] = score.values;
     sample["status"] = score.status;
@@ -84,7 +112,7 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
     }
   }
   result.n = int64_t(prompts.size());
-  result.prompt_sha256 = sha256_hex(all_prompts);
+  result.prompt_sha256 = sha256_hex(all_prompt_keys);
   StatsBootstrapOptions bootstrap{options.seed, options.bootstrap_resamples, 0.95};
   for (const std::string& metric : spec.metrics) {
     result.metrics[metric] = stats_bootstrap_mean(result.per_sample[metric], bootstrap);

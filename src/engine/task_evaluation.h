@@ -11,6 +11,7 @@
 #include "clinbench/backends.h"
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
+#include "metrics/sample_scoring.h"
 
 namespace clinbench {
 
@@ -27,12 +28,16 @@ struct TaskResult {
   std::map<std::string, std::optional<StatsEstimate>> metrics;
   std::vector<std::string> metric_order;
   std::map<std::string, int64_t> statuses;  // status -> samples
+  int64_t truncated = 0;              // samples whose input was cut to fit the context
   std::map<std::string, std::vector<double>> per_sample;  // metric -> values in sample order
   std::vector<nlohmann::json> samples;  // one JSON object per example, in dataset order
-  std::string prompt_sha256;          // hash over all rendered prompts: compare refuses mismatches
+  // Hash over every sample's id and prompt_key (the prompt apart from the chat template):
+  // equal for two models asked the same things; compare refuses runs where it differs.
+  std::string prompt_sha256;
 };
 
 TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData& data,
-                         const EvaluationOptions& options, const ProgressCallback& progress);
+                         const EvaluationOptions& options, const ScoringResources& resources,
+                         const ProgressCallback& progress);
 
 }  // namespace clinbench

@@ -1,5 +1,6 @@
 #include "metrics/sample_scoring.h"
 
+#include <algorithm>
 #include <set>
 
 #include "clinbench/metrics.h"
@@ -18,14 +19,31 @@ double code_points(const std::string& text) {
 const std::set<std::string>& known_metrics(const TaskSpec& spec) {
   static const std::set<std::string> loglikelihood = {"acc", "acc_norm"};
   static const std::set<std::string> generated_choice = {"acc", "extraction_failure"};
-  static const std::set<std::string> generation = {"rouge1", "rouge2", "rougeL"};
+  static const std::set<std::string> generation = {
+      "rouge1",         "rouge2",        "rougeL",      "acc",           "exact_acc",
+      "exact_precision", "exact_recall", "exact_f1",    "approx_precision", "approx_recall",
+      "approx_f1",      "valid_code_rate"};
   if (spec.kind == TaskKind::generation) return generation;
   return spec.scoring == TaskScoring::loglikelihood ? loglikelihood : generated_choice;
 }
 
 std::string status_of(RequestStatus status) { return request_status_name(status); }
 
+bool wants(const TaskSpec& spec, const char* metric) {
+  return std::find(spec.metrics.begin(), spec.metrics.end(), metric) != spec.metrics.end();
+}
+
+bool is_icd_metric(const std::string& metric) {
+  return metric.starts_with("exact_p") || metric.starts_with("exact_r") || metric == "exact_f1" ||
+         metric.starts_with("approx_") || metric == "valid_code_rate";
+}
+
 }  // namespace
+
+bool scoring_needs_icd_codes(const TaskSpec& spec) {
+  return spec.kind == TaskKind::generation &&
+         std::any_of(spec.metrics.begin(), spec.metrics.end(), [](const std::string& m) { return is_icd_metric(m); });
+}
 
 void scoring_check_metrics(const TaskSpec& spec) {
   const std::set<std::string>& known = known_metrics(spec);
@@ -66,7 +84,8 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
   return score;
 }
 
-SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response) {
+SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
+                             const ScoringResources& resources) {
   SampleScore score;
   if (response.status != RequestStatus::ok) {
     score.status = status_of(response.status);
@@ -87,10 +106,35 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.values["extraction_failure"] = answered ? 0.0 : 1.0;
     return score;
   }
-  RougeScores rouge = metric_rouge(response.text, example.reference);
-  score.values["rouge1"] = rouge.rouge1.f;
-  score.values["rouge2"] = rouge.rouge2.f;
-  score.values["rougeL"] = rouge.rouge_l.f;
+  if (wants(spec, "rouge1") || wants(spec, "rouge2") || wants(spec, "rougeL")) {
+    RougeScores rouge = metric_rouge(response.text, example.reference);
+    score.values["rouge1"] = rouge.rouge1.f;
+    score.values["rouge2"] = rouge.rouge2.f;
+    score.values["rougeL"] = rouge.rouge_l.f;
+  }
+  if (wants(spec, "acc") || wants(spec, "exact_acc")) {
+    score.values["acc"] = metric_label_match_once(response.text, example.reference) ? 1.0 : 0.0;
+    score.values["exact_acc"] = metric_label_exact(response.text, example.reference) ? 1.0 : 0.0;
+    score.details["label_occurrences"] = metric_label_count(response.text, example.reference);
+  }
+  if (scoring_needs_icd_codes(spec)) {
+    std::vector<std::string> gold;
+    if (example.fields.contains("reference_items")) {
+      for (const auto& code : example.fields["reference_items"]) gold.push_back(code.get<std::string>());
+    }
+    static const IcdCodeSet no_codes;
+    IcdScores codes = metric_icd_codes(response.text, gold, resources.icd_codes ? *resources.icd_codes : no_codes);
+    score.values["exact_precision"] = codes.exact.precision;
+    score.values["exact_recall"] = codes.exact.recall;
+    score.values["exact_f1"] = codes.exact.f;
+    score.values["approx_precision"] = codes.approximate.precision;
+    score.values["approx_recall"] = codes.approximate.recall;
+    score.values["approx_f1"] = codes.approximate.f;
+    score.values["valid_code_rate"] = codes.valid_code_rate;
+    score.details["predicted_codes"] = codes.predicted_codes;
+    score.details["invalid_codes"] = codes.invalid_codes;
+    score.extracted = nlohmann::json(codes.predicted_codes).dump();
+  }
   return score;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "clinbench/backends.h"
+#include "clinbench/metrics.h"
 #include "clinbench/tasks.h"
 
 namespace clinbench {
@@ -19,8 +20,16 @@ struct SampleScore {
   nlohmann::json details = nlohmann::json::object();
 };
 
+// What some metrics need beyond the example and the response. Owned by the caller.
+struct ScoringResources {
+  const IcdCodeSet* icd_codes = nullptr;  // valid_code_rate and the list of invalid codes
+};
+
 // Throws Error naming the task file when a metric is unknown for the task's kind and scoring.
 void scoring_check_metrics(const TaskSpec& spec);
+
+// True when the task reports a metric that needs the ICD-10-CM code set.
+bool scoring_needs_icd_codes(const TaskSpec& spec);
 
 // Multiple choice by log-likelihood: acc (highest summed log-prob is the answer) and acc_norm
 // (log-prob divided by the continuation's length in characters, its leading target delimiter
@@ -31,7 +40,11 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
                                        std::span<const std::string> continuations);
 
 // Generated answers: multiple choice reads the letter (acc, extraction_failure); generation
-// tasks compare with the reference (rouge1, rouge2, rougeL F-measures).
-SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response);
+// tasks compare with the reference: rouge1, rouge2, rougeL (F-measures); acc (the study's label
+// rule: the upper-cased reference occurs exactly once in the upper-cased output) and exact_acc
+// (the trimmed output is the label); ICD-10 codes: exact_/approx_ precision, recall, f1 and
+// valid_code_rate, with the invalid (hallucinated) codes listed in details.
+SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
+                             const ScoringResources& resources);
 
 }  // namespace clinbench

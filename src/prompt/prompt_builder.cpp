@@ -34,6 +34,36 @@ ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Exa
   return chat;
 }
 
+// Cuts the truncate field until the rendered prompt leaves room for max_tokens new tokens.
+// Returns the tokens removed (0 when it fits; the backend refuses what still does not fit).
+int32_t fit_to_context(const TaskSpec& spec, const TaskData& data, Example& example, const Backend& backend,
+                       GenerationRequest& request) {
+  int32_t window = backend.info().context_length;
+  if (spec.truncate_field.empty() || window <= 0) return 0;
+  int32_t budget = window - request.max_tokens - 1;  // count_tokens leaves out the BOS token
+  int32_t prompt_tokens = backend.count_tokens(request.prompt);
+  if (prompt_tokens <= budget || !example.fields.contains(spec.truncate_field)) return 0;
+  std::string field = example.fields[spec.truncate_field].is_string()
+                          ? example.fields[spec.truncate_field].get<std::string>()
+                          : task_template_render("{" + spec.truncate_field + "}", example, spec);
+  int32_t field_tokens = backend.count_tokens(field);
+  const int32_t excess = prompt_tokens - budget;
+  int32_t removed = 0;
+  // Token counts of a cut text and of the whole prompt are not exactly additive; a few rounds of
+  // cutting a little more settle it.
+  for (int32_t margin = 0; margin <= 64 && prompt_tokens > budget; margin += 8) {
+    int32_t keep = field_tokens - excess - margin;
+    if (keep <= 0) break;
+    std::string cut = backend.truncate_to_tokens(field, keep);
+    example.fields[spec.truncate_field] = cut;
+    request.chat = generation_chat(spec, data, example);
+    request.prompt = backend.render_chat(request.chat);
+    prompt_tokens = backend.count_tokens(request.prompt);
+    removed = field_tokens - backend.count_tokens(cut);
+  }
+  return removed;
+}
+
 }  // namespace
 
 std::string prompt_letter_grammar(size_t option_count) {
@@ -63,6 +93,10 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
       request.chat = generation_chat(spec, data, example);
       request.prompt = backend.render_chat(request.chat);
       request.max_tokens = spec.max_tokens;
+      if (!spec.truncate_field.empty()) {
+        Example fitted = example;
+        prompted.truncated_tokens = fit_to_context(spec, data, fitted, backend, request);
+      }
       request.stop = spec.stop;
       if (spec.constrain_to_letter && spec.kind == TaskKind::multiple_choice) {
         request.grammar = prompt_letter_grammar(example.options.size());

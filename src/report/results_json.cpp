@@ -35,6 +35,7 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
                                {"shots", task.shots},
                                {"metrics", metrics},
                                {"statuses", task.statuses},
+                               {"truncated", task.truncated},
                                {"prompt_sha256", task.prompt_sha256}};
   }
   results["tasks"] = task_entries;

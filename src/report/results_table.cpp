@@ -21,20 +21,19 @@ std::string pad(const std::string& text, size_t width) {
 }  // namespace
 
 std::string results_table(const nlohmann::json& results) {
-  std::string out = pad("task", 22) + pad("n", 7) + pad("metric", 20) + pad("value [95% CI]", 26) + "not ok\n";
+  std::string out = pad("task", 22) + pad("n", 7) + pad("metric", 20) + pad("value [95% CI]", 26) + "not ok, truncated\n";
   out += std::string(82, '-') + "\n";
   for (const auto& [task, entry] : results["tasks"].items()) {
-    int64_t not_ok = 0;
     std::string statuses;
+    if (entry.value("truncated", 0) > 0) statuses = "truncated " + std::to_string(entry["truncated"].get<int64_t>());
     for (const auto& [status, count] : entry["statuses"].items()) {
       if (status == "ok") continue;
-      not_ok += count.get<int64_t>();
       statuses += (statuses.empty() ? "" : ", ") + status + " " + std::to_string(count.get<int64_t>());
     }
     bool first = true;
     for (const auto& [metric, value] : entry["metrics"].items()) {
       out += pad(first ? task : "", 22) + pad(first ? std::to_string(entry["n"].get<int64_t>()) : "", 7) +
-             pad(metric, 20) + pad(format_estimate(value), 26) + (first ? (not_ok ? statuses : "0") : "") + "\n";
+             pad(metric, 20) + pad(format_estimate(value), 26) + (first ? (statuses.empty() ? "0" : statuses) : "") + "\n";
       first = false;
     }
   }

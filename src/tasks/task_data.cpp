@@ -51,6 +51,54 @@ Example example_from_choice(const MultipleChoiceItem& item) {
   return example;
 }
 
+// A record without a field takes its first alternative name that it has.
+void apply_aliases(const TaskSpec& spec, std::vector<Record>& records) {
+  if (spec.field_aliases.empty()) return;
+  for (Record& record : records) {
+    for (const auto& [field, alternatives] : spec.field_aliases) {
+      if (record.fields.contains(field)) continue;
+      for (const std::string& alternative : alternatives) {
+        if (record.fields.contains(alternative)) {
+          record.fields[field] = record.fields[alternative];
+          break;
+        }
+      }
+    }
+  }
+}
+
+std::string reference_text(const TaskSpec& spec, const Record& record, Example& example) {
+  std::string reference;
+  if (spec.reference_item_key.empty()) {
+    reference = record_field_string(record, spec.reference_field);
+  } else {
+    const nlohmann::json& items = record.fields.contains(spec.reference_field) ? record.fields[spec.reference_field]
+                                                                              : nlohmann::json();
+    if (!items.is_array()) {
+      throw_input_error(record.source, record.line, spec.reference_field, "expected a list of objects");
+    }
+    nlohmann::json values = nlohmann::json::array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      const nlohmann::json& item = items[i];
+      std::string where = spec.reference_field + "[" + std::to_string(i) + "]." + spec.reference_item_key;
+      if (!item.is_object() || !item.contains(spec.reference_item_key) || !item[spec.reference_item_key].is_string()) {
+        throw_input_error(record.source, record.line, where, "missing or not a string");
+      }
+      std::string value = item[spec.reference_item_key].get<std::string>();
+      reference += (i ? spec.reference_join : "") + value;
+      values.push_back(value);
+    }
+    example.fields["reference_items"] = values;
+  }
+  for (const auto& [from, to] : spec.reference_replace) {
+    if (from.empty()) continue;
+    for (size_t at = reference.find(from); at != std::string::npos; at = reference.find(from, at + to.size())) {
+      reference.replace(at, from.size(), to);
+    }
+  }
+  return reference;
+}
+
 std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Record>& records) {
   std::vector<Example> examples;
   std::map<std::string, int64_t> line_of_id;
@@ -73,7 +121,7 @@ std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Reco
     example.line = record.line;
     example.source = record.source;
     example.fields = record.fields;
-    example.reference = record_field_string(record, spec.reference_field);
+    example.reference = reference_text(spec, record, example);
     example.fields["reference"] = example.reference;
     examples.push_back(std::move(example));
   }
@@ -90,6 +138,7 @@ std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::
     records = select_records_by_key_file(std::move(records), keys, spec.choices.id_field);
   }
   dataset_items = int64_t(records.size());
+  apply_aliases(spec, records);
   if (spec.kind == TaskKind::generation) return map_generation(spec, records);
   std::vector<Example> examples;
   for (const MultipleChoiceItem& item : map_multiple_choice(records, spec.choices)) {

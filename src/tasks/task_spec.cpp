@@ -158,7 +158,8 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
 
   YAML::Node mapping = reader.section(root, "mapping", {"id", "question", "context", "options", "option_fields",
                                                         "fixed_options", "options_may_vary", "answer",
-                                                        "answer_encoding", "reference"});
+                                                        "answer_encoding", "reference", "reference_item_key",
+                                                        "reference_join", "reference_replace", "aliases"});
   spec.choices.id_field = reader.text(mapping, "id", "mapping");
   spec.id_field = spec.choices.id_field;
   spec.choices.question_field = reader.text(mapping, "question", "mapping");
@@ -174,6 +175,21 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
     reader.fail(mapping["answer_encoding"], "mapping.answer_encoding", e.what());
   }
   spec.reference_field = reader.text(mapping, "reference", "mapping");
+  spec.reference_item_key = reader.text(mapping, "reference_item_key", "mapping");
+  spec.reference_join = reader.text(mapping, "reference_join", "mapping", spec.reference_join);
+  if (YAML::Node replace = mapping["reference_replace"]; replace.IsDefined()) {
+    if (!replace.IsMap()) reader.fail(replace, "mapping.reference_replace", "expected a mapping of text to replacement");
+    for (const auto& entry : replace) spec.reference_replace.emplace_back(entry.first.as<std::string>(), entry.second.as<std::string>());
+  }
+  if (YAML::Node aliases = mapping["aliases"]; aliases.IsDefined()) {
+    if (!aliases.IsMap()) reader.fail(aliases, "mapping.aliases", "expected field: [alternative names]");
+    for (const auto& entry : aliases) {
+      std::string field = entry.first.as<std::string>();
+      YAML::Node holder;
+      holder["list"] = entry.second;
+      spec.field_aliases[field] = reader.list(holder, "list", "mapping.aliases." + field);
+    }
+  }
 
   std::string scoring = reader.text(root, "scoring", "", "loglikelihood");
   if (scoring == "loglikelihood") {
@@ -185,7 +201,8 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   }
 
   YAML::Node prompt = reader.section(root, "prompt", {"system", "user", "option", "assistant", "answer_prefix",
-                                                      "continuation", "fewshot_delimiter", "target_delimiter"});
+                                                      "continuation", "fewshot_delimiter", "target_delimiter",
+                                                      "truncate"});
   spec.system_prompt = reader.text(prompt, "system", "prompt");
   spec.user_template = reader.text(prompt, "user", "prompt");
   spec.option_template = reader.text(prompt, "option", "prompt", spec.option_template);
@@ -194,6 +211,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.continuation_template = reader.text(prompt, "continuation", "prompt", spec.continuation_template);
   spec.fewshot_delimiter = reader.text(prompt, "fewshot_delimiter", "prompt", spec.fewshot_delimiter);
   spec.target_delimiter = reader.text(prompt, "target_delimiter", "prompt", spec.target_delimiter);
+  spec.truncate_field = reader.text(prompt, "truncate", "prompt");
 
   YAML::Node fewshot = reader.section(root, "fewshot", {"count", "shuffle"});
   spec.num_fewshot = int32_t(reader.integer(fewshot, "count", "fewshot", 0));

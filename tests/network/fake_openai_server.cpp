@@ -223,6 +223,7 @@ FakeOpenaiServer::FakeOpenaiServer(FakeServerOptions options) : impl_(std::make_
   impl.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl.server.set_keep_alive_max_count(1000000);
   impl.server.set_keep_alive_timeout(30);
+  impl.server.set_tcp_nodelay(true);  // else Nagle holds the body until the headers are acked (40 ms)
   impl.server.Get("/v1/models", [&impl](const httplib::Request& req, httplib::Response& res) {
     if (!impl.options.required_key.empty() &&
         req.get_header_value("Authorization") != "Bearer " + impl.options.required_key) {

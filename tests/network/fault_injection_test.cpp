@@ -16,6 +16,13 @@ using testing::FakeOpenaiServer;
 using testing::FakeServerOptions;
 using testing::Fault;
 
+FakeServerOptions faulty_server(uint64_t seed) {
+  FakeServerOptions options;
+  options.fault_rate = 0.3;
+  options.seed = seed;
+  return options;
+}
+
 BackendOptions fast_options() {
   BackendOptions options;
   options.model_name = "test";
@@ -98,8 +105,8 @@ void expect_faults_met_and_retry_after_honoured(const FakeOpenaiServer& server) 
     EXPECT_GT(kinds[fault], 0) << "no " << testing::fault_name(fault) << " was injected";
   }
   double rate = double(first_attempt_faults) / std::max(first_attempts, 1);
-  EXPECT_GT(rate, 0.2);
-  EXPECT_LT(rate, 0.4);
+  EXPECT_GT(rate, 0.15);  // 0.3 on average; a few hundred draws
+  EXPECT_LT(rate, 0.45);
   int waited = 0;
   for (auto& [body, attempts] : by_body) {
     std::sort(attempts.begin(), attempts.end(), [](auto* a, auto* b) { return a->attempt < b->attempt; });
@@ -117,7 +124,7 @@ TEST(FaultInjection, GenerationsThroughThirtyPercentFaultsEqualTheFaultFreeRun) 
   auto started = std::chrono::steady_clock::now();
   std::vector<GenerationRequest> requests = mixed_requests(240);
   FakeOpenaiServer clean({});
-  FakeOpenaiServer faulty({.fault_rate = 0.3, .seed = 7});
+  FakeOpenaiServer faulty(faulty_server(7));
   auto expected = run_generation(*open_backend("openai:" + clean.api_url(), fast_options()), requests);
   auto actual = run_generation(*open_backend("openai:" + faulty.api_url(), fast_options()), requests);
 
@@ -130,8 +137,10 @@ TEST(FaultInjection, GenerationsThroughThirtyPercentFaultsEqualTheFaultFreeRun) 
     EXPECT_EQ(actual[i].completion_tokens, expected[i].completion_tokens);
   }
   // The clean answers are the server's function of the prompt, stop strings cut off.
-  EXPECT_EQ(expected[1].text, testing::fake_generation(requests[1].prompt, requests[1].max_tokens));
-  EXPECT_EQ(expected[1].finish, FinishReason::stop);
+  std::string generated = testing::fake_generation(requests[1].prompt, requests[1].max_tokens);
+  EXPECT_EQ(expected[1].text, generated);
+  bool at_limit = int32_t(testing::fake_tokens(generated).size()) == requests[1].max_tokens;
+  EXPECT_EQ(expected[1].finish, at_limit ? FinishReason::length : FinishReason::stop);
   EXPECT_EQ(expected[0].completion_tokens, 2);
   EXPECT_EQ(expected[0].finish, FinishReason::length);
 
@@ -143,7 +152,7 @@ TEST(FaultInjection, GenerationsThroughThirtyPercentFaultsEqualTheFaultFreeRun) 
 TEST(FaultInjection, LoglikelihoodsThroughThirtyPercentFaultsEqualTheFaultFreeRun) {
   std::vector<LoglikelihoodRequest> requests = loglikelihood_requests(60);
   FakeOpenaiServer clean({});
-  FakeOpenaiServer faulty({.fault_rate = 0.3, .seed = 11});
+  FakeOpenaiServer faulty(faulty_server(11));
   auto expected = run_loglikelihood(*open_backend("openai:" + clean.api_url(), fast_options()), requests);
   auto actual = run_loglikelihood(*open_backend("openai:" + faulty.api_url(), fast_options()), requests);
 

@@ -33,7 +33,10 @@ TEST(OpenaiRequests, AnswerPrefixIsAFinalAssistantMessageToContinue) {
   request.chat.answer_prefix = "The answer is";
   request.stop = {"\n"};
   request.grammar = "root ::= [A-D]";
-  request.sampling = {.temperature = 0.7f, .top_k = 40, .top_p = 0.9f, .seed = 5};
+  request.sampling.temperature = 0.7f;
+  request.sampling.top_k = 40;
+  request.sampling.top_p = 0.9f;
+  request.sampling.seed = 5;
   json body = json::parse(chat_completion_body("m", request));
   EXPECT_EQ(body["messages"].back(), json({{"role", "assistant"}, {"content", "The answer is"}}));
   EXPECT_EQ(body["continue_final_message"], true);
@@ -56,36 +59,44 @@ TEST(OpenaiRequests, CompletionAndLogprobBodies) {
   EXPECT_EQ(logprobs["max_tokens"], 1);
   EXPECT_EQ(logprobs["prompt"], "ctx cont");
   // Invalid UTF-8 does not end a run.
-  EXPECT_NO_THROW(completion_body("m", GenerationRequest{.prompt = "bad \xff byte"}));
+  request.prompt = "bad \xff byte";
+  EXPECT_NO_THROW(completion_body("m", request));
 }
 
 TEST(OpenaiReplies, ReadsChatAndCompletionReplies) {
   GenerationResponse response;
   std::string chat = R"({"choices":[{"message":{"role":"assistant","content":" B. Protamine\nmore"},
                           "finish_reason":"length"}],"usage":{"prompt_tokens":12,"completion_tokens":6}})";
-  EXPECT_EQ(read_generation_reply(chat, true, {}, response), "");
+  EXPECT_EQ(read_generation_reply(chat, true, "", {}, response), "");
   EXPECT_EQ(response.text, " B. Protamine\nmore");
   EXPECT_EQ(response.finish, FinishReason::length);
   EXPECT_EQ(response.prompt_tokens, 12);
   EXPECT_EQ(response.completion_tokens, 6);
-  EXPECT_EQ(read_generation_reply(chat, true, {"\n"}, response), "");
+  EXPECT_EQ(read_generation_reply(chat, true, "", {"\n"}, response), "");
   EXPECT_EQ(response.text, " B. Protamine");  // cut at the stop string, finished by it
   EXPECT_EQ(response.finish, FinishReason::stop);
 
+  // llama-server repeats the continued answer prefix; a stop string inside it does not count.
+  std::string echoed = R"({"choices":[{"message":{"content":"Answer: B"},"finish_reason":"stop"}]})";
+  EXPECT_EQ(read_generation_reply(echoed, true, "Answer:", {":"}, response), "");
+  EXPECT_EQ(response.text, " B");
+  EXPECT_EQ(read_generation_reply(echoed, true, "Other:", {}, response), "");
+  EXPECT_EQ(response.text, "Answer: B");  // not repeated: kept whole
+
   std::string completion = R"({"choices":[{"text":"42","finish_reason":"stop"}]})";
-  EXPECT_EQ(read_generation_reply(completion, false, {}, response), "");
+  EXPECT_EQ(read_generation_reply(completion, false, "", {}, response), "");
   EXPECT_EQ(response.text, "42");
   std::string null_content = R"({"choices":[{"message":{"content":null},"finish_reason":"stop"}]})";
-  EXPECT_EQ(read_generation_reply(null_content, true, {}, response), "");
+  EXPECT_EQ(read_generation_reply(null_content, true, "", {}, response), "");
   EXPECT_EQ(response.text, "");
 }
 
 TEST(OpenaiReplies, UnusableBodiesSayWhy) {
   GenerationResponse response;
-  EXPECT_NE(read_generation_reply(R"({"choices":[{"message":{"con)", true, {}, response), "");
-  EXPECT_NE(read_generation_reply(R"({"choices":[]})", false, {}, response), "");
-  EXPECT_NE(read_generation_reply(R"({"choices":[{"text":"x"}]})", true, {}, response), "");
-  EXPECT_NE(read_generation_reply(R"([1,2])", false, {}, response), "");
+  EXPECT_NE(read_generation_reply(R"({"choices":[{"message":{"con)", true, "", {}, response), "");
+  EXPECT_NE(read_generation_reply(R"({"choices":[]})", false, "", {}, response), "");
+  EXPECT_NE(read_generation_reply(R"({"choices":[{"text":"x"}]})", true, "", {}, response), "");
+  EXPECT_NE(read_generation_reply(R"([1,2])", false, "", {}, response), "");
 }
 
 // vLLM-shaped echo reply for "<s>" + "Answer:" + " Pro" + "tamine" + one generated token.

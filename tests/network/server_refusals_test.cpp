@@ -13,6 +13,7 @@ namespace clinbench {
 namespace {
 
 using testing::FakeOpenaiServer;
+using testing::FakeServerOptions;
 
 constexpr const char* kKeyVariable = "CLINBENCH_NETWORK_TEST_KEY";
 
@@ -41,6 +42,12 @@ std::vector<GenerationRequest> prompts(size_t count) {
   return requests;
 }
 
+FakeServerOptions server_options(std::function<void(FakeServerOptions&)> change) {
+  FakeServerOptions options;
+  change(options);
+  return options;
+}
+
 std::string error_of(const std::function<void()>& action) {
   try {
     action();
@@ -51,7 +58,7 @@ std::string error_of(const std::function<void()>& action) {
 }
 
 TEST(ServerRefusals, WrongKeyStopsAtOnceWithTheServersMessageAndTheKeyMasked) {
-  FakeOpenaiServer server({.required_key = "sk-right"});
+  FakeOpenaiServer server(server_options([](auto& o) { o.required_key = "sk-right"; }));
   BackendOptions options = options_with_key("sk-wrong-secret-123");
   // /models refuses: the backend cannot even open.
   std::string message = error_of([&] { open_backend("openai:" + server.api_url(), options); });
@@ -61,7 +68,10 @@ TEST(ServerRefusals, WrongKeyStopsAtOnceWithTheServersMessageAndTheKeyMasked) {
 }
 
 TEST(ServerRefusals, KeyRevokedMidRunStopsAtOnceAfterHandingOverEveryFinishedResponse) {
-  FakeOpenaiServer server({.required_key = "sk-right", .refuse_after = 10});
+  FakeOpenaiServer server(server_options([](auto& o) {
+    o.required_key = "sk-right";
+    o.refuse_after = 10;
+  }));
   BackendOptions options = options_with_key("sk-right");
   options.concurrency = 1;  // one in flight: exactly the 10 answered ones finished first
   auto backend = open_backend("openai:" + server.api_url(), options);
@@ -103,7 +113,7 @@ TEST(ServerRefusals, UnreachableServerFailsToOpenNamingTheUrl) {
 }
 
 TEST(ServerRefusals, ServerWithoutPromptLogprobsStopsNamingTheGenVariant) {
-  FakeOpenaiServer server({.prompt_logprobs = false});
+  FakeOpenaiServer server(server_options([](auto& o) { o.prompt_logprobs = false; }));
   auto backend = open_backend("openai:" + server.api_url(), options_with_key(nullptr));
   std::vector<LoglikelihoodRequest> requests = {{"Question: ...\nAnswer:", " A"}};
   std::string message = error_of([&] { backend->loglikelihood(requests, [](size_t, LoglikelihoodResponse&&) {}, {}); });
@@ -113,7 +123,7 @@ TEST(ServerRefusals, ServerWithoutPromptLogprobsStopsNamingTheGenVariant) {
 }
 
 TEST(ApiKey, SentAsBearerTokenAndNeverInModelInfo) {
-  FakeOpenaiServer server({.required_key = "sk-secret-456"});
+  FakeOpenaiServer server(server_options([](auto& o) { o.required_key = "sk-secret-456"; }));
   auto backend = open_backend("openai:" + server.api_url(), options_with_key("sk-secret-456"));
   size_t received = 0;
   backend->generate(prompts(3), [&](size_t, GenerationResponse&& r) {
@@ -153,7 +163,7 @@ TEST(ServerIdentity, FingerprintIsStableAndDependsOnUrlAndModel) {
 
 TEST(ServerIdentity, CountsTokensWithTheServerElseEstimates) {
   FakeOpenaiServer with({});
-  FakeOpenaiServer without({.tokenize = false});
+  FakeOpenaiServer without(server_options([](auto& o) { o.tokenize = false; }));
   BackendOptions options = options_with_key(nullptr);
   EXPECT_EQ(open_backend("openai:" + with.api_url(), options)->count_tokens("one two three four five"), 5);
   EXPECT_EQ(open_backend("openai:" + without.api_url(), options)->count_tokens("one two three four five"), 6);

@@ -66,4 +66,28 @@ std::filesystem::path tiny_model(const std::string& vocab, const std::string& ch
   return path;
 }
 
+std::filesystem::path tiny_bert_model(const TinyModelShape& shape, int32_t context_length) {
+  std::string key = "bert|" + std::to_string(shape.layers) + "|" + std::to_string(shape.embedding) +
+                    "|" + std::to_string(shape.heads) + "|" + std::to_string(shape.feed_forward) +
+                    "|" + shape.type + "|" + std::to_string(shape.seed) + "|" +
+                    std::to_string(context_length);
+  std::filesystem::path dir = from_environment("CLINBENCH_TEST_WORK_DIR") / "models";
+  std::filesystem::create_directories(dir);
+  std::filesystem::path path = dir / ("bert-bge-" + hex64(hash64(key)) + ".gguf");
+  if (std::filesystem::exists(path)) return path;
+  TestModelOptions options;
+  options.architecture = "bert";
+  options.vocab_path = llama_vocab("bert-bge");
+  options.out_path = path;
+  options.layers = shape.layers;
+  options.embedding = shape.embedding;
+  options.heads = shape.heads;
+  options.feed_forward = shape.feed_forward;
+  options.context_length = context_length;
+  options.type = shape.type;
+  options.seed = shape.seed;
+  write_test_model(options);  // writes FILE.partial then renames: concurrent tests are safe
+  return path;
+}
+
 }  // namespace clinbench::testing

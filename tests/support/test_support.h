@@ -41,4 +41,9 @@ struct TinyModelShape {
 std::filesystem::path tiny_model(const std::string& vocab, const std::string& chat_template = "",
                                  const TinyModelShape& shape = {});
 
+// A tiny random-weight BERT-architecture embedding model (per-token embeddings, no pooling) on
+// llama.cpp's BERT WordPiece vocab (ggml-vocab-bert-bge), generated once per build like
+// tiny_model. kv_heads is ignored (BERT has none); context_length is its number of positions.
+std::filesystem::path tiny_bert_model(const TinyModelShape& shape = {}, int32_t context_length = 512);
+
 }  // namespace clinbench::testing

@@ -233,6 +233,9 @@ void evaluate_loglikelihood(LlamaSession& session, std::span<const Loglikelihood
     return items[size_t(a)].tokens < items[size_t(b)].tokens;
   });
 
+  // Every token of a round attends over all cells the round has filled, so a round much larger
+  // than a few batches costs attention time without saving any prefix work that matters.
+  const int64_t round_cells = std::min<int64_t>(session.kv_size(), std::max(2048, 4 * session.batch_size()));
   RoundRunner runner(session);
   size_t begin = 0;
   while (begin < order.size()) {
@@ -245,7 +248,7 @@ void evaluate_loglikelihood(LlamaSession& session, std::span<const Loglikelihood
       int32_t shared = int32_t(common_prefix(previous.tokens, item.tokens));
       int64_t added = (placed_length(previous, shared) - decoded_length(previous)) +
                       decoded_length(item) - std::min(shared, decoded_length(item));
-      if (cells + added > session.kv_size()) break;
+      if (cells + added > round_cells) break;
       cells += added;
       ++end;
     }

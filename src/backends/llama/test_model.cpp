@@ -1,11 +1,12 @@
-// Writes a llama-architecture GGUF with random weights through ggml's gguf API: the header and
-// tensor infos first, then each tensor's data streamed in order, so a model of hundreds of MB
-// never sits in memory twice.
+// Writes a llama- or BERT-architecture GGUF with random weights through ggml's gguf API: the
+// header and tensor infos first, then each tensor's data streamed in order, so a model of
+// hundreds of MB never sits in memory twice.
 #include "backends/llama/test_model.h"
 
 #include <ggml.h>
 #include <gguf.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -73,6 +74,7 @@ struct TensorPlan {
   int64_t columns;  // ne0: the input dimension
   int64_t rows;     // ne1 (1 for vectors)
   bool is_norm;     // norms are f32 and all ones
+  bool is_bias = false;  // biases are f32, small and random (bert only)
 };
 
 std::vector<TensorPlan> llama_tensor_plan(const TestModelOptions& o, int64_t vocab_size) {
@@ -98,15 +100,60 @@ std::vector<TensorPlan> llama_tensor_plan(const TestModelOptions& o, int64_t voc
   return plan;
 }
 
+// llama.cpp's BERT layout (src/models/bert.cpp): learned token, token-type and position
+// embeddings, an embedding layer norm, then post-norm blocks with biases everywhere.
+std::vector<TensorPlan> bert_tensor_plan(const TestModelOptions& o, int64_t vocab_size,
+                                         int64_t token_types) {
+  std::vector<TensorPlan> plan = {
+      {"token_embd.weight", o.embedding, vocab_size, false},
+      {"token_types.weight", o.embedding, token_types, false},
+      {"position_embd.weight", o.embedding, o.context_length, false},
+      {"token_embd_norm.weight", o.embedding, 1, true},
+      {"token_embd_norm.bias", o.embedding, 1, false, true},
+  };
+  for (int32_t layer = 0; layer < o.layers; ++layer) {
+    std::string prefix = "blk." + std::to_string(layer) + ".";
+    for (const char* name : {"attn_q", "attn_k", "attn_v", "attn_output"}) {
+      plan.push_back({prefix + name + ".weight", o.embedding, o.embedding, false});
+      plan.push_back({prefix + name + ".bias", o.embedding, 1, false, true});
+    }
+    plan.push_back({prefix + "attn_output_norm.weight", o.embedding, 1, true});
+    plan.push_back({prefix + "attn_output_norm.bias", o.embedding, 1, false, true});
+    plan.push_back({prefix + "ffn_up.weight", o.embedding, o.feed_forward, false});
+    plan.push_back({prefix + "ffn_up.bias", o.feed_forward, 1, false, true});
+    plan.push_back({prefix + "ffn_down.weight", o.feed_forward, o.embedding, false});
+    plan.push_back({prefix + "ffn_down.bias", o.embedding, 1, false, true});
+    plan.push_back({prefix + "layer_output_norm.weight", o.embedding, 1, true});
+    plan.push_back({prefix + "layer_output_norm.bias", o.embedding, 1, false, true});
+  }
+  return plan;
+}
+
 void validate(const TestModelOptions& o) {
   auto fail = [&](const std::string& message) { throw Error("make-test-model: " + message); };
+  const bool bert = o.architecture == "bert";
+  if (o.architecture != "llama" && !bert) {
+    fail("architecture must be llama or bert, not '" + o.architecture + "'");
+  }
   if (o.layers < 1 || o.embedding < 8 || o.heads < 1 || o.kv_heads < 1 || o.feed_forward < 1) {
     fail("layers, embedding, heads, kv-heads and ff must be positive (embedding at least 8)");
   }
   if (o.embedding % o.heads != 0) fail("embedding must be a multiple of heads");
-  if (o.heads % o.kv_heads != 0) fail("kv-heads must divide heads");
-  if ((o.embedding / o.heads) % 2 != 0) fail("embedding / heads must be even (rotary embedding)");
+  if (!bert && o.heads % o.kv_heads != 0) fail("kv-heads must divide heads");
+  if (!bert && (o.embedding / o.heads) % 2 != 0) {
+    fail("embedding / heads must be even (rotary embedding)");
+  }
+  if (bert && (o.context_length < 8 || o.context_length > 65536)) {
+    // Every position is a row of position_embd, so the context is also a size.
+    fail("a bert context must be 8 to 65536 tokens (one learned position embedding each)");
+  }
   if (o.type != "f32" && o.type != "f16") fail("type must be f32 or f16, not '" + o.type + "'");
+}
+
+// Norms and biases stay f32 in every type, as llama.cpp's converter keeps 1-D tensors. BERT's
+// token-type table stays f32 too: its graph adds a row of it to f32 activations directly.
+bool stored_as_f32(const TensorPlan& t, bool f16) {
+  return !f16 || t.is_norm || t.is_bias || t.name == "token_types.weight";
 }
 
 using GgufPtr = std::unique_ptr<gguf_context, decltype(&gguf_free)>;
@@ -147,26 +194,46 @@ void write_test_model(const TestModelOptions& o) {
   }
 
   const bool f16 = o.type == "f16";
-  gguf_set_val_str(out.get(), "general.architecture", "llama");
-  gguf_set_val_str(out.get(), "general.name", "clinbench test model");
-  gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
-  gguf_set_val_u32(out.get(), "llama.context_length", uint32_t(o.context_length));
-  gguf_set_val_u32(out.get(), "llama.embedding_length", uint32_t(o.embedding));
-  gguf_set_val_u32(out.get(), "llama.block_count", uint32_t(o.layers));
-  gguf_set_val_u32(out.get(), "llama.feed_forward_length", uint32_t(o.feed_forward));
-  gguf_set_val_u32(out.get(), "llama.attention.head_count", uint32_t(o.heads));
-  gguf_set_val_u32(out.get(), "llama.attention.head_count_kv", uint32_t(o.kv_heads));
-  gguf_set_val_u32(out.get(), "llama.rope.dimension_count", uint32_t(o.embedding / o.heads));
-  gguf_set_val_f32(out.get(), "llama.rope.freq_base", 10000.0f);
-  gguf_set_val_f32(out.get(), "llama.attention.layer_norm_rms_epsilon", 1e-5f);
-  gguf_set_val_u32(out.get(), "llama.vocab_size", uint32_t(vocab_size));
+  std::vector<TensorPlan> plan;
+  if (o.architecture == "bert") {
+    // llama.cpp refuses a BERT without token types; BERT vocabs declare 2 (sentence A and B).
+    int64_t types_key = gguf_find_key(out.get(), "tokenizer.ggml.token_type_count");
+    if (types_key < 0) gguf_set_val_u32(out.get(), "tokenizer.ggml.token_type_count", 2);
+    uint32_t token_types = types_key < 0 ? 2 : gguf_get_val_u32(out.get(), types_key);
+    gguf_set_val_str(out.get(), "general.architecture", "bert");
+    gguf_set_val_str(out.get(), "general.name", "clinbench test embedding model");
+    gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
+    gguf_set_val_u32(out.get(), "bert.context_length", uint32_t(o.context_length));
+    gguf_set_val_u32(out.get(), "bert.embedding_length", uint32_t(o.embedding));
+    gguf_set_val_u32(out.get(), "bert.feed_forward_length", uint32_t(o.feed_forward));
+    gguf_set_val_u32(out.get(), "bert.block_count", uint32_t(o.layers));
+    gguf_set_val_u32(out.get(), "bert.attention.head_count", uint32_t(o.heads));
+    gguf_set_val_f32(out.get(), "bert.attention.layer_norm_epsilon", 1e-12f);
+    gguf_set_val_bool(out.get(), "bert.attention.causal", false);
+    gguf_set_val_u32(out.get(), "bert.pooling_type", 0);  // LLAMA_POOLING_TYPE_NONE
+    plan = bert_tensor_plan(o, vocab_size, int64_t(std::max<uint32_t>(token_types, 1)));
+  } else {
+    gguf_set_val_str(out.get(), "general.architecture", "llama");
+    gguf_set_val_str(out.get(), "general.name", "clinbench test model");
+    gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
+    gguf_set_val_u32(out.get(), "llama.context_length", uint32_t(o.context_length));
+    gguf_set_val_u32(out.get(), "llama.embedding_length", uint32_t(o.embedding));
+    gguf_set_val_u32(out.get(), "llama.block_count", uint32_t(o.layers));
+    gguf_set_val_u32(out.get(), "llama.feed_forward_length", uint32_t(o.feed_forward));
+    gguf_set_val_u32(out.get(), "llama.attention.head_count", uint32_t(o.heads));
+    gguf_set_val_u32(out.get(), "llama.attention.head_count_kv", uint32_t(o.kv_heads));
+    gguf_set_val_u32(out.get(), "llama.rope.dimension_count", uint32_t(o.embedding / o.heads));
+    gguf_set_val_f32(out.get(), "llama.rope.freq_base", 10000.0f);
+    gguf_set_val_f32(out.get(), "llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    gguf_set_val_u32(out.get(), "llama.vocab_size", uint32_t(vocab_size));
+    plan = llama_tensor_plan(o, vocab_size);
+  }
 
   // Tensor infos: a no_alloc ggml context gives shapes without data.
-  std::vector<TensorPlan> plan = llama_tensor_plan(o, vocab_size);
   ggml_init_params tensor_params{ggml_tensor_overhead() * (plan.size() + 1), nullptr, true};
   std::unique_ptr<ggml_context, decltype(&ggml_free)> tensors(ggml_init(tensor_params), ggml_free);
   for (const auto& t : plan) {
-    ggml_type type = (t.is_norm || !f16) ? GGML_TYPE_F32 : GGML_TYPE_F16;
+    ggml_type type = stored_as_f32(t, f16) ? GGML_TYPE_F32 : GGML_TYPE_F16;
     ggml_tensor* tensor = t.rows == 1 ? ggml_new_tensor_1d(tensors.get(), type, t.columns)
                                       : ggml_new_tensor_2d(tensors.get(), type, t.columns, t.rows);
     ggml_set_name(tensor, t.name.c_str());
@@ -191,12 +258,18 @@ void write_test_model(const TestModelOptions& o) {
     size_t count = size_t(t.columns * t.rows);
     values.resize(count);
     float scale = t.name == "token_embd.weight" ? 1.0f : 1.0f / std::sqrt(float(t.columns));
-    if (t.name.ends_with("attn_output.weight") || t.name.ends_with("ffn_down.weight")) {
+    // BERT's post-norm blocks renormalise every layer, so they need no depth scaling, and
+    // without it a shallower bert model is exactly the first layers of a deeper one.
+    if (o.architecture != "bert" &&
+        (t.name.ends_with("attn_output.weight") || t.name.ends_with("ffn_down.weight"))) {
       scale /= std::sqrt(2.0f * float(o.layers));
     }
+    // BERT sums three embeddings before its layer norm; biases stay small beside the weights.
+    if (t.name == "token_types.weight" || t.name == "position_embd.weight") scale = 1.0f;
+    if (t.is_bias) scale = 0.1f;
     for (float& v : values) v = t.is_norm ? 1.0f : normal.next() * scale;
     size_t bytes;
-    if (t.is_norm || !f16) {
+    if (stored_as_f32(t, f16)) {
       bytes = count * sizeof(float);
       std::fwrite(values.data(), 1, bytes, file.get());
     } else {

@@ -38,6 +38,8 @@ class OpenaiBackend final : public Backend {
                    .max_attempts = 2, .refusal_ends_run = false};
     HttpReply tokenized = side_client_.call(probe);
     server_tokenizes_ = tokenized.ok() && read_tokenize_reply(tokenized.body).has_value();
+    // Only llama-server has /props; it is also the one that repeats a continued message.
+    server_echoes_answer_prefix_ = !identity.server_properties.is_null();
 
     info_.spec = spec;
     info_.backend = "openai";
@@ -125,7 +127,9 @@ class OpenaiBackend final : public Backend {
       const GenerationRequest& request = requests[request_of_call[call]];
       GenerationResponse response;
       if (reply.ok()) {
-        std::string problem = read_generation_reply(reply.body, !request.chat.messages.empty(), request.stop, response);
+        bool chat = !request.chat.messages.empty();
+        std::string_view echoed = chat && server_echoes_answer_prefix_ ? std::string_view(request.chat.answer_prefix) : "";
+        std::string problem = read_generation_reply(reply.body, chat, echoed, request.stop, response);
         if (!problem.empty()) return ReplyVerdict{false, problem};
       } else {
         response.status = status_of_failure(reply.failure);
@@ -176,6 +180,7 @@ class OpenaiBackend final : public Backend {
   mutable std::mutex side_mutex_;    // guards side_client_
   mutable HttpClient side_client_;   // probes and count_tokens(), one at a time
   bool server_tokenizes_ = false;
+  bool server_echoes_answer_prefix_ = false;
   bool prompt_logprobs_checked_ = false;
   ModelInfo info_;
 };

@@ -45,8 +45,8 @@ size_t utf8_characters(std::string_view text) {
   return size_t(std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
 }
 
-std::string read_generation_reply(std::string_view body, bool chat, const std::vector<std::string>& stop,
-                                  GenerationResponse& response) {
+std::string read_generation_reply(std::string_view body, bool chat, std::string_view echoed_prefix,
+                                  const std::vector<std::string>& stop, GenerationResponse& response) {
   json reply = json::parse(body, nullptr, false);
   std::string problem;
   const json* choice = first_choice(reply, problem);
@@ -68,6 +68,7 @@ std::string read_generation_reply(std::string_view body, bool chat, const std::v
 
   response.status = RequestStatus::ok;
   response.text = text->is_string() ? text->get<std::string>() : std::string();
+  if (!echoed_prefix.empty() && response.text.starts_with(echoed_prefix)) response.text.erase(0, echoed_prefix.size());
   size_t cut = earliest_stop(response.text, stop);
   if (cut != std::string::npos) response.text.resize(cut);
   auto finish = choice->find("finish_reason");

@@ -19,9 +19,11 @@ namespace clinbench {
 // A /chat/completions (chat = true: choices[0].message.content) or /completions
 // (choices[0].text) reply: the text cut at the first stop string (servers already stop there;
 // cutting again keeps the rule identical to the embedded backend's), finish_reason, and the
-// token counts in usage.
-std::string read_generation_reply(std::string_view body, bool chat, const std::vector<std::string>& stop,
-                                  GenerationResponse& response);
+// token counts in usage. echoed_prefix is removed from the start of the text first, where the
+// text starts with it: llama-server repeats a continued assistant message (the answer prefix)
+// before its continuation, vLLM and TGI return the continuation alone (pass "" for them).
+std::string read_generation_reply(std::string_view body, bool chat, std::string_view echoed_prefix,
+                                  const std::vector<std::string>& stop, GenerationResponse& response);
 
 // A /completions reply to prompt_logprobs_body(): the prompt's tokens with their log-probs and
 // text (choices[0].logprobs.{tokens, token_logprobs, top_logprobs}; usage.prompt_tokens tells

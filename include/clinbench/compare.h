@@ -1,0 +1,218 @@
+// Compare stage: runs of different models on the same items, paired statistics per task, metric
+// and pair of models (a fine-tune against its base), and the tables and JSON `clinbench compare`
+// writes. The statistics themselves are stats.h's; this stage loads runs, lines their items up,
+// refuses runs that asked different things, and lays the numbers out.
+//
+// Nothing here prints or exits. Input that cannot be compared (a missing results.json, a pairs
+// file naming an unknown run, runs over different items) throws Error with a message that names
+// the file, line and field, or the task, the two runs and the first differing item.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "clinbench/core.h"
+#include "clinbench/stats.h"
+
+namespace clinbench {
+
+// --- runs -----------------------------------------------------------------------------------
+
+// One run folder as `clinbench run` writes it.
+struct CompareRun {
+  std::filesystem::path dir;
+  // Display name in every table and chart. Starts as compare_run_default_name; made unique by
+  // compare_runs_name_unique; a pairs file may override it.
+  std::string name;
+  nlohmann::json results;  // results.json as read by results_read
+  // Task -> the lines of samples/TASK.jsonl in file order (the run's dataset order). A task
+  // whose samples file is missing has no entry: the model table can still show it, pairs
+  // cannot compare it.
+  std::map<std::string, std::vector<nlohmann::json>> samples;
+};
+
+// Reads DIR/results.json and DIR/samples/TASK.jsonl for every task in the results. Throws
+// Error naming the file (and line, for a sample line that is not JSON).
+CompareRun compare_run_load(const std::filesystem::path& dir);
+
+// results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
+// server's model name, else the folder's name.
+std::string compare_run_default_name(const nlohmann::json& results, const std::filesystem::path& dir);
+
+// Where two runs share a name, each of them gets " (FOLDER)" appended, FOLDER being its run
+// folder's name (and then its whole path if that is still not unique), so tables never show
+// two rows that read the same.
+void compare_runs_name_unique(std::vector<CompareRun>& runs);
+
+// Tasks in the order the runs list them: the first run's `config.tasks` order, then tasks only
+// later runs have, in their order.
+std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs);
+
+// Metric names of one task in a run's results.json (empty when the run lacks the task).
+std::vector<std::string> compare_run_metrics(const CompareRun& run, const std::string& task);
+
+// --- pairs ----------------------------------------------------------------------------------
+
+// One entry of a pairs file: which run is the fine-tune, which its base. Each side names a run
+// by display name or by folder. The optional names replace that run's display name.
+struct ComparePairEntry {
+  std::string fine_tune;
+  std::string base;
+  std::string fine_tune_name;  // empty = keep the run's name
+  std::string base_name;
+  int64_t line = 0;  // 1-based line of the entry in its file (0 = not from a file)
+};
+
+// Parses a pairs file: a YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR,
+// fine_tune_name: NAME, base_name: NAME} (the two names optional), or the same list under a
+// `pairs:` key. `path` is only for messages. Throws Error "PATH:LINE: field 'pairs[I].KEY':
+// ..." for invalid YAML, a missing or empty side, an unknown key, or a pair of a run with
+// itself.
+std::vector<ComparePairEntry> compare_pairs_parse(std::string_view yaml_text,
+                                                  const std::filesystem::path& path);
+
+// compare_pairs_parse on the file's contents; throws Error naming the file when unreadable.
+std::vector<ComparePairEntry> compare_pairs_read(const std::filesystem::path& path);
+
+// A resolved pair: indices into the runs.
+struct ComparePair {
+  size_t fine_tune = 0;
+  size_t base = 0;
+};
+
+// Matches each entry's sides to runs: first by display name, then by folder (same file on
+// disk). A folder that holds a results.json but is not among `runs` is loaded and appended, so
+// a pairs file can name every run by itself. Then applies the display-name overrides. Throws
+// Error naming `path`, the entry's line and the field when a side matches no run, when a name
+// override clashes with another run's name, or when one run gets two different names.
+std::vector<ComparePair> compare_pairs_resolve(const std::vector<ComparePairEntry>& entries,
+                                               const std::filesystem::path& path,
+                                               std::vector<CompareRun>& runs);
+
+// Without a pairs file: every later run against the first (fine_tune = i, base = 0).
+std::vector<ComparePair> compare_pairs_default(size_t run_count);
+
+// Runs and pairs, ready to compare.
+struct CompareInput {
+  std::vector<CompareRun> runs;
+  std::vector<ComparePair> pairs;
+};
+
+// Loads each folder (compare_run_load), makes names unique, then resolves the pairs file's
+// entries (which may add folders) or, for no entries, pairs every run with the first (one run
+// alone gives no pairs). Throws Error for a folder named twice, no runs at all, or anything the
+// steps above refuse.
+CompareInput compare_input_load(const std::vector<std::filesystem::path>& run_dirs,
+                                const std::vector<ComparePairEntry>& pair_entries,
+                                const std::filesystem::path& pairs_path);
+
+// --- item alignment -------------------------------------------------------------------------
+
+// How the items of one task in two runs line up. Items are matched by id (the k-th occurrence
+// of an id with the k-th, for tasks that ask one item several times).
+struct CompareAlignment {
+  std::vector<size_t> fine_tune_rows;  // sample indices, one per common item, in the fine-tune's order
+  std::vector<size_t> base_rows;       // the matching sample indices of the base
+  int64_t fine_tune_items = 0;
+  int64_t base_items = 0;
+  int64_t prompt_differences = 0;  // common items whose prompt_key differs
+  // Empty when both runs hold the same ids in the same order with the same prompt_key; else the
+  // first difference in plain words, naming the item id.
+  std::string first_difference;
+};
+
+// Contract: the samples are the two runs' lines of one task. Pure; never throws.
+CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune,
+                               const std::vector<nlohmann::json>& base);
+
+// The score of one sample for one metric, as the run's own aggregation counts it: the number in
+// scores[metric], 0 when missing or not a number (a failed request scores 0).
+double compare_sample_score(const nlohmann::json& sample, const std::string& metric);
+
+// --- statistics -----------------------------------------------------------------------------
+
+struct CompareOptions {
+  uint64_t seed = 1234;       // bootstrap and sign-flip streams; every row uses the same seed, so
+                              // a row's numbers do not depend on which other rows are in the table
+  int64_t resamples = 10000;  // bootstrap resamples, >= 1 (the sign-flip test draws its own 10,000)
+  double alpha = 0.05;        // a row is marked significant when its Holm-adjusted p < alpha
+  bool allow_mismatch = false;  // compare only the common items instead of refusing
+};
+
+// Failure and hallucination rates are better when lower; every other metric when higher.
+bool compare_metric_higher_is_better(std::string_view metric);
+
+// One task, metric and pair.
+struct CompareRow {
+  std::string task;
+  std::string metric;
+  size_t fine_tune = 0;  // run indices
+  size_t base = 0;
+  bool higher_is_better = true;
+  // Means, difference fine-tune − base with its paired bootstrap interval, raw p-value and test.
+  // stats.counts are raw: wins = items where the fine-tune scored higher.
+  StatsPairedComparison stats;
+  // Items where the fine-tune did better / the same / worse, by the metric's direction.
+  StatsWinTieLoss better;
+  double p_holm = 1;  // Holm-adjusted across every row of the comparison
+  bool significant = false;
+};
+
+struct CompareResult {
+  CompareOptions options;
+  std::vector<ComparePair> pairs;
+  std::vector<CompareRow> rows;  // pair by pair, then task order, then metric order
+  // What the reader must know: items compared on a subset (--allow-mismatch), tasks that one
+  // side of a pair lacks, metrics without samples. One sentence each.
+  std::vector<std::string> notes;
+};
+
+// Paired statistics for every pair, on every task both runs hold, for every metric both list.
+// Throws Error when a task's items or prompts differ between the two runs of a pair and
+// options.allow_mismatch is false: the message names the task, both runs (name and folder)
+// and the first differing item id. Cost: per row one stats_paired_compare (about 30 ms for
+// 10,000 resamples of 1,500 items).
+CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vector<ComparePair>& pairs,
+                           const CompareOptions& options);
+
+// --- outputs --------------------------------------------------------------------------------
+
+inline constexpr int kCompareFormatVersion = 1;
+
+// compare.json: {"clinbench_version", "format_version", "settings", "runs": [{name, dir,
+// model_spec, fingerprint, backend}], "scores": [{run, task, metric, n, value, ci_low,
+// ci_high}], "comparisons": [{task, metric, fine_tune, base, higher_is_better, n,
+// mean_fine_tune, mean_base, difference, ci_low, ci_high, wins, ties, losses, test, p_value,
+// p_holm, significant}], "notes"}. Runs are referred to by name. wins / ties / losses count
+// items where the fine-tune did better / the same / worse by the metric's direction. Scores are each run's own
+// results.json values (all of its items); comparisons use the common items.
+nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// Markdown: one table per task (models × metrics, value and 95% interval), then the table of
+// paired differences with p-values and a significance mark, then the notes and a legend.
+std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// CSV (RFC 4180, header row) of the model × task table: model, run_dir, task, metric, n, value,
+// ci_low, ci_high. Numbers at full precision; an empty field for a metric without samples.
+std::string compare_csv_scores(const std::vector<CompareRun>& runs);
+
+// CSV of the pair table: task, metric, fine_tune, base, higher_is_better, n, mean_fine_tune,
+// mean_base, difference, ci_low, ci_high, wins, ties, losses, test, p_value, p_holm,
+// significant.
+std::string compare_csv_pairs(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// Writes DIR/compare.md, DIR/compare.json, DIR/compare_scores.csv and DIR/compare_pairs.csv,
+// each atomically, creating DIR. Throws Error naming the file when writing fails.
+void compare_write(const std::filesystem::path& output_dir, const std::vector<CompareRun>& runs,
+                   const CompareResult& result);
+
+// Human name of the test behind a p-value ("McNemar exact", "sign-flip exact", ...).
+const char* compare_test_name(StatsPairedTest test);
+
+}  // namespace clinbench

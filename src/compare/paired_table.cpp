@@ -1,0 +1,117 @@
+// The table of paired comparisons: every pair, task and metric, with Holm across the whole table.
+#include <algorithm>
+#include <cstdio>
+
+#include "clinbench/compare.h"
+
+namespace clinbench {
+
+namespace {
+
+std::string run_label(const CompareRun& run) { return "'" + run.name + "' (" + run.dir.string() + ")"; }
+
+bool has_metric(const std::vector<std::string>& metrics, const std::string& metric) {
+  return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
+}
+
+}  // namespace
+
+bool compare_metric_higher_is_better(std::string_view metric) {
+  return metric.find("failure") == std::string_view::npos && metric.find("hallucination") == std::string_view::npos &&
+         metric.find("invalid") == std::string_view::npos;
+}
+
+const char* compare_test_name(StatsPairedTest test) {
+  switch (test) {
+    case StatsPairedTest::none: return "none (no differing items)";
+    case StatsPairedTest::mcnemar_exact: return "McNemar exact";
+    case StatsPairedTest::sign_flip_exact: return "sign-flip exact";
+    case StatsPairedTest::sign_flip_monte_carlo: return "sign-flip Monte Carlo";
+  }
+  return "?";
+}
+
+CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vector<ComparePair>& pairs,
+                           const CompareOptions& options) {
+  CompareResult result;
+  result.options = options;
+  result.pairs = pairs;
+  const std::vector<std::string> tasks = compare_runs_tasks(runs);
+  const StatsBootstrapOptions bootstrap{options.seed, options.resamples, 0.95};
+
+  for (const ComparePair& pair : pairs) {
+    const CompareRun& fine_tune = runs.at(pair.fine_tune);
+    const CompareRun& base = runs.at(pair.base);
+    for (const std::string& task : tasks) {
+      bool fine_tune_has = fine_tune.samples.count(task) > 0;
+      bool base_has = base.samples.count(task) > 0;
+      if (!fine_tune_has && !base_has) continue;
+      if (!fine_tune_has || !base_has) {
+        result.notes.push_back("task '" + task + "': only " + run_label(fine_tune_has ? fine_tune : base) +
+                               " has samples, so '" + fine_tune.name + "' vs '" + base.name + "' is not compared on it.");
+        continue;
+      }
+      const std::vector<nlohmann::json>& fine_tune_samples = fine_tune.samples.at(task);
+      const std::vector<nlohmann::json>& base_samples = base.samples.at(task);
+      CompareAlignment alignment = compare_align(fine_tune_samples, base_samples);
+      if (!alignment.first_difference.empty()) {
+        if (!options.allow_mismatch) {
+          throw Error("task '" + task + "': runs " + run_label(fine_tune) + " and " + run_label(base) +
+                      " did not evaluate the same items with the same prompts: " + alignment.first_difference +
+                      ". Run both with the same tasks, data, --limit, --num-fewshot and --seed, or pass "
+                      "--allow-mismatch to compare only the items both hold.");
+        }
+        std::string note = "task '" + task + "': '" + fine_tune.name + "' vs '" + base.name + "' compared on the " +
+                           std::to_string(alignment.fine_tune_rows.size()) + " items both runs hold (of " +
+                           std::to_string(alignment.fine_tune_items) + " and " + std::to_string(alignment.base_items) +
+                           ")";
+        if (alignment.prompt_differences > 0) {
+          note += "; " + std::to_string(alignment.prompt_differences) + " of them were asked with different prompts";
+        }
+        result.notes.push_back(note + " (--allow-mismatch; first difference: " + alignment.first_difference + ").");
+      }
+      const std::vector<std::string> base_metrics = compare_run_metrics(base, task);
+      for (const std::string& metric : compare_run_metrics(fine_tune, task)) {
+        if (!has_metric(base_metrics, metric)) {
+          result.notes.push_back("task '" + task + "': metric '" + metric + "' is only in " + run_label(fine_tune) + ".");
+          continue;
+        }
+        std::vector<double> a;
+        std::vector<double> b;
+        a.reserve(alignment.fine_tune_rows.size());
+        b.reserve(alignment.base_rows.size());
+        for (size_t i = 0; i < alignment.fine_tune_rows.size(); ++i) {
+          a.push_back(compare_sample_score(fine_tune_samples[alignment.fine_tune_rows[i]], metric));
+          b.push_back(compare_sample_score(base_samples[alignment.base_rows[i]], metric));
+        }
+        std::optional<StatsPairedComparison> stats = stats_paired_compare(a, b, bootstrap);
+        if (!stats) {
+          result.notes.push_back("task '" + task + "': no common items for '" + fine_tune.name + "' vs '" + base.name +
+                                 "', metric '" + metric + "' not compared.");
+          continue;
+        }
+        CompareRow row;
+        row.task = task;
+        row.metric = metric;
+        row.fine_tune = pair.fine_tune;
+        row.base = pair.base;
+        row.higher_is_better = compare_metric_higher_is_better(metric);
+        row.stats = *stats;
+        row.better = stats->counts;
+        if (!row.higher_is_better) std::swap(row.better.wins, row.better.losses);
+        result.rows.push_back(std::move(row));
+      }
+    }
+  }
+
+  std::vector<double> p_values;
+  for (const CompareRow& row : result.rows) p_values.push_back(row.stats.p_value);
+  std::vector<double> adjusted = stats_holm_adjust(p_values);
+  for (size_t i = 0; i < result.rows.size(); ++i) {
+    result.rows[i].p_holm = adjusted[i];
+    result.rows[i].significant = adjusted[i] < options.alpha;
+  }
+  return result;
+}
+
+}  // namespace clinbench

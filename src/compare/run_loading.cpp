@@ -1,0 +1,116 @@
+// Loading run folders and naming them for tables.
+#include <set>
+
+#include "clinbench/compare.h"
+#include "clinbench/report.h"
+
+namespace clinbench {
+
+namespace {
+
+std::string string_at(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+std::vector<nlohmann::json> samples_read(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> samples;
+  std::string text = read_file(file);
+  size_t start = 0;
+  int64_t line = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++line;
+    std::string_view row(text.data() + start, end - start);
+    start = end + 1;
+    if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    try {
+      samples.push_back(nlohmann::json::parse(row));
+    } catch (const nlohmann::json::parse_error& e) {
+      throw_input_error(file, line, "", std::string("not valid JSON: ") + e.what());
+    }
+    if (!samples.back().is_object()) throw_input_error(file, line, "", "a sample must be a JSON object");
+  }
+  return samples;
+}
+
+}  // namespace
+
+CompareRun compare_run_load(const std::filesystem::path& dir) {
+  CompareRun run;
+  run.dir = dir;
+  run.results = results_read(dir);
+  for (const auto& [task, entry] : run.results["tasks"].items()) {
+    std::filesystem::path file = dir / "samples" / (task + ".jsonl");
+    if (std::filesystem::exists(file)) run.samples[task] = samples_read(file);
+  }
+  run.name = compare_run_default_name(run.results, dir);
+  return run;
+}
+
+std::string compare_run_default_name(const nlohmann::json& results, const std::filesystem::path& dir) {
+  const nlohmann::json& model = results.contains("model") ? results["model"] : nlohmann::json();
+  const nlohmann::json& details = model.is_object() && model.contains("details") ? model["details"] : nlohmann::json();
+  if (std::string name = string_at(details, "name"); !name.empty()) return name;
+  if (std::string name = string_at(details, "model_name"); !name.empty()) return name;
+  if (std::string path = string_at(details, "path"); !path.empty()) return std::filesystem::path(path).stem().string();
+  std::string spec = string_at(model, "spec");
+  if (spec.rfind("gguf:", 0) == 0) return std::filesystem::path(spec.substr(5)).stem().string();
+  std::filesystem::path absolute = std::filesystem::absolute(dir).lexically_normal();
+  if (!absolute.has_filename()) absolute = absolute.parent_path();
+  return absolute.filename().string();
+}
+
+void compare_runs_name_unique(std::vector<CompareRun>& runs) {
+  auto clashes = [&runs](size_t i) {
+    for (size_t j = 0; j < runs.size(); ++j) {
+      if (j != i && runs[j].name == runs[i].name) return true;
+    }
+    return false;
+  };
+  // Two rounds: the folder's name usually tells runs apart; the whole path always does.
+  for (int round = 0; round < 2; ++round) {
+    std::vector<size_t> clashing;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (clashes(i)) clashing.push_back(i);
+    }
+    for (size_t i : clashing) {
+      std::filesystem::path absolute = std::filesystem::absolute(runs[i].dir).lexically_normal();
+      if (!absolute.has_filename()) absolute = absolute.parent_path();
+      std::string base = compare_run_default_name(runs[i].results, runs[i].dir);
+      runs[i].name = base + " (" + (round == 0 ? absolute.filename().string() : absolute.string()) + ")";
+    }
+  }
+}
+
+std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs) {
+  std::vector<std::string> tasks;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& task) {
+    if (seen.insert(task).second) tasks.push_back(task);
+  };
+  for (const CompareRun& run : runs) {
+    const nlohmann::json& config = run.results.contains("config") ? run.results["config"] : nlohmann::json();
+    if (config.is_object() && config.contains("tasks") && config["tasks"].is_array()) {
+      for (const nlohmann::json& task : config["tasks"]) {
+        // config.tasks holds what the user typed (a name or a YAML path); only names that the
+        // results hold are tasks here.
+        if (task.is_string() && run.results["tasks"].contains(task.get<std::string>())) add(task.get<std::string>());
+      }
+    }
+    for (const auto& [task, entry] : run.results["tasks"].items()) add(task);
+  }
+  return tasks;
+}
+
+std::vector<std::string> compare_run_metrics(const CompareRun& run, const std::string& task) {
+  std::vector<std::string> metrics;
+  const nlohmann::json& tasks = run.results["tasks"];
+  if (!tasks.contains(task) || !tasks[task].contains("metrics") || !tasks[task]["metrics"].is_object()) return metrics;
+  for (const auto& [metric, value] : tasks[task]["metrics"].items()) metrics.push_back(metric);
+  return metrics;
+}
+
+}  // namespace clinbench

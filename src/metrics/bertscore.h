@@ -1,0 +1,34 @@
+// BERTScore with a model: texts through a TokenEmbedder (an embedding GGUF on llama.cpp), then
+// the pure matching of clinbench/metrics.h (metric_bertscore). Kept out of the public header
+// because it runs a model; the sample scorer calls it once for all of a task's generations.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backends/llama/token_embedder.h"
+#include "clinbench/metrics.h"
+
+namespace clinbench {
+
+// The view metric_bertscore reads of an embedder's result; borrows `embeddings`.
+TokenEmbeddingsView token_embeddings_view(const TokenEmbeddings& embeddings);
+
+// BERTScore of predictions[i] (candidate) against references[i], for every i: one result per
+// pair, in order, with the truncation flags and token counts filled in. Texts are embedded in
+// batches (identical texts once per chunk of pairs), so that scoring a whole task costs a few
+// llama_encode calls, not one per text. progress gets (pairs done, total).
+// Contract: predictions.size() == references.size() (else std::invalid_argument).
+// Throws Error when the model fails. Not thread-safe (uses the embedder).
+std::vector<BertScore> bertscore_pairs(TokenEmbedder& embedder,
+                                       std::span<const std::string> predictions,
+                                       std::span<const std::string> references,
+                                       const ProgressCallback& progress = {});
+
+// The metric's settings for results.json: model spec, sha256, architecture, the layer used and
+// the layer note, max tokens per text, idf false, baseline rescaling false.
+nlohmann::json bertscore_config(const TokenEmbedderInfo& info);
+
+}  // namespace clinbench

@@ -1,0 +1,92 @@
+// compare.json: everything `clinbench compare` computed, for other tools and for the HTML report.
+#include "clinbench/compare.h"
+
+namespace clinbench {
+
+namespace {
+
+const char* test_key(StatsPairedTest test) {
+  switch (test) {
+    case StatsPairedTest::none: return "none";
+    case StatsPairedTest::mcnemar_exact: return "mcnemar_exact";
+    case StatsPairedTest::sign_flip_exact: return "sign_flip_exact";
+    case StatsPairedTest::sign_flip_monte_carlo: return "sign_flip_monte_carlo";
+  }
+  return "none";
+}
+
+nlohmann::json number_or_null(const nlohmann::json& value) { return value.is_number() ? value : nlohmann::json(); }
+
+}  // namespace
+
+nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareResult& result) {
+  nlohmann::json out;
+  out["clinbench_version"] = CLINBENCH_VERSION;
+  out["format_version"] = kCompareFormatVersion;
+  out["settings"] = {{"seed", result.options.seed},
+                     {"resamples", result.options.resamples},
+                     {"confidence", 0.95},
+                     {"alpha", result.options.alpha},
+                     {"multiple_comparison", "holm"},
+                     {"allow_mismatch", result.options.allow_mismatch}};
+
+  nlohmann::json run_list = nlohmann::json::array();
+  for (const CompareRun& run : runs) {
+    const nlohmann::json& model = run.results.contains("model") ? run.results["model"] : nlohmann::json::object();
+    run_list.push_back({{"name", run.name},
+                        {"dir", run.dir.string()},
+                        {"model_spec", model.value("spec", "")},
+                        {"backend", model.value("backend", "")},
+                        {"fingerprint", model.value("fingerprint", "")}});
+  }
+  out["runs"] = run_list;
+
+  nlohmann::json scores = nlohmann::json::array();
+  const std::vector<std::string> tasks = compare_runs_tasks(runs);
+  for (const std::string& task : tasks) {
+    for (const CompareRun& run : runs) {
+      if (!run.results["tasks"].contains(task)) continue;
+      const nlohmann::json& entry = run.results["tasks"][task];
+      for (const std::string& metric : compare_run_metrics(run, task)) {
+        const nlohmann::json& estimate = entry["metrics"][metric];
+        scores.push_back({{"run", run.name},
+                          {"task", task},
+                          {"metric", metric},
+                          {"higher_is_better", compare_metric_higher_is_better(metric)},
+                          {"n", entry.value("n", int64_t(0))},
+                          {"value", number_or_null(estimate.value("value", nlohmann::json()))},
+                          {"ci_low", number_or_null(estimate.value("ci_low", nlohmann::json()))},
+                          {"ci_high", number_or_null(estimate.value("ci_high", nlohmann::json()))}});
+      }
+    }
+  }
+  out["scores"] = scores;
+
+  nlohmann::json comparisons = nlohmann::json::array();
+  for (const CompareRow& row : result.rows) {
+    const StatsPairedBootstrap& b = row.stats.bootstrap;
+    comparisons.push_back({{"task", row.task},
+                           {"metric", row.metric},
+                           {"fine_tune", runs[row.fine_tune].name},
+                           {"base", runs[row.base].name},
+                           {"higher_is_better", row.higher_is_better},
+                           {"n", b.n},
+                           {"mean_fine_tune", b.mean_a},
+                           {"mean_base", b.mean_b},
+                           {"difference", b.difference},
+                           {"ci_low", b.ci_low},
+                           {"ci_high", b.ci_high},
+                           {"wins", row.better.wins},
+                           {"ties", row.better.ties},
+                           {"losses", row.better.losses},
+                           {"test", test_key(row.stats.test)},
+                           {"p_value", row.stats.p_value},
+                           {"p_holm", row.p_holm},
+                           {"significant", row.significant}});
+  }
+  out["comparisons"] = comparisons;
+  out["notes"] = result.notes;
+  return out;
+}
+
+}  // namespace clinbench

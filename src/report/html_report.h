@@ -1,0 +1,66 @@
+// The HTML report: one self-contained file (charts, tables, every sample) that opens offline in
+// any current browser. Vega, Vega-Lite and vega-embed are inlined from the npm builds that
+// scripts/fetch-vega.sh installs; the page's own script draws everything from one JSON block.
+//
+// Safety: model outputs and dataset strings are data, never markup. The JSON block escapes
+// <, >, &, U+2028 and U+2029, so no string can end the block; the page's script puts every
+// string into the page with textContent; and a Content-Security-Policy allows only the page's
+// own scripts (by hash) and no network, so even a string that got through could neither run
+// nor load anything.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "clinbench/compare.h"
+
+namespace clinbench {
+
+// The minified UMD builds of the chart libraries.
+struct ReportAssets {
+  std::string vega;
+  std::string vega_lite;
+  std::string vega_embed;
+  std::string versions;  // versions.txt of the folder, e.g. "vega@6.4.0\nvega-lite@6.5.0\n..."
+};
+
+// $CLINBENCH_VEGA_DIR when set, else user_cache_dir()/"vega" (where scripts/fetch-vega.sh puts them).
+std::filesystem::path report_assets_default_dir();
+
+// Reads vega.min.js, vega-lite.min.js and vega-embed.min.js from dir. Throws Error naming the
+// missing file and how to fetch it, or naming a file that could end its inline <script> block.
+ReportAssets report_assets_load(const std::filesystem::path& dir);
+
+struct ReportOptions {
+  std::string title = "Model comparison";
+  // Longer prompts, responses and targets are cut to this many characters (whole UTF-8
+  // characters) in the sample browser, with a note saying how much was cut; the run's samples
+  // files keep the full text. Bounds the file size for long-document tasks. >= 1.
+  int64_t max_text_chars = 20000;
+  std::string generated_at;  // shown in the header; empty = not shown
+};
+
+// The one JSON object the page draws from: compare_json's content, the tasks with their
+// headline metric, and every sample of every run (strings stored once each, by index).
+nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareResult& result,
+                           const ReportOptions& options);
+
+// JSON text safe inside <script type="application/json">: <, >, & and U+2028/U+2029 as \u
+// escapes (still valid JSON, same value). Invalid UTF-8 becomes U+FFFD.
+std::string report_json_in_script(const nlohmann::json& value);
+
+// The whole page.
+std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result, const ReportAssets& assets,
+                        const ReportOptions& options);
+
+// The page's own parts (html_report_page.cpp): style sheet, the error hook that runs before the
+// libraries, the body skeleton and the script that draws the page.
+std::string_view report_page_style();
+std::string_view report_page_error_hook();
+std::string_view report_page_body();
+std::string_view report_page_script();
+
+}  // namespace clinbench

@@ -1,0 +1,148 @@
+// The JSON the HTML report draws from: the comparison, the tasks, and every sample, compacted.
+#include <algorithm>
+#include <unordered_map>
+
+#include "report/html_report.h"
+
+namespace clinbench {
+
+namespace {
+
+// Strings stored once: the same prompt text recurs across models that share a chat template,
+// the same targets across every model.
+class StringTable {
+ public:
+  explicit StringTable(int64_t max_chars) : max_chars_(max_chars) {}
+
+  // Index of the text in the table, or null for a missing value.
+  nlohmann::json add(const nlohmann::json& value) {
+    if (value.is_null()) return nullptr;
+    std::string text = value.is_string() ? value.get<std::string>()
+                                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text = cut(std::move(text));
+    auto [it, inserted] = index_.emplace(text, strings_.size());
+    if (inserted) strings_.push_back(text);
+    return it->second;
+  }
+
+  nlohmann::json take() { return std::move(strings_); }
+
+ private:
+  // Cut after max_chars_ whole UTF-8 characters, saying how many were left out.
+  std::string cut(std::string text) const {
+    int64_t characters = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+      if (characters == max_chars_) {
+        int64_t rest = 0;
+        for (size_t j = i; j < text.size(); ++j) rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
+        return text.substr(0, i) + "\n[… " + std::to_string(rest) +
+               " more characters not shown; the full text is in the run's samples/TASK.jsonl]";
+      }
+      ++characters;
+    }
+    return text;
+  }
+
+  int64_t max_chars_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+struct TaskInfo {
+  std::string name;
+  std::vector<std::string> metrics;
+  std::string headline;  // the metric the browser calls correct / incorrect by
+  bool binary = true;    // every headline score is exactly 0 or 1
+};
+
+std::vector<TaskInfo> task_infos(const std::vector<CompareRun>& runs) {
+  std::vector<TaskInfo> infos;
+  for (const std::string& task : compare_runs_tasks(runs)) {
+    TaskInfo info{task, {}, "", true};
+    for (const CompareRun& run : runs) {
+      for (const std::string& metric : compare_run_metrics(run, task)) {
+        if (std::find(info.metrics.begin(), info.metrics.end(), metric) == info.metrics.end()) info.metrics.push_back(metric);
+      }
+    }
+    for (const std::string& metric : info.metrics) {
+      if (compare_metric_higher_is_better(metric)) {
+        info.headline = metric;
+        break;
+      }
+    }
+    if (info.headline.empty() && !info.metrics.empty()) info.headline = info.metrics.front();
+    for (const CompareRun& run : runs) {
+      auto samples = run.samples.find(task);
+      if (samples == run.samples.end()) continue;
+      for (const nlohmann::json& sample : samples->second) {
+        double score = compare_sample_score(sample, info.headline);
+        if (score != 0.0 && score != 1.0) info.binary = false;
+      }
+    }
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+}  // namespace
+
+nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareResult& result,
+                           const ReportOptions& options) {
+  nlohmann::json data;
+  data["title"] = options.title;
+  data["generated_at"] = options.generated_at;
+  data["clinbench_version"] = CLINBENCH_VERSION;
+  data["max_text_chars"] = options.max_text_chars;
+  data["compare"] = compare_json(runs, result);
+
+  std::vector<TaskInfo> infos = task_infos(runs);
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const TaskInfo& info : infos) {
+    tasks.push_back({{"name", info.name}, {"metrics", info.metrics}, {"headline", info.headline}, {"binary", info.binary}});
+  }
+  data["tasks"] = tasks;
+
+  StringTable strings(options.max_text_chars);
+  nlohmann::json samples = nlohmann::json::array();
+  for (size_t r = 0; r < runs.size(); ++r) {
+    for (size_t t = 0; t < infos.size(); ++t) {
+      auto found = runs[r].samples.find(infos[t].name);
+      if (found == runs[r].samples.end()) continue;
+      for (const nlohmann::json& sample : found->second) {
+        double score = compare_sample_score(sample, infos[t].headline);
+        nlohmann::json row = {{"r", r},
+                              {"t", t},
+                              {"id", sample.value("id", nlohmann::json(""))},
+                              {"status", sample.value("status", nlohmann::json("ok"))},
+                              {"score", score},
+                              {"prompt", strings.add(sample.value("prompt", nlohmann::json()))},
+                              {"response", strings.add(sample.value("response", nlohmann::json()))},
+                              {"target", strings.add(sample.value("target", nlohmann::json()))},
+                              {"extracted", strings.add(sample.value("extracted", nlohmann::json()))},
+                              {"scores", sample.value("scores", nlohmann::json::object())}};
+        if (infos[t].binary) row["outcome"] = score == 1.0 ? "correct" : "incorrect";
+        if (sample.contains("finish_reason")) row["finish"] = sample["finish_reason"];
+        if (sample.contains("details")) row["details"] = strings.add(sample["details"]);
+        if (sample.contains("options") && sample["options"].is_array()) {
+          nlohmann::json options_list = nlohmann::json::array();
+          for (const nlohmann::json& option : sample["options"]) options_list.push_back(strings.add(option));
+          row["options"] = options_list;
+        }
+        if (sample.contains("option_loglikelihoods") && sample["option_loglikelihoods"].is_array()) {
+          nlohmann::json logprobs = nlohmann::json::array();
+          for (const nlohmann::json& option : sample["option_loglikelihoods"]) {
+            logprobs.push_back(option.is_object() ? option.value("logprob", nlohmann::json()) : nlohmann::json());
+          }
+          row["logprobs"] = logprobs;
+        }
+        samples.push_back(std::move(row));
+      }
+    }
+  }
+  data["strings"] = strings.take();
+  data["samples"] = samples;
+  return data;
+}
+
+}  // namespace clinbench

@@ -1,0 +1,607 @@
+// The HTML report's own style, body and script. The script builds every table, chart and sample
+// view from the JSON block (report_data) and puts text into the page only through textContent:
+// no string from a model or a dataset is ever parsed as HTML.
+#include "report/html_report.h"
+
+namespace clinbench {
+
+namespace {
+
+constexpr std::string_view kStyle = R"CSS(
+:root { --ink: #1d2733; --muted: #5b6775; --line: #d8dee6; --soft: #f4f6f9; --accent: #1f5fa8;
+        --good: #1f77b4; --bad: #d95f02; --neutral: #8a8f98; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); background: #fff; }
+header.page { background: #16324f; color: #fff; padding: 24px 32px 18px; }
+header.page h1 { margin: 0 0 4px; font-size: 26px; font-weight: 650; }
+header.page p { margin: 0; color: #d5e2f0; }
+nav.toc { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid var(--line);
+          padding: 8px 32px; font-size: 14px; }
+nav.toc a { color: var(--accent); text-decoration: none; margin-right: 18px; }
+main { max-width: 1240px; padding: 8px 32px 48px; }
+section { margin-top: 28px; }
+h2 { font-size: 21px; margin: 0 0 6px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 18px 0 6px; }
+p.explain { color: var(--muted); margin: 4px 0 12px; max-width: 920px; }
+.errors { background: #fff1f0; border: 1px solid #e8a39c; color: #8a1f11; padding: 10px 14px; margin: 12px 32px; }
+.errors[hidden] { display: none; }
+.warning { background: #fff8e1; border: 1px solid #e6cf86; padding: 8px 12px; }
+.notes { background: #fff8e1; border-left: 4px solid #e0b53a; padding: 8px 14px; margin: 12px 0; }
+.notes li { margin: 2px 0; }
+table.data { border-collapse: collapse; margin: 6px 0 16px; font-size: 14px; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: left; vertical-align: top; }
+table.data th { background: var(--soft); font-weight: 600; white-space: nowrap; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.data tr.significant td { background: #eef5fc; }
+.ci { color: var(--muted); font-size: 12.5px; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+.badge { display: inline-block; border-radius: 10px; padding: 0 9px; font-size: 12.5px; font-weight: 600; white-space: nowrap; }
+.badge.fine-tune { background: #dcebf8; color: #174f86; }
+.badge.base { background: #fbe5d6; color: #9a4100; }
+.badge.none { background: #eceff3; color: #4a5360; }
+.badge.correct { background: #def2e0; color: #1d6b2a; }
+.badge.incorrect { background: #fbe0de; color: #98261b; }
+.badge.failed { background: #fff0c2; color: #7a5a00; }
+.findings { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 12px; }
+.finding { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; background: #fff; }
+.finding h3 { margin: 0 0 6px; font-size: 15px; }
+.finding p { margin: 4px 0; }
+.chart { min-height: 40px; margin: 8px 0 6px; overflow-x: auto; }
+.empty { color: var(--muted); font-style: italic; }
+.filters { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; background: var(--soft);
+           padding: 10px 14px; border-radius: 6px; }
+.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); }
+.filters select, .filters input { font: inherit; padding: 4px 6px; min-width: 170px; }
+.browser { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 6fr); gap: 16px; margin-top: 12px; }
+.sample-list table { width: 100%; }
+.sample-list tr.row { cursor: pointer; }
+.sample-list tr.row:hover td { background: #f0f5fb; }
+.sample-list tr.selected td { background: #dcebf8; }
+.sample-list td.preview { max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sample-detail { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; align-self: start;
+                 position: sticky; top: 48px; max-height: calc(100vh - 60px); overflow: auto; }
+.sample-detail h3 { margin-top: 0; }
+.sample-detail h4 { margin: 14px 0 4px; font-size: 14px; }
+pre.text { white-space: pre-wrap; word-break: break-word; background: var(--soft); border: 1px solid var(--line);
+           padding: 8px 10px; margin: 0; font-size: 13px; max-height: 420px; overflow: auto; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
+footer { color: var(--muted); font-size: 13px; margin-top: 36px; }
+@media (max-width: 900px) { .browser { grid-template-columns: 1fr; } .sample-detail { position: static; max-height: none; } }
+@media print { nav.toc, .filters, button { display: none; } .sample-detail { position: static; max-height: none; } }
+)CSS";
+
+// Runs before the chart libraries so that any error while they load or draw is caught, listed
+// visibly at the top of the page, and left in the DOM where a headless test can read it.
+constexpr std::string_view kErrorHook = R"JS(
+(function () {
+  "use strict";
+  var errors = [];
+  function show(message) {
+    var box = document.getElementById("report-errors");
+    if (!box) return;
+    box.hidden = false;
+    var line = document.createElement("div");
+    line.className = "error-line";
+    line.textContent = message;
+    box.appendChild(line);
+  }
+  function record(message) {
+    message = String(message);
+    errors.push(message);
+    show(message);
+  }
+  window.clinbenchReportErrors = errors;
+  window.clinbenchRecordError = record;
+  window.addEventListener("error", function (event) {
+    var where = event.filename ? " (" + event.filename.slice(-40) + ":" + event.lineno + ")" : "";
+    var target = event.target && event.target !== window && event.target.tagName ? " <" + event.target.tagName.toLowerCase() + ">" : "";
+    record("error: " + (event.message || "failed to load" + target) + where);
+  }, true);
+  window.addEventListener("unhandledrejection", function (event) {
+    var reason = event.reason;
+    record("unhandled promise rejection: " + (reason && reason.message ? reason.message : reason));
+  });
+  document.addEventListener("securitypolicyviolation", function (event) {
+    record("blocked by the page's security policy: " + event.violatedDirective + " " + (event.blockedURI || ""));
+  });
+  var originalError = console.error;
+  console.error = function () {
+    record("console error: " + Array.prototype.map.call(arguments, String).join(" "));
+    return originalError.apply(console, arguments);
+  };
+  document.addEventListener("DOMContentLoaded", function () {
+    for (var i = 0; i < errors.length; ++i) show(errors[i]);
+  });
+})();
+)JS";
+
+constexpr std::string_view kBody = R"HTML(<header class="page">
+<h1 id="report-title">Model comparison</h1>
+<p id="report-subtitle"></p>
+</header>
+<noscript><p class="warning">This report draws its tables and charts with JavaScript. Please allow scripts for this file; it loads nothing from the network.</p></noscript>
+<div id="report-errors" class="errors" hidden><strong>Part of this report could not be drawn:</strong></div>
+<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
+<main>
+<section id="summary"><h2>Summary</h2>
+<p class="explain">For each pair of models (a biomedical fine-tune and its general base), the headline metric of each task on the same questions. A difference counts as real only when it stays significant after correcting for the number of comparisons made (Holm).</p>
+<div id="summary-body"></div><div id="summary-notes"></div></section>
+<section id="models"><h2>Models</h2><div id="models-table"></div></section>
+<section id="scores"><h2>Scores per task</h2>
+<p class="explain">Each model's mean score on each task. Bars show the score; the black line is the 95% confidence interval (bootstrap over questions): the range the score would likely fall in on another sample of questions like these. Overlapping intervals do not by themselves mean "no difference": the paired analysis below is the test.</p>
+<div id="chart-scores" class="chart"></div><div id="scores-table"></div></section>
+<section id="differences"><h2>Paired differences</h2>
+<p class="explain">Fine-tune minus base, computed question by question on the questions both answered, in percentage points. The dot is the difference, the line its 95% confidence interval; the dashed line is no difference. Colour shows which model is significantly better after Holm correction over every comparison in this report; for failure and hallucination rates, lower is better.</p>
+<div id="chart-forest" class="chart"></div><div id="differences-table"></div></section>
+<section id="failures"><h2>Failures and hallucinations</h2>
+<p class="explain">How often no answer could be read from a model's output (extraction failure), and how often it answered from documents that do not hold the answer (hallucination), side by side per model. Lower is better.</p>
+<div id="chart-rates" class="chart"></div></section>
+<section id="samples"><h2>Sample browser</h2>
+<p class="explain">Every question each model was asked: the prompt, the model's response, the correct answer, the answer read from the response, and the scores. Choose a row to see it in full. Texts are shown exactly as written, never interpreted as web content.</p>
+<div class="filters">
+<label>Task<select id="filter-task"></select></label>
+<label>Model<select id="filter-model"></select></label>
+<label>Outcome<select id="filter-outcome">
+<option value="">all</option><option value="correct">correct</option><option value="incorrect">incorrect</option><option value="failed">request or scoring failed</option><option value="disagree">the pair disagrees</option>
+</select></label>
+<label>Search<input id="filter-text" type="search" placeholder="item id or text"></label>
+</div>
+<div class="browser"><div class="sample-list"><p id="sample-count"></p><div id="sample-list"></div><button id="sample-more" type="button" hidden>Show more</button></div>
+<div class="sample-detail" id="sample-detail"><p class="empty">Choose a sample.</p></div></div>
+</section>
+<section id="methods"><h2>Methods</h2>
+<p class="explain" id="methods-text"></p>
+<ul class="explain">
+<li>Scores per task are each run's own results (all of its items), with percentile bootstrap 95% intervals.</li>
+<li>Paired differences use only the items both runs of a pair answered, matched by item id; clinbench refuses to pair runs whose questions or prompts differ unless told to, and says so under Notes.</li>
+<li>p-values: exact McNemar test when every score is 0 or 1 (accuracy), otherwise a paired sign-flip (randomisation) test on the per-item differences (ROUGE and other continuous scores).</li>
+<li>Holm correction treats every row of the paired table as one family, so the chance of any false "significant" in this report stays below the chosen level.</li>
+<li>better / same / worse counts the questions where the fine-tune scored higher, equal or lower than its base (reversed for failure and hallucination rates).</li>
+</ul>
+<footer id="report-footer"></footer>
+</section>
+</main>
+)HTML";
+
+constexpr std::string_view kScript = R"JS(
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var compare = data.compare;
+  var runs = compare.runs;
+  var strings = data.strings;
+  var record = window.clinbenchRecordError || function (m) { throw new Error(m); };
+
+  // --- small helpers: every piece of text goes in through textContent ---
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function str(index) { return index === null || index === undefined ? "" : strings[index]; }
+  function pct(v) { return v === null || v === undefined ? "n/a" : (100 * v).toFixed(1) + "%"; }
+  function points(v) {
+    var text = (100 * v).toFixed(1);
+    if (text === "-0.0") text = "0.0";
+    return (v > 0 && text !== "0.0" ? "+" : "") + text;
+  }
+  function pText(p) { return p < 0.001 ? "< 0.001" : p.toFixed(3); }
+  var METRIC_NAMES = {
+    acc: "accuracy", acc_norm: "accuracy (length-normalised)", exact_acc: "exact-label accuracy",
+    extraction_failure: "answer not found", rouge1: "ROUGE-1", rouge2: "ROUGE-2", rougeL: "ROUGE-L",
+    exact_precision: "code precision", exact_recall: "code recall", exact_f1: "code F1",
+    approx_precision: "category precision", approx_recall: "category recall", approx_f1: "category F1",
+    valid_code_rate: "valid ICD-10 codes", bertscore_precision: "BERTScore precision",
+    bertscore_recall: "BERTScore recall", bertscore_f1: "BERTScore F1"
+  };
+  function metricName(metric) { return METRIC_NAMES[metric] || metric.replace(/_/g, " "); }
+  function isRate(metric) { return metric === "extraction_failure" || metric.indexOf("hallucination") >= 0; }
+  function verdict(row) {
+    if (!row.significant) return { key: "none", text: "no significant difference" };
+    var fineTuneBetter = (row.difference > 0) === row.higher_is_better;
+    return fineTuneBetter ? { key: "fine-tune", text: "fine-tune better" } : { key: "base", text: "base better" };
+  }
+  function table(headers, numeric) {
+    var t = el("table", "data");
+    var head = add(add(t, el("thead")), el("tr"));
+    headers.forEach(function (h, i) { var th = add(head, el("th", numeric && numeric[i] ? "num" : "", h)); th.scope = "col"; });
+    add(t, el("tbody"));
+    return t;
+  }
+  function row(t, cells, numeric) {
+    var tr = add(t.tBodies[0], el("tr"));
+    cells.forEach(function (c, i) {
+      var td = add(tr, el("td", numeric && numeric[i] ? "num" : ""));
+      if (c instanceof Node) td.appendChild(c); else td.textContent = c === null || c === undefined ? "" : String(c);
+    });
+    return tr;
+  }
+  function valueWithInterval(value, low, high) {
+    var span = el("span", "", pct(value));
+    if (value !== null && low !== null) add(span, el("span", "ci", " (" + pct(low) + "–" + pct(high) + ")"));
+    return span;
+  }
+
+  // --- header ---
+  var taskNames = data.tasks.map(function (t) { return t.name; });
+  document.getElementById("report-title").textContent = data.title;
+  document.title = data.title;
+  var subtitle = runs.length + " models · " + taskNames.length + " tasks · " + compare.comparisons.length +
+      " paired comparisons";
+  if (data.generated_at) subtitle += " · generated " + data.generated_at;
+  subtitle += " · clinbench " + data.clinbench_version;
+  document.getElementById("report-subtitle").textContent = subtitle;
+
+  // --- summary: the headline metric of every task, pair by pair ---
+  (function () {
+    var body = document.getElementById("summary-body");
+    var headline = {};
+    data.tasks.forEach(function (t) { headline[t.name] = t.headline; });
+    var byPair = {};
+    var order = [];
+    compare.comparisons.forEach(function (c) {
+      if (headline[c.task] !== c.metric) return;
+      var key = c.fine_tune + "\u0000" + c.base;
+      if (!byPair[key]) { byPair[key] = []; order.push(key); }
+      byPair[key].push(c);
+    });
+    if (!order.length) add(body, el("p", "empty", "No paired comparisons: give compare or report two runs or more."));
+    var grid = add(body, el("div", "findings"));
+    order.forEach(function (key) {
+      var rows = byPair[key];
+      var card = add(grid, el("div", "finding"));
+      add(card, el("h3", "", rows[0].fine_tune + " (fine-tune) vs " + rows[0].base + " (base)"));
+      rows.forEach(function (c) {
+        var p = add(card, el("p"));
+        var v = verdict(c);
+        add(p, el("strong", "", c.task + ", " + metricName(c.metric) + ": "));
+        add(p, document.createTextNode(pct(c.mean_fine_tune) + " vs " + pct(c.mean_base) + ", difference " +
+            points(c.difference) + " points (95% CI " + points(c.ci_low) + " to " + points(c.ci_high) + "; p " +
+            (c.p_holm < 0.001 ? "< 0.001" : "= " + c.p_holm.toFixed(3)) + " after Holm; n = " + c.n + ") "));
+        add(p, el("span", "badge " + v.key, v.text));
+      });
+    });
+    if (compare.notes.length) {
+      var notes = add(document.getElementById("summary-notes"), el("div", "notes"));
+      add(notes, el("strong", "", "Notes"));
+      var list = add(notes, el("ul"));
+      compare.notes.forEach(function (n) { add(list, el("li", "", n)); });
+    }
+  })();
+
+  // --- models ---
+  (function () {
+    var t = table(["model", "model file or server", "backend", "fingerprint", "run folder"]);
+    runs.forEach(function (r) {
+      row(t, [r.name, r.model_spec, r.backend, el("span", "mono", (r.fingerprint || "").slice(0, 16)), el("span", "mono", r.dir)]);
+    });
+    document.getElementById("models-table").appendChild(t);
+  })();
+
+  // --- score tables ---
+  (function () {
+    var box = document.getElementById("scores-table");
+    data.tasks.forEach(function (task) {
+      add(box, el("h3", "", task.name));
+      var headers = ["model", "n"].concat(task.metrics.map(function (m) { return metricName(m) + (isRate(m) ? " (lower is better)" : ""); }));
+      var numeric = headers.map(function (h, i) { return i > 0; });
+      var t = add(box, table(headers, numeric));
+      runs.forEach(function (r) {
+        var scores = compare.scores.filter(function (s) { return s.run === r.name && s.task === task.name; });
+        if (!scores.length) return;
+        var cells = [r.name, scores[0].n];
+        task.metrics.forEach(function (m) {
+          var s = scores.filter(function (x) { return x.metric === m; })[0];
+          cells.push(s ? valueWithInterval(s.value, s.ci_low, s.ci_high) : "n/a");
+        });
+        row(t, cells, numeric);
+      });
+    });
+  })();
+
+  // --- paired differences table ---
+  (function () {
+    var box = document.getElementById("differences-table");
+    if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
+    var headers = ["task", "metric", "fine-tune", "base", "n", "fine-tune", "base", "difference, points (95% CI)",
+                   "better / same / worse", "test", "p", "p (Holm)", ""];
+    var numeric = [false, false, false, false, true, true, true, true, true, false, true, true, false];
+    var t = add(box, table(headers, numeric));
+    compare.comparisons.forEach(function (c) {
+      var v = verdict(c);
+      var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), c.fine_tune, c.base, c.n,
+          pct(c.mean_fine_tune), pct(c.mean_base),
+          points(c.difference) + " (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
+          c.wins + " / " + c.ties + " / " + c.losses, c.test.replace(/_/g, " "), pText(c.p_value), pText(c.p_holm),
+          el("span", "badge " + v.key, v.text)], numeric);
+      if (c.significant) tr.className = "significant";
+    });
+  })();
+
+  // --- charts ---
+  var modelOrder = runs.map(function (r) { return r.name; });
+  var charts = [];
+  function embed(id, spec) {
+    var box = document.getElementById(id);
+    charts.push(vegaEmbed(box, spec, { actions: false, renderer: "svg" }).then(function () {
+      box.dataset.rendered = "true";
+    }));
+  }
+  function emptyChart(id, message) { add(document.getElementById(id), el("p", "empty", message)); }
+  var percentAxis = { format: ".0%", grid: true };
+
+  (function scoresChart() {
+    var values = compare.scores.filter(function (s) { return !isRate(s.metric) && s.value !== null; }).map(function (s) {
+      return { task: s.task, metric: metricName(s.metric), model: s.run, value: s.value, low: s.ci_low, high: s.ci_high,
+               n: s.n, label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
+    });
+    if (!values.length) { emptyChart("chart-scores", "No scores to draw."); return; }
+    var maxMetrics = Math.max.apply(null, data.tasks.map(function (t) { return t.metrics.filter(function (m) { return !isRate(m); }).length; }));
+    var width = Math.max(220, Math.min(520, maxMetrics * runs.length * 26 + 40));
+    embed("chart-scores", {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      data: { values: values },
+      facet: { field: "task", type: "nominal", title: null, sort: taskNames, header: { labelFontSize: 14, labelFontWeight: "bold" } },
+      columns: width > 400 ? 2 : 3,
+      spec: {
+        width: width, height: 200,
+        encoding: {
+          x: { field: "metric", type: "nominal", title: null, axis: { labelAngle: 0, labelLimit: 160 } },
+          xOffset: { field: "model", type: "nominal", sort: modelOrder },
+          color: { field: "model", type: "nominal", sort: modelOrder, title: "Model", legend: { orient: "top", labelLimit: 320 } }
+        },
+        layer: [
+          { mark: { type: "bar" },
+            encoding: { y: { field: "value", type: "quantitative", title: "score", axis: percentAxis, scale: { zero: true } },
+                        tooltip: [{ field: "model" }, { field: "task" }, { field: "metric" }, { field: "label", title: "score (95% CI)" }, { field: "n" }] } },
+          { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
+            encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }
+        ]
+      },
+      resolve: { scale: { x: "independent", y: "independent" } }
+    });
+  })();
+
+  (function forestChart() {
+    var values = compare.comparisons.map(function (c, i) {
+      var v = verdict(c);
+      return { order: i, label: c.task + " · " + metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"),
+               pair: c.fine_tune + "  vs  " + c.base, difference: c.difference, low: c.ci_low, high: c.ci_high, verdict: v.text,
+               summary: points(c.difference) + " points (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
+               p: pText(c.p_holm) };
+    });
+    if (!values.length) { emptyChart("chart-forest", "No paired comparisons to draw."); return; }
+    var color = { field: "verdict", type: "nominal", title: "After Holm correction",
+                  scale: { domain: ["fine-tune better", "no significant difference", "base better"],
+                           range: ["#1f77b4", "#8a8f98", "#d95f02"] }, legend: { orient: "top" } };
+    var y = { field: "label", type: "nominal", title: null, sort: { field: "order" }, axis: { labelLimit: 320 } };
+    var x = { field: "difference", type: "quantitative", title: "difference, fine-tune − base (percentage points)",
+              axis: { format: "+.0%", grid: true } };
+    embed("chart-forest", {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      data: { values: values },
+      facet: { row: { field: "pair", type: "nominal", title: null, sort: { field: "order" },
+                      header: { labelAngle: 0, labelOrient: "top", labelAnchor: "start", labelFontSize: 13, labelFontWeight: "bold", labelLimit: 600 } } },
+      spec: {
+        width: 560, height: { step: 24 },
+        layer: [
+          { mark: { type: "rule", color: "#555", strokeDash: [4, 4] }, encoding: { x: { datum: 0, type: "quantitative" } } },
+          { mark: { type: "rule", strokeWidth: 2.5 },
+            encoding: { y: y, x: { field: "low", type: "quantitative", title: x.title, axis: x.axis }, x2: { field: "high" }, color: color } },
+          { mark: { type: "point", filled: true, size: 80, opacity: 1 },
+            encoding: { y: y, x: x, color: color,
+                        tooltip: [{ field: "pair", title: "pair" }, { field: "label", title: "task · metric" },
+                                  { field: "summary", title: "difference (95% CI)" }, { field: "p", title: "p (Holm)" }] } }
+        ]
+      },
+      resolve: { scale: { y: "independent" } }
+    });
+  })();
+
+  (function ratesChart() {
+    var values = compare.scores.filter(function (s) { return isRate(s.metric) && s.value !== null; }).map(function (s) {
+      return { task: s.task, model: s.run, kind: s.metric === "extraction_failure" ? "extraction failure" : metricName(s.metric),
+               value: s.value, low: s.ci_low, high: s.ci_high, label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
+    });
+    var hasHallucination = values.some(function (v) { return v.kind !== "extraction failure"; });
+    var box = document.getElementById("chart-rates");
+    if (!hasHallucination) {
+      add(box.parentNode, el("p", "explain", "No hallucination metric in these runs: the study measures it with LongHealth task 3 " +
+          "(longhealth_task3). Extraction failure applies to tasks answered in free text (the *_gen tasks and the case challenges)."));
+    }
+    if (!values.length) { emptyChart("chart-rates", "No extraction-failure or hallucination rates in these runs."); return; }
+    embed("chart-rates", {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      data: { values: values },
+      facet: { field: "task", type: "nominal", title: null, header: { labelFontSize: 14, labelFontWeight: "bold" } },
+      columns: 3,
+      spec: {
+        width: Math.max(160, runs.length * 60), height: 180,
+        encoding: {
+          x: { field: "model", type: "nominal", title: null, sort: modelOrder, axis: { labelAngle: 0, labelLimit: 140 } },
+          xOffset: { field: "kind", type: "nominal" },
+          color: { field: "kind", type: "nominal", title: "Rate", scale: { range: ["#c44e52", "#8172b2", "#937860"] }, legend: { orient: "top" } }
+        },
+        layer: [
+          { mark: { type: "bar" },
+            encoding: { y: { field: "value", type: "quantitative", title: "rate (lower is better)", axis: percentAxis, scale: { zero: true } },
+                        tooltip: [{ field: "model" }, { field: "task" }, { field: "kind", title: "rate" }, { field: "label", title: "rate (95% CI)" }] } },
+          { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
+            encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }
+        ]
+      },
+      resolve: { scale: { x: "independent", y: "independent" } }
+    });
+  })();
+
+  Promise.all(charts).then(function () {
+    requestAnimationFrame(function () {
+      // Where each chart landed, for the screenshot test (document coordinates, CSS pixels).
+      ["chart-scores", "chart-forest", "chart-rates"].forEach(function (id) {
+        var box = document.getElementById(id);
+        var r = box.getBoundingClientRect();
+        box.dataset.rect = [Math.round(r.left + window.scrollX), Math.round(r.top + window.scrollY),
+                            Math.round(r.width), Math.round(r.height)].join(",");
+      });
+      document.body.dataset.chartsRendered = String(charts.length);
+    });
+  }, function (error) { record("chart failed: " + (error && error.message ? error.message : error)); });
+
+  // --- sample browser ---
+  (function () {
+    var samples = data.samples;
+    var taskSelect = document.getElementById("filter-task");
+    var modelSelect = document.getElementById("filter-model");
+    var outcomeSelect = document.getElementById("filter-outcome");
+    var textInput = document.getElementById("filter-text");
+    var countLine = document.getElementById("sample-count");
+    var listBox = document.getElementById("sample-list");
+    var detail = document.getElementById("sample-detail");
+    var moreButton = document.getElementById("sample-more");
+    var PAGE = 50;
+    var shown = PAGE;
+    var selected = null;
+
+    function option(select, value, text) { var o = add(select, el("option", "", text)); o.value = value; }
+    option(taskSelect, "", "all tasks");
+    data.tasks.forEach(function (t, i) { option(taskSelect, String(i), t.name); });
+    option(modelSelect, "", "all models");
+    runs.forEach(function (r, i) { option(modelSelect, String(i), r.name); });
+
+    // Items where the two runs of some pair score differently on the task's headline metric.
+    var pairs = [];
+    compare.comparisons.forEach(function (c) {
+      var f = modelOrder.indexOf(c.fine_tune), b = modelOrder.indexOf(c.base);
+      if (!pairs.some(function (p) { return p[0] === f && p[1] === b; })) pairs.push([f, b]);
+    });
+    var scoreOf = {};
+    samples.forEach(function (s) { scoreOf[s.r + "\u0000" + s.t + "\u0000" + s.id] = s.score; });
+    function disagrees(s) {
+      return pairs.some(function (p) {
+        if (p[0] !== s.r && p[1] !== s.r) return false;
+        var other = p[0] === s.r ? p[1] : p[0];
+        var theirs = scoreOf[other + "\u0000" + s.t + "\u0000" + s.id];
+        return theirs !== undefined && theirs !== s.score;
+      });
+    }
+
+    function matches(s) {
+      if (taskSelect.value !== "" && String(s.t) !== taskSelect.value) return false;
+      if (modelSelect.value !== "" && String(s.r) !== modelSelect.value) return false;
+      var outcome = outcomeSelect.value;
+      if (outcome === "correct" && s.outcome !== "correct") return false;
+      if (outcome === "incorrect" && s.outcome !== "incorrect") return false;
+      if (outcome === "failed" && s.status === "ok") return false;
+      if (outcome === "disagree" && !disagrees(s)) return false;
+      var query = textInput.value.trim().toLowerCase();
+      if (query) {
+        var haystack = [String(s.id), str(s.response), str(s.target), str(s.extracted), str(s.prompt)].join("\n").toLowerCase();
+        if (haystack.indexOf(query) < 0) return false;
+      }
+      return true;
+    }
+    function outcomeBadge(s) {
+      if (s.status !== "ok") return el("span", "badge failed", s.status.replace(/_/g, " "));
+      if (s.outcome) return el("span", "badge " + s.outcome, s.outcome);
+      return el("span", "", metricName(data.tasks[s.t].headline) + " " + pct(s.score));
+    }
+    function preview(text) { return text.length > 140 ? text.slice(0, 140) + "…" : text; }
+
+    function showDetail(s) {
+      clear(detail);
+      var task = data.tasks[s.t];
+      add(detail, el("h3", "", runs[s.r].name + " · " + task.name + " · item " + s.id));
+      var facts = add(detail, el("dl", "facts"));
+      function fact(name, value) { add(facts, el("dt", "", name)); var dd = add(facts, el("dd")); if (value instanceof Node) dd.appendChild(value); else dd.textContent = value; }
+      fact("outcome", outcomeBadge(s));
+      fact("status", s.status);
+      fact("correct answer", str(s.target));
+      fact("answer read from the response", s.extracted === null || s.extracted === undefined ? "(none)" : str(s.extracted));
+      Object.keys(s.scores || {}).forEach(function (m) {
+        var v = s.scores[m];
+        fact(metricName(m), typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
+      });
+      if (s.finish) fact("generation ended by", s.finish);
+      if (s.response !== null && s.response !== undefined) {
+        add(detail, el("h4", "", "Response"));
+        add(detail, el("pre", "text response", str(s.response)));
+      }
+      if (s.options) {
+        add(detail, el("h4", "", s.logprobs ? "Options (log-likelihood; the model's choice is the highest)" : "Options"));
+        var best = -1;
+        if (s.logprobs) s.logprobs.forEach(function (v, i) { if (v !== null && (best < 0 || v > s.logprobs[best])) best = i; });
+        var t = add(detail, table(s.logprobs ? ["", "option", "log-likelihood"] : ["", "option"], [false, false, true]));
+        s.options.forEach(function (o, i) {
+          var cells = [String.fromCharCode(65 + i) + (i === best ? " ◀" : ""), str(o)];
+          if (s.logprobs) cells.push(s.logprobs[i] === null ? "n/a" : s.logprobs[i].toFixed(3));
+          row(t, cells, [false, false, true]);
+        });
+      }
+      if (s.details !== undefined) {
+        add(detail, el("h4", "", "Scoring details"));
+        add(detail, el("pre", "text", str(s.details)));
+      }
+      var prompt = add(detail, el("details"));
+      add(prompt, el("summary", "", "Prompt as the model saw it"));
+      add(prompt, el("pre", "text prompt", str(s.prompt)));
+    }
+
+    function render() {
+      var found = samples.filter(matches);
+      clear(listBox);
+      countLine.textContent = found.length === 0 ? "No samples match." :
+          "Showing " + Math.min(shown, found.length) + " of " + found.length + " samples.";
+      if (!found.length) { clear(detail); add(detail, el("p", "empty", "No sample to show.")); moreButton.hidden = true; return; }
+      var t = add(listBox, table(["model", "task", "item", "outcome", "answer read", "correct answer", "response"]));
+      found.slice(0, shown).forEach(function (s) {
+        var tr = row(t, [runs[s.r].name, data.tasks[s.t].name, s.id, outcomeBadge(s),
+                         s.extracted === null || s.extracted === undefined ? "—" : preview(str(s.extracted)),
+                         preview(str(s.target)), preview(str(s.response))]);
+        tr.className = "row" + (s === selected ? " selected" : "");
+        tr.lastChild.className = "preview";
+        tr.addEventListener("click", function () {
+          selected = s;
+          Array.prototype.forEach.call(t.querySelectorAll("tr.selected"), function (x) { x.classList.remove("selected"); });
+          tr.classList.add("selected");
+          showDetail(s);
+        });
+      });
+      moreButton.hidden = found.length <= shown;
+      if (selected === null || found.indexOf(selected) < 0) {
+        selected = found[0];
+        t.tBodies[0].rows[0].classList.add("selected");
+      }
+      showDetail(selected);
+    }
+    [taskSelect, modelSelect, outcomeSelect].forEach(function (s) { s.addEventListener("change", function () { shown = PAGE; render(); }); });
+    var typing = null;
+    textInput.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(function () { shown = PAGE; render(); }, 200); });
+    moreButton.addEventListener("click", function () { shown += PAGE; render(); });
+    render();
+  })();
+
+  // --- methods ---
+  var settings = compare.settings;
+  document.getElementById("methods-text").textContent =
+      "Intervals: percentile bootstrap, " + Math.round(settings.confidence * 100) + "%, " + settings.resamples +
+      " resamples, seed " + settings.seed + ". Significance: Holm-adjusted p below " + settings.alpha + ".";
+  document.getElementById("report-footer").textContent = "clinbench " + data.clinbench_version +
+      ". Charts: Vega-Lite, inlined; this file loads nothing from the network.";
+})();
+)JS";
+
+}  // namespace
+
+std::string_view report_page_style() { return kStyle; }
+std::string_view report_page_error_hook() { return kErrorHook; }
+std::string_view report_page_body() { return kBody; }
+std::string_view report_page_script() { return kScript; }
+
+}  // namespace clinbench

@@ -1,0 +1,139 @@
+// `clinbench run` end to end, as a user runs it: the real binary as a child process.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "clinbench/core.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+struct Outcome {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome run_clinbench(const std::string& arguments) {
+  std::string command = testing::clinbench_binary().string() + " " + arguments + " 2>&1";
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) outcome.output.append(buffer, n);
+  int raw = pclose(pipe);
+  outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return outcome;
+}
+
+std::vector<nlohmann::json> read_samples(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> samples;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) samples.push_back(nlohmann::json::parse(line));
+  return samples;
+}
+
+class RunCommand : public ::testing::Test {
+ protected:
+  // Mistral-7B-Instruct-v0.1 template on its SentencePiece vocab: no system role, so the
+  // generated-answer task also exercises the system-folding rule.
+  std::string model_ = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
+  std::string data_ = "--data-dir " + testing::shared_data_dir().string();
+};
+
+TEST_F(RunCommand, ResultsDoNotDependOnBatchSize) {
+  std::filesystem::path dir = testing::work_dir("cli_run_batches");
+  const std::string tasks = "--tasks medqa,medqa_gen,pubmedqa --limit 50 --threads 2 ";
+  Outcome large = run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 512 --parallel 8 --output-dir " + (dir / "large").string());
+  ASSERT_EQ(large.status, 0) << large.output;
+  Outcome small = run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 7 --parallel 3 --output-dir " + (dir / "small").string());
+  ASSERT_EQ(small.status, 0) << small.output;
+  EXPECT_NE(large.output.find("medqa_gen"), std::string::npos) << large.output;  // the table
+
+  nlohmann::json a = nlohmann::json::parse(read_file(dir / "large" / "results.json"));
+  nlohmann::json b = nlohmann::json::parse(read_file(dir / "small" / "results.json"));
+  EXPECT_EQ(a["format_version"], 1);
+  EXPECT_EQ(a["model"]["fingerprint"].get<std::string>().size(), 64u);
+  for (const char* task : {"medqa", "medqa_gen", "pubmedqa"}) {
+    EXPECT_EQ(a["tasks"][task]["n"], 50) << task;
+    EXPECT_EQ(a["tasks"][task]["metrics"], b["tasks"][task]["metrics"]) << task;
+    EXPECT_EQ(a["tasks"][task]["prompt_sha256"], b["tasks"][task]["prompt_sha256"]) << task;
+    for (const auto& [name, metric] : a["tasks"][task]["metrics"].items()) {
+      double value = metric["value"];
+      EXPECT_GE(value, 0.0);
+      EXPECT_LE(value, 1.0);
+      EXPECT_LE(metric["ci_low"].get<double>(), value);
+      EXPECT_GE(metric["ci_high"].get<double>(), value);
+    }
+    std::vector<nlohmann::json> samples_a = read_samples(dir / "large" / "samples" / (std::string(task) + ".jsonl"));
+    std::vector<nlohmann::json> samples_b = read_samples(dir / "small" / "samples" / (std::string(task) + ".jsonl"));
+    ASSERT_EQ(samples_a.size(), 50u);
+    ASSERT_EQ(samples_b.size(), 50u);
+    for (size_t i = 0; i < samples_a.size(); ++i) {
+      EXPECT_EQ(samples_a[i]["id"], samples_b[i]["id"]);
+      EXPECT_EQ(samples_a[i]["prompt"], samples_b[i]["prompt"]);
+      EXPECT_EQ(samples_a[i]["extracted"], samples_b[i]["extracted"]) << task << " " << i;
+      EXPECT_EQ(samples_a[i]["scores"], samples_b[i]["scores"]) << task << " " << i;
+      if (samples_a[i].contains("response")) {
+        EXPECT_EQ(samples_a[i]["response"], samples_b[i]["response"]);
+      }
+      if (samples_a[i].contains("option_loglikelihoods")) {
+        for (size_t o = 0; o < samples_a[i]["option_loglikelihoods"].size(); ++o) {
+          EXPECT_NEAR(samples_a[i]["option_loglikelihoods"][o]["logprob"].get<double>(),
+                      samples_b[i]["option_loglikelihoods"][o]["logprob"].get<double>(), 1e-3);
+        }
+      }
+    }
+  }
+  // PubMedQA samples carry the PMID as id.
+  EXPECT_GT(std::stoll(read_samples(dir / "large" / "samples" / "pubmedqa.jsonl")[0]["id"].get<std::string>()), 1000);
+}
+
+TEST_F(RunCommand, BadDataStopsBeforeTheModelLoads) {
+  std::filesystem::path dir = testing::work_dir("cli_run_bad_data");
+  std::filesystem::create_directories(dir / "medqa");
+  std::ofstream(dir / "medqa" / "US_4_options_test.jsonl") << R"({"question": "q", "options": {"A": "a"}, )" << "\n";
+  Outcome outcome = run_clinbench("run --model gguf:/nonexistent/model.gguf --tasks medqa --data-dir " + dir.string() +
+                                  " --output-dir " + (dir / "out").string());
+  EXPECT_EQ(outcome.status, 1) << outcome.output;
+  EXPECT_NE(outcome.output.find("US_4_options_test.jsonl:1"), std::string::npos) << outcome.output;
+  EXPECT_EQ(outcome.output.find("model file not found"), std::string::npos) << outcome.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "results.json"));
+}
+
+TEST_F(RunCommand, PromptsLongerThanTheContextAreRefusedAndCounted) {
+  std::filesystem::path dir = testing::work_dir("cli_run_overflow");
+  Outcome outcome = run_clinbench("run --model " + model_ + " --tasks medqa " + data_ +
+                                  " --limit 20 --ctx-size 150 --threads 2 --output-dir " + dir.string());
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  nlohmann::json results = nlohmann::json::parse(read_file(dir / "results.json"));
+  nlohmann::json statuses = results["tasks"]["medqa"]["statuses"];
+  EXPECT_EQ(results["tasks"]["medqa"]["n"], 20);
+  ASSERT_TRUE(statuses.contains("context_overflow")) << statuses;
+  int64_t counted = 0;
+  for (const auto& [status, count] : statuses.items()) counted += count.get<int64_t>();
+  EXPECT_EQ(counted, 20);  // every item is accounted for
+  EXPECT_NE(outcome.output.find("context_overflow"), std::string::npos) << outcome.output;
+}
+
+TEST_F(RunCommand, HelpExplainsTheFlags) {
+  Outcome outcome = run_clinbench("run --help");
+  EXPECT_EQ(outcome.status, 0);
+  for (const char* flag : {"--model", "--tasks", "--limit", "--num-fewshot", "--seed", "--output-dir", "--data-dir"}) {
+    EXPECT_NE(outcome.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST_F(RunCommand, UnknownModelSpecIsAClearError) {
+  Outcome outcome = run_clinbench("run --model onnx:x --tasks medqa --limit 1 " + data_ + " --output-dir " +
+                                  testing::work_dir("cli_run_spec").string());
+  EXPECT_EQ(outcome.status, 1);
+  EXPECT_NE(outcome.output.find("expected gguf:PATH"), std::string::npos) << outcome.output;
+}
+
+}  // namespace
+}  // namespace clinbench

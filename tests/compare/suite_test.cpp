@@ -1,0 +1,146 @@
+// Suite files: the shipped ones parse (the study's placeholders give a clear error), and every
+// mistake names the file, line and field before any model runs.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "cli/suite_runner.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+std::filesystem::path source_dir() { return std::filesystem::path(CLINBENCH_SOURCE_DIR); }
+
+std::string suite_error(const std::string& yaml) {
+  try {
+    cli::suite_parse(yaml, "/study/suite.yaml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const char* kTwoModels =
+    "tasks: [medqa]\n"
+    "models:\n"
+    "  - {name: base, model: openai:http://127.0.0.1:9/v1, model_name: llama3}\n"
+    "  - {name: tuned, model: openai:http://127.0.0.1:9/v1, model_name: openbio}\n";
+
+TEST(Suite, ReferenceStudyNamesThePlaceholderToFill) {
+  std::filesystem::path file = source_dir() / "suites" / "reference_study.yaml";
+  try {
+    cli::suite_read(file);
+    FAIL() << "the shipped study suite has placeholders";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find(file.string() + ":"), std::string::npos) << message;
+    EXPECT_NE(message.find("field 'models[0].model': not filled in: replace FILL_IN"), std::string::npos) << message;
+    EXPECT_NE(message.find("gguf:/path/to/model.gguf"), std::string::npos) << message;
+  }
+}
+
+TEST(Suite, ReferenceStudyHasTheStudysDesign) {
+  // Fill the placeholders with existing files, then check the pairs and tasks of the study.
+  std::filesystem::path dir = testing::work_dir("suite_reference");
+  std::string yaml = read_file(source_dir() / "suites" / "reference_study.yaml");
+  write_file_atomic(dir / "model.gguf", "not read by the parser");
+  for (size_t at = yaml.find("FILL_IN"); at != std::string::npos; at = yaml.find("FILL_IN")) {
+    yaml.replace(at, 7, "gguf:" + (dir / "model.gguf").string());
+  }
+  cli::Suite suite = cli::suite_parse(yaml, dir / "reference_study.yaml");
+  for (const char* task : {"mednli", "meqsum", "problem_summary", "medisumqa", "medisumcode", "longhealth_task1",
+                           "longhealth_task2", "longhealth_task3", "nejm_case_challenges", "jama_case_challenges"}) {
+    EXPECT_NE(std::find(suite.tasks.begin(), suite.tasks.end(), task), suite.tasks.end()) << task;
+  }
+  auto has_pair = [&suite](const std::string& fine_tune, const std::string& base) {
+    for (const ComparePairEntry& pair : suite.pairs) {
+      if (pair.fine_tune == fine_tune && pair.base == base) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_pair("Llama3-OpenBioLLM-8B", "Meta-Llama-3-8B-Instruct"));
+  EXPECT_TRUE(has_pair("Llama3-Aloe-8B-Alpha", "Meta-Llama-3-8B-Instruct"));
+  EXPECT_TRUE(has_pair("JSL-MedLlama-3-8B-v1.0", "Meta-Llama-3-8B-Instruct"));
+  EXPECT_TRUE(has_pair("JSL-MedLlama-3-8B-v2.0", "Meta-Llama-3-8B-Instruct"));
+  EXPECT_TRUE(has_pair("Llama3-OpenBioLLM-70B", "Meta-Llama-3-70B-Instruct"));
+  EXPECT_TRUE(has_pair("BioMistral-7B", "Mistral-7B-Instruct-v0.1"));
+  EXPECT_TRUE(has_pair("BioMistral-7B-DARE", "Mistral-7B-Instruct-v0.1"));
+  EXPECT_TRUE(has_pair("internistai-base-7b-v0.2", "Mistral-7B-v0.1"));
+  EXPECT_EQ(suite.pairs.size(), 8u);
+}
+
+TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
+  std::filesystem::path dir = testing::work_dir("suite_demo");
+  write_file_atomic(dir / "base.gguf", "x");
+  write_file_atomic(dir / "tuned.gguf", "x");
+  setenv("CLINBENCH_SUITE_MODELS", dir.c_str(), 1);
+  cli::Suite suite = cli::suite_read(source_dir() / "suites" / "demo.yaml");
+  ASSERT_EQ(suite.models.size(), 2u);
+  EXPECT_EQ(suite.models[0].spec, "gguf:" + (dir / "base.gguf").string());
+  ASSERT_EQ(suite.pairs.size(), 1u);
+
+  cli::RunSettings defaults;
+  defaults.output_dir = dir / "out";
+  defaults.seed = 99;
+  defaults.backend.threads = 3;
+  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], defaults);
+  EXPECT_EQ(settings.model_spec, "gguf:" + (dir / "tuned.gguf").string());
+  EXPECT_EQ(settings.output_dir, dir / "out" / suite.models[1].name);
+  EXPECT_EQ(settings.tasks, suite.tasks);
+  EXPECT_EQ(settings.backend.threads, 3);  // the command line's engine settings carry over
+  EXPECT_EQ(settings.seed, suite.seed.value_or(99));
+  unsetenv("CLINBENCH_SUITE_MODELS");
+  try {
+    cli::suite_read(source_dir() / "suites" / "demo.yaml");
+    FAIL() << "an unset variable is an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the environment variable CLINBENCH_SUITE_MODELS is not set"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Suite, ServerModelsAndRelativePaths) {
+  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
+                                      "/study/suites/suite.yaml");
+  EXPECT_EQ(suite.models[1].spec, "openai:http://127.0.0.1:9/v1");
+  EXPECT_EQ(suite.models[1].model_name, "openbio");
+  EXPECT_EQ(*suite.data_dir, std::filesystem::path("/study/data"));
+  EXPECT_EQ(*suite.limit, 20);
+  EXPECT_EQ(*suite.seed, 7u);
+  EXPECT_TRUE(suite.pairs.empty());  // every model against the first
+  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], cli::RunSettings{});
+  EXPECT_EQ(settings.backend.model_name, "openbio");
+  EXPECT_EQ(settings.limit, 20);
+}
+
+TEST(Suite, MistakesNameFileLineAndField) {
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "limt: 3\n"),
+            "/study/suite.yaml:5: field 'limt': unknown key (known: compare, data_dir, description, limit, models, "
+            "name, num_fewshot, pairs, seed, tasks)");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "pairs:\n  - {fine_tune: tuned, base: llama}\n"),
+            "/study/suite.yaml:6: field 'pairs[0].base': 'llama' is not one of the suite's models (base, tuned)");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "limit: many\n"),
+            "/study/suite.yaml:5: field 'limit': expected a number, got 'many'");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: openai:http://x/v1}\n  - {name: a, model: "
+                        "openai:http://y/v1}\n"),
+            "/study/suite.yaml:4: field 'models[1].name': 'a' is used twice (also on line 3)");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a/b, model: openai:http://x/v1}\n  - {name: c, model: "
+                        "openai:http://y/v1}\n"),
+            "/study/suite.yaml:3: field 'models[0].name': 'a/b' must be a folder name: letters, digits, '.', '_', '+' "
+            "and '-' only (and not 'compare')");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: gguf:missing.gguf}\n  - {name: c, model: "
+                        "openai:http://y/v1}\n"),
+            "/study/suite.yaml:3: field 'models[0].model': model file not found: /study/missing.gguf");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: onnx:x}\n  - {name: c, model: openai:http://y/v1}\n"),
+            "/study/suite.yaml:3: field 'models[0].model': 'onnx:x': expected gguf:PATH or openai:URL");
+  EXPECT_EQ(suite_error("models:\n  - {name: a, model: openai:http://x/v1}\n"),
+            "/study/suite.yaml:1: field 'tasks': missing: the tasks every model runs");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: openai:http://x/v1}\n"),
+            "/study/suite.yaml:3: field 'models': a suite compares models: list two or more");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {alpha: 5}\n"),
+            "/study/suite.yaml:5: field 'compare.alpha': must be in (0, 1)");
+}
+
+}  // namespace
+}  // namespace clinbench
