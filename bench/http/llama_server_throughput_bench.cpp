@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   if (!std::filesystem::exists(model.out_path)) write_test_model(model);
 
   try {
-    std::vector<std::string> arguments = {"--parallel", "8", "-c", "8192", "--kv-unified", "-t", threads, "-tb", threads,
+    std::vector<std::string> arguments = {"--parallel", "8", "-c", "4096", "-t", threads, "-tb", threads,
                                           "--no-webui"};
     testing::LlamaServerProcess server(server_binary, model.out_path, arguments, work / "llama-server.log");
 

@@ -1,6 +1,11 @@
-// Requests per second through the server backend's HTTP client against a loopback server that
-// answers at once (target: >= 2,000/s on a 2-core machine, so that the client is never what
-// limits a run). The server runs in this process and shares the cores with the client.
+// The server backend's HTTP client against loopback servers in this process (sharing the cores
+// with the client):
+// 1. a server that answers at once: requests per second through the client (target: >= 2,000/s
+//    on a 2-core machine, so that the client is never what limits a run);
+// 2. a model of a GPU server with 8 parallel slots, each answer taking 50 ms however many slots
+//    are busy: 64 prompts one at a time against clinbench's client (ideal ratio: 8). This
+//    isolates the client's part of the llama-server figure (bench_http_llama_server), which on
+//    a small CPU machine is bounded by the server's compute instead.
 //
 //   bench_http_loopback [requests=20000] [concurrency=32]
 #include <chrono>
@@ -44,6 +49,27 @@ int main(int argc, char** argv) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("loopback, instant answers: %zu requests (%zu ok), concurrency %d: %.2f s, %.0f requests/s "
                 "(target >= 2000)\n", count, ok, concurrency, seconds, double(count) / seconds);
+  }
+
+  testing::FakeServerOptions slotted_options;
+  slotted_options.answer_delay_seconds = 0.05;
+  slotted_options.slots = 8;
+  testing::FakeOpenaiServer slotted(slotted_options);
+  std::vector<GenerationRequest> prompts(requests.begin(), requests.begin() + 64);
+  options.concurrency = 1;
+  auto one_at_a_time = open_backend("openai:" + slotted.api_url(), options);
+  options.concurrency = 32;
+  auto many = open_backend("openai:" + slotted.api_url(), options);
+  auto time_run = [&](Backend& client) {
+    auto start = std::chrono::steady_clock::now();
+    client.generate(prompts, [](size_t, GenerationResponse&&) {}, {});
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  for (int round = 0; round < 3; ++round) {
+    double sequential = time_run(*one_at_a_time);
+    double concurrent = time_run(*many);
+    std::printf("8-slot server model, 50 ms per answer, 64 prompts: one at a time %.2f s, clinbench client %.2f s, "
+                "ratio %.2f (ideal 8)\n", sequential, concurrent, sequential / concurrent);
   }
   return 0;
 }

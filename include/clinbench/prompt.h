@@ -17,6 +17,7 @@ struct PromptedExample {
   std::vector<std::string> option_continuations;   // loglikelihood: the scored text per option
   GenerationRequest generation;                    // generate
   int32_t truncated_tokens = 0;                    // tokens cut from the task's truncate field
+  nlohmann::json details = nlohmann::json::object();  // e.g. the documents kept and their order
 };
 
 // Log-likelihood tasks use plain text, as lm-evaluation-harness does: optional system text,

@@ -18,6 +18,15 @@ namespace clinbench {
 enum class TaskKind {
   multiple_choice,  // options with one correct answer
   generation,       // free text compared with a reference (ROUGE, codes, labels, ...)
+  longhealth,       // LongHealth: questions over a patient's letters, drawn per the protocol
+};
+
+// LongHealth's three settings (clinical-tasks.md): 1 the patient's own letters; 2 the answer
+// letters plus other patients' letters; 3 other patients' letters only (the answer is F).
+struct LongHealthSettings {
+  int32_t task = 1;
+  int32_t repeats = 5;          // draws per question in this setting
+  int32_t token_budget = 8140;  // for the letters, minus the system prompt's tokens
 };
 
 enum class TaskScoring {
@@ -67,6 +76,16 @@ struct TaskSpec {
   // generate: the field cut (from its end, in tokens) when the prompt plus max_tokens does not
   // fit the context window; each cut is recorded per sample and counted in results.json.
   std::string truncate_field;
+  // generate: a field holding a list of documents rendered into {documents}: taken in order
+  // until documents_budget tokens (minus the system prompt) are used, the one that overflows cut
+  // and the rest dropped, then shuffled (seeded per sample) when documents_shuffle is set.
+  int32_t documents_budget = 0;
+  std::string documents_separator = "\n\n--------------\n\n";
+  bool documents_shuffle = false;
+  // multiple choice: "robust" reads the letter however the model phrases it; "longhealth" takes
+  // the first match of `The correct answer is (\w):` only, as the study did.
+  std::string answer_rule = "robust";
+  LongHealthSettings longhealth;
 
   int32_t num_fewshot = 0;
   bool fewshot_shuffle = false;       // shuffle (seeded) before taking the shots (MeDiSumQA)
@@ -78,6 +97,9 @@ struct TaskSpec {
 
   std::vector<std::string> metrics;   // what results.json reports, in order
 };
+
+// Whether examples carry lettered options (multiple choice and LongHealth).
+inline bool task_has_options(const TaskSpec& spec) { return spec.kind != TaskKind::generation; }
 
 // Parses a task YAML text. `source` names the file in errors ("FILE:LINE: field 'F': ...").
 TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source);
@@ -105,6 +127,9 @@ struct TaskData {
   std::vector<Example> shots;         // few-shot examples, in prompt order
   int64_t dataset_items = 0;          // records in the dataset before --limit and shots
   std::vector<std::filesystem::path> files;  // what was read, for fingerprints
+  // Documents that examples name by id in their `document_ids` (LongHealth's letters), stored
+  // once rather than copied into every draw.
+  std::map<std::string, std::string> documents;
 };
 
 struct TaskDataOptions {

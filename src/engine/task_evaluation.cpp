@@ -89,13 +89,14 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
                              {"line", example.line},
                              {"prompt", prompts[e].prompt},
                              {"prompt_key", prompt_key}};
-    if (spec.kind == TaskKind::multiple_choice) {
+    if (task_has_options(spec)) {
       sample["target"] = multiple_choice_letter(example.answer_index);
       sample["options"] = example.options;
     } else {
       sample["target"] = example.reference;
     }
     sample.update(raw[e]);
+    if (!prompts[e].details.empty()) sample["prompt_details"] = prompts[e].details;
     if (prompts[e].truncated_tokens > 0) {
       sample["truncated"] = {{"field", spec.truncate_field}, {"removed_tokens", prompts[e].truncated_tokens}};
       result.truncated += 1;

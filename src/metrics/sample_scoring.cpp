@@ -1,6 +1,7 @@
 #include "metrics/sample_scoring.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "clinbench/metrics.h"
@@ -18,7 +19,8 @@ double code_points(const std::string& text) {
 
 const std::set<std::string>& known_metrics(const TaskSpec& spec) {
   static const std::set<std::string> loglikelihood = {"acc", "acc_norm"};
-  static const std::set<std::string> generated_choice = {"acc", "extraction_failure"};
+  static const std::set<std::string> generated_choice = {"acc", "extraction_failure", "hallucination_rate",
+                                                         "chose_unanswerable"};
   static const std::set<std::string> generation = {
       "rouge1",         "rouge2",        "rougeL",      "acc",           "exact_acc",
       "exact_precision", "exact_recall", "exact_f1",    "approx_precision", "approx_recall",
@@ -91,10 +93,26 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.status = status_of(response.status);
     score.details["error"] = response.error;
     for (const std::string& metric : spec.metrics) score.values[metric] = 0.0;
-    if (spec.kind == TaskKind::multiple_choice) score.values["extraction_failure"] = 1.0;
+    if (task_has_options(spec)) score.values["extraction_failure"] = 1.0;
     return score;
   }
-  if (spec.kind == TaskKind::multiple_choice) {
+  if (spec.answer_rule == "longhealth") {
+    // The study's rule: the first "The correct answer is X:"; anything else is wrong.
+    std::optional<std::string> letter = answer_letter_longhealth(response.text);
+    std::string gold = multiple_choice_letter(example.answer_index);
+    std::string unanswerable = multiple_choice_letter(int(example.options.size()) - 1);
+    bool offers_unanswerable = spec.longhealth.task != 1;
+    score.extracted = letter.value_or("");
+    if (!letter) score.status = "extraction_failed";
+    score.values["acc"] = letter && *letter == gold ? 1.0 : 0.0;
+    score.values["extraction_failure"] = letter ? 0.0 : 1.0;
+    score.values["chose_unanswerable"] = offers_unanswerable && letter && *letter == unanswerable ? 1.0 : 0.0;
+    // Task 3 holds no answer: any answer other than F is one the documents do not support.
+    score.values["hallucination_rate"] =
+        spec.longhealth.task == 3 && letter && *letter != unanswerable ? 1.0 : 0.0;
+    return score;
+  }
+  if (task_has_options(spec)) {
     std::string letters;
     for (size_t o = 0; o < example.options.size(); ++o) letters += multiple_choice_letter(int(o));
     AnswerExtraction answer = answer_letter_extract(response.text, letters, example.options);

@@ -1,4 +1,5 @@
 #include "clinbench/prompt.h"
+#include "clinbench/stats.h"
 
 namespace clinbench {
 
@@ -32,6 +33,52 @@ ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Exa
   chat.messages.push_back({"user", task_template_render(spec.user_template, example, spec)});
   chat.answer_prefix = spec.answer_prefix;
   return chat;
+}
+
+// Renders the documents the example names in `document_ids` into {documents}: in the drawn order until the budget
+// (minus the system prompt's tokens) is spent, the letter that overflows cut and the rest dropped,
+// then shuffled with the sample's seed. Records what was kept in `details`.
+void fit_documents(const TaskSpec& spec, const TaskData& data, Example& example, const Backend& backend,
+                   nlohmann::json& details) {
+  if (spec.documents_budget <= 0 || !example.fields.contains("document_ids")) return;
+  int32_t budget = spec.documents_budget - backend.count_tokens(spec.system_prompt);
+  const nlohmann::json& ids = example.fields["document_ids"];
+  std::vector<std::pair<std::string, std::string>> kept;  // id, text
+  int32_t used = 0;
+  int32_t separator_tokens = backend.count_tokens(spec.documents_separator);
+  nlohmann::json cut = nullptr;
+  for (size_t d = 0; d < ids.size() && used < budget; ++d) {
+    std::string id = ids[d].get<std::string>();
+    const std::string& text = data.documents.at(id);
+    int32_t tokens = backend.count_tokens(text) + (kept.empty() ? 0 : separator_tokens);
+    if (used + tokens > budget) {
+      int32_t room = budget - used - (kept.empty() ? 0 : separator_tokens);
+      if (room > 0) {
+        std::string part = backend.truncate_to_tokens(text, room);
+        cut = {{"id", id}, {"kept_tokens", backend.count_tokens(part)}, {"tokens", tokens}};
+        kept.emplace_back(id, part);
+      }
+      used = budget;
+      break;
+    }
+    used += tokens;
+    kept.emplace_back(id, text);
+  }
+  if (spec.documents_shuffle && kept.size() > 1) {
+    StatsRandom random = stats_random_seeded(example.fields.value("draw_seed", uint64_t(0)) + 1);
+    for (size_t i = kept.size(); i > 1; --i) std::swap(kept[i - 1], kept[stats_random_below(random, uint32_t(i))]);
+  }
+  std::string joined;
+  nlohmann::json order = nlohmann::json::array();
+  for (size_t k = 0; k < kept.size(); ++k) {
+    joined += (k ? spec.documents_separator : "") + kept[k].second;
+    order.push_back(kept[k].first);
+  }
+  example.fields["documents"] = joined;
+  details["documents"] = order;
+  details["document_budget_tokens"] = budget;
+  if (!cut.is_null()) details["document_cut"] = cut;
+  details["draw_seed"] = example.fields.value("draw_seed", uint64_t(0));
 }
 
 // Cuts the truncate field until the rendered prompt leaves room for max_tokens new tokens.
@@ -90,15 +137,16 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
       }
     } else {
       GenerationRequest& request = prompted.generation;
-      request.chat = generation_chat(spec, data, example);
+      Example shown = example;  // with the documents as the model sees them
+      fit_documents(spec, data, shown, backend, prompted.details);
+      request.chat = generation_chat(spec, data, shown);
       request.prompt = backend.render_chat(request.chat);
       request.max_tokens = spec.max_tokens;
       if (!spec.truncate_field.empty()) {
-        Example fitted = example;
-        prompted.truncated_tokens = fit_to_context(spec, data, fitted, backend, request);
+        prompted.truncated_tokens = fit_to_context(spec, data, shown, backend, request);
       }
       request.stop = spec.stop;
-      if (spec.constrain_to_letter && spec.kind == TaskKind::multiple_choice) {
+      if (spec.constrain_to_letter && task_has_options(spec)) {
         request.grammar = prompt_letter_grammar(example.options.size());
       }
       prompted.prompt = request.prompt;

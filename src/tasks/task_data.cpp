@@ -4,6 +4,7 @@
 
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
+#include "tasks/longhealth.h"
 
 namespace clinbench {
 
@@ -129,8 +130,9 @@ std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Reco
 }
 
 std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::path& path,
-                                   const std::filesystem::path& data_dir, int64_t& dataset_items,
-                                   std::vector<std::filesystem::path>& files) {
+                                   const std::filesystem::path& data_dir, uint64_t seed, int64_t& dataset_items,
+                                   std::vector<std::filesystem::path>& files,
+                                   std::map<std::string, std::string>& documents) {
   std::vector<Record> records = read_task_records(spec, path, files);
   if (!spec.select_keys_path.empty()) {
     std::filesystem::path keys = resolve_data_path(spec, spec.select_keys_path, data_dir, "dataset.select_keys");
@@ -140,6 +142,11 @@ std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::
   dataset_items = int64_t(records.size());
   apply_aliases(spec, records);
   if (spec.kind == TaskKind::generation) return map_generation(spec, records);
+  if (spec.kind == TaskKind::longhealth) {
+    std::vector<Example> examples = longhealth_examples(spec, records, seed, documents);
+    dataset_items = int64_t(examples.size());
+    return examples;
+  }
   std::vector<Example> examples;
   for (const MultipleChoiceItem& item : map_multiple_choice(records, spec.choices)) {
     examples.push_back(example_from_choice(item));
@@ -174,13 +181,14 @@ TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
   TaskData data;
   int32_t shots = options.num_fewshot >= 0 ? options.num_fewshot : spec.num_fewshot;
   std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options.data_dir, "dataset.path");
-  std::vector<Example> examples = load_examples(spec, path, options.data_dir, data.dataset_items, data.files);
+  std::vector<Example> examples =
+      load_examples(spec, path, options.data_dir, options.seed, data.dataset_items, data.files, data.documents);
   if (spec.fewshot_shuffle) seeded_shuffle(examples, options.seed);
 
   if (!spec.fewshot_path.empty()) {
     int64_t ignored = 0;
     std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options.data_dir, "dataset.fewshot_path");
-    std::vector<Example> pool = load_examples(spec, shot_path, options.data_dir, ignored, data.files);
+    std::vector<Example> pool = load_examples(spec, shot_path, options.data_dir, options.seed, ignored, data.files, data.documents);
     if (spec.fewshot_shuffle) seeded_shuffle(pool, options.seed);
     if (int64_t(pool.size()) < shots) {
       throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots asked for, " +

@@ -99,7 +99,9 @@ void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& 
   auto fail = [&](const std::string& field, const std::string& message) { reader.fail(root, field, message); };
   if (spec.name.empty()) fail("name", "missing");
   if (spec.dataset_path.empty()) fail("dataset.path", "missing");
-  if (spec.kind == TaskKind::multiple_choice) {
+  if (spec.kind == TaskKind::longhealth) {
+    if (spec.scoring != TaskScoring::generate) fail("scoring", "LongHealth is scored by generate");
+  } else if (spec.kind == TaskKind::multiple_choice) {
     if (spec.choices.question_field.empty()) fail("mapping.question", "missing");
     if (spec.choices.answer_field.empty()) fail("mapping.answer", "missing");
     int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
@@ -127,7 +129,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   }
   if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
   reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
-                               "scoring", "prompt", "fewshot", "generation", "metrics"});
+                               "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth"});
 
   TaskSpec spec;
   spec.source = source;
@@ -152,9 +154,17 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
     spec.kind = TaskKind::multiple_choice;
   } else if (kind == "generation") {
     spec.kind = TaskKind::generation;
+  } else if (kind == "longhealth") {
+    spec.kind = TaskKind::longhealth;
   } else {
-    reader.fail(root["kind"], "kind", "expected multiple_choice or generation, got '" + kind + "'");
+    reader.fail(root["kind"], "kind", "expected multiple_choice, generation or longhealth, got '" + kind + "'");
   }
+  YAML::Node longhealth = reader.section(root, "longhealth", {"task", "repeats", "token_budget"});
+  spec.longhealth.task = int32_t(reader.integer(longhealth, "task", "longhealth", 1));
+  spec.longhealth.repeats = int32_t(reader.integer(longhealth, "repeats", "longhealth", 5));
+  spec.longhealth.token_budget = int32_t(reader.integer(longhealth, "token_budget", "longhealth", 8140));
+  if (spec.longhealth.task < 1 || spec.longhealth.task > 3) reader.fail(longhealth, "longhealth.task", "must be 1, 2 or 3");
+  if (spec.longhealth.repeats < 1) reader.fail(longhealth, "longhealth.repeats", "must be at least 1");
 
   YAML::Node mapping = reader.section(root, "mapping", {"id", "question", "context", "options", "option_fields",
                                                         "fixed_options", "options_may_vary", "answer",
@@ -202,7 +212,8 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
 
   YAML::Node prompt = reader.section(root, "prompt", {"system", "user", "option", "assistant", "answer_prefix",
                                                       "continuation", "fewshot_delimiter", "target_delimiter",
-                                                      "truncate"});
+                                                      "truncate", "documents_budget", "documents_separator",
+                                                      "documents_shuffle", "answer_rule"});
   spec.system_prompt = reader.text(prompt, "system", "prompt");
   spec.user_template = reader.text(prompt, "user", "prompt");
   spec.option_template = reader.text(prompt, "option", "prompt", spec.option_template);
@@ -212,6 +223,13 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.fewshot_delimiter = reader.text(prompt, "fewshot_delimiter", "prompt", spec.fewshot_delimiter);
   spec.target_delimiter = reader.text(prompt, "target_delimiter", "prompt", spec.target_delimiter);
   spec.truncate_field = reader.text(prompt, "truncate", "prompt");
+  spec.documents_budget = int32_t(reader.integer(prompt, "documents_budget", "prompt", 0));
+  spec.documents_separator = reader.text(prompt, "documents_separator", "prompt", spec.documents_separator);
+  spec.documents_shuffle = reader.boolean(prompt, "documents_shuffle", "prompt", false);
+  spec.answer_rule = reader.text(prompt, "answer_rule", "prompt", spec.answer_rule);
+  if (spec.answer_rule != "robust" && spec.answer_rule != "longhealth") {
+    reader.fail(prompt["answer_rule"], "prompt.answer_rule", "expected robust or longhealth");
+  }
 
   YAML::Node fewshot = reader.section(root, "fewshot", {"count", "shuffle"});
   spec.num_fewshot = int32_t(reader.integer(fewshot, "count", "fewshot", 0));

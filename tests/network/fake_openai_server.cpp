@@ -76,6 +76,24 @@ struct FakeOpenaiServer::Impl {
   std::vector<SeenRequest> seen;
   std::string last_authorization;
   std::atomic<int64_t> answered{0};
+  std::mutex slot_mutex;
+  std::condition_variable slot_free;
+  size_t busy_slots = 0;
+
+  void compute_in_a_slot() {
+    if (options.answer_delay_seconds <= 0) return;
+    if (options.slots > 0) {
+      std::unique_lock<std::mutex> lock(slot_mutex);
+      slot_free.wait(lock, [&] { return busy_slots < options.slots; });
+      ++busy_slots;
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(options.answer_delay_seconds));
+    if (options.slots > 0) {
+      std::lock_guard<std::mutex> lock(slot_mutex);
+      --busy_slots;
+      slot_free.notify_one();
+    }
+  }
 
   Fault choose_fault(const std::string& body, int32_t attempt) const {
     if (options.fault_rate <= 0) return Fault::none;
@@ -180,6 +198,7 @@ struct FakeOpenaiServer::Impl {
       fault = choose_fault(req.body, attempt);
       seen.push_back({req.body, attempt, fault, std::chrono::steady_clock::now()});
     }
+    compute_in_a_slot();
     std::string body = answer(request, chat).dump();
     switch (fault) {
       case Fault::none:

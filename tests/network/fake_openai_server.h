@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -32,6 +33,11 @@ struct FakeServerOptions {
   bool prompt_logprobs = true;      // false: echo is refused with 500, as llama-server does
   bool tokenize = true;             // whether POST /tokenize exists
   size_t threads = 64;              // connections served at once (stalls hold a thread)
+  // A model of a GPU server with parallel slots: each answer takes answer_delay_seconds, at most
+  // `slots` answers are computed at once (others queue), and a full batch costs no more than
+  // one answer alone. 0 = answer at once / no limit.
+  double answer_delay_seconds = 0.0;
+  size_t slots = 0;
 };
 
 // The record of one request to a completion endpoint.

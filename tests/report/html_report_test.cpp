@@ -1,0 +1,157 @@
+// The HTML report's safety and structure, without a browser: the JSON block cannot be broken out
+// of, every script is allowed by hash and nothing else, the page's script never parses strings
+// as HTML, long texts are cut, and missing chart libraries are a clear error.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
+
+#include "clinbench/compare.h"
+#include "report/html_report.h"
+#include "report_browser.h"
+#include "report_fixtures.h"
+#include "run_fixtures.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+std::string lower(std::string text) {
+  for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+ReportAssets fake_assets() {
+  return {"window.vega={version:'test'};", "window.vegaLite={};", "window.vegaEmbed=function(){};", "test"};
+}
+
+TEST(HtmlReport, JsonInScriptCannotEndTheBlock) {
+  nlohmann::json value = {{"response", std::string("</script><script>alert(1)</script><!-- & \xE2\x80\xA8 \xE2\x80\xA9 ") +
+                                           testing::kPlantedImage},
+                          {"bad utf8", "\xC3("}};
+  std::string text = report_json_in_script(value);
+  EXPECT_EQ(lower(text).find("</script"), std::string::npos) << text;
+  EXPECT_EQ(text.find('<'), std::string::npos) << text;
+  EXPECT_EQ(text.find('>'), std::string::npos) << text;
+  EXPECT_EQ(text.find('&'), std::string::npos) << text;
+  EXPECT_EQ(text.find("\xE2\x80\xA8"), std::string::npos);
+  EXPECT_EQ(text.find("\xE2\x80\xA9"), std::string::npos);
+  EXPECT_NE(text.find("\\u2028"), std::string::npos);
+  nlohmann::json back = nlohmann::json::parse(text);
+  EXPECT_EQ(back["response"], value["response"]);  // same value, only spelled differently
+  EXPECT_EQ(back["bad utf8"], "\xEF\xBF\xBD(");     // U+FFFD
+}
+
+class HtmlReportPage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::path dir = testing::work_dir("html_report_page");
+    CompareInput input = compare_input_load(testing::report_fixture_runs(dir), {}, "");
+    runs_ = input.runs;
+    CompareOptions options;
+    options.resamples = 500;
+    result_ = compare_runs(runs_, input.pairs, options);
+    html_ = report_html(runs_, result_, fake_assets(), ReportOptions{});
+  }
+  std::vector<CompareRun> runs_;
+  CompareResult result_;
+  std::string html_;
+};
+
+TEST_F(HtmlReportPage, PlantedMarkupNeverAppearsAsMarkup) {
+  EXPECT_EQ(html_.find(testing::kPlantedScript), std::string::npos);
+  EXPECT_EQ(html_.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html_.find("PWNED'</script>"), std::string::npos);
+  // Five script blocks (hook, three libraries, the page) and the data block; nothing else.
+  EXPECT_EQ(count(lower(html_), "<script"), 6u);
+  EXPECT_EQ(count(lower(html_), "</script"), 6u);
+}
+
+TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
+  size_t meta = html_.find("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+  ASSERT_NE(meta, std::string::npos);
+  std::string policy = html_.substr(meta, html_.find('>', meta) - meta);
+  EXPECT_NE(policy.find("default-src 'none'"), std::string::npos) << policy;
+  size_t scripts = policy.find("script-src");
+  std::string script_sources = policy.substr(scripts, policy.find(';', scripts) - scripts);
+  EXPECT_EQ(script_sources.find("unsafe-inline"), std::string::npos) << "scripts: by hash only: " << script_sources;
+  EXPECT_EQ(count(policy, "'sha256-"), 5u) << policy;
+  EXPECT_EQ(policy.find("http"), std::string::npos) << "no network source: " << policy;
+  EXPECT_EQ(policy.find("connect-src"), std::string::npos);  // falls back to default-src 'none'
+}
+
+TEST_F(HtmlReportPage, ThePageScriptNeverParsesStringsAsHtml) {
+  std::string script(report_page_script());
+  for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                           "setAttribute(\"on", "srcdoc"}) {
+    EXPECT_EQ(script.find(sink), std::string::npos) << sink;
+  }
+  EXPECT_GT(count(script, "textContent"), 5u);
+}
+
+TEST_F(HtmlReportPage, DataHoldsEverySampleWithStringsOnce) {
+  nlohmann::json data = report_data(runs_, result_, ReportOptions{});
+  EXPECT_EQ(data["samples"].size(), 3u * (120 + 120 + 60 + 80));
+  EXPECT_EQ(data["tasks"].size(), 4u);
+  EXPECT_EQ(data["tasks"][0]["headline"], "acc");
+  EXPECT_EQ(data["tasks"][0]["binary"], true);
+  EXPECT_EQ(data["tasks"][2]["headline"], "rouge1");
+  EXPECT_EQ(data["tasks"][2]["binary"], false);
+  EXPECT_EQ(data["tasks"][3]["headline"], "acc");  // not the hallucination rate
+  // Prompts are the same text for the same item in every run: stored once.
+  std::set<std::string> unique(data["strings"].begin(), data["strings"].end());
+  EXPECT_EQ(unique.size(), data["strings"].size());
+  EXPECT_LT(data["strings"].size(), data["samples"].size() * 2);
+  const nlohmann::json& first = data["samples"][0];
+  EXPECT_EQ(first["outcome"].is_string(), true);
+  EXPECT_NE(data["strings"][first["response"].get<size_t>()].get<std::string>().find(testing::kPlantedScript),
+            std::string::npos);
+}
+
+TEST(HtmlReport, LongTextsAreCutWholeCharactersAndSaySo) {
+  testing::FixtureTask task = testing::fixture_task("meqsum", "rougeL", {0.5});
+  task.samples[0].response = std::string(30, 'x') + "\xC3\xA9\xC3\xA9\xC3\xA9";  // 33 characters
+  std::vector<CompareRun> runs = {testing::fixture_run("a", {task})};
+  ReportOptions options;
+  options.max_text_chars = 31;
+  nlohmann::json data = report_data(runs, compare_runs(runs, {}, CompareOptions{}), options);
+  std::string response = data["strings"][data["samples"][0]["response"].get<size_t>()];
+  EXPECT_EQ(response.substr(0, 33), std::string(30, 'x') + "\xC3\xA9\n");
+  EXPECT_NE(response.find("2 more characters not shown"), std::string::npos) << response;
+}
+
+TEST(HtmlReport, MissingChartLibrariesSayHowToGetThem) {
+  std::filesystem::path dir = testing::work_dir("html_report_assets");
+  try {
+    report_assets_load(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("vega.min.js"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("scripts/fetch-vega.sh"), std::string::npos) << e.what();
+  }
+  write_file_atomic(dir / "vega.min.js", "var a='</SCRIPT>';");
+  write_file_atomic(dir / "vega-lite.min.js", "");
+  write_file_atomic(dir / "vega-embed.min.js", "");
+  try {
+    report_assets_load(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be inlined"), std::string::npos) << e.what();
+  }
+}
+
+TEST(HtmlReport, TheInstalledLibrariesCanBeInlined) {
+  // What scripts/fetch-vega.sh installed (setup runs it); the browser tests draw with these.
+  ReportAssets assets = report_assets_load(report_assets_default_dir());
+  EXPECT_GT(assets.vega.size(), 100000u);
+  EXPECT_NE(assets.versions.find("vega-lite@"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clinbench
