@@ -26,6 +26,9 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
   app->add_option("--output-dir", settings->output_dir, "where results.json and samples/ go")->capture_default_str();
   app->add_option("--bootstrap-resamples", settings->bootstrap_resamples, "resamples for the 95% intervals")
       ->capture_default_str();
+  app->add_option("--cache", settings->cache,
+                  "response cache (SQLite); default OUTPUT_DIR/cache.sqlite. A rerun computes only what is missing");
+  app->add_flag("--no-cache", settings->no_cache, "do not read or write a response cache");
   app->add_option("--icd10cm", settings->icd10cm,
                   "ICD-10-CM code set (CMS order file) for the valid-code rate; default DATA/icd10cm/icd10cm_order_2019.txt");
   add_backend_options(*app, settings->backend);

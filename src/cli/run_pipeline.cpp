@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 
+#include "clinbench/engine.h"
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
 #include "core/progress_bar.h"
@@ -44,7 +45,10 @@ std::string utc_timestamp() {
 nlohmann::json backend_json(const BackendOptions& o) {
   return {{"threads", o.threads},           {"context_length", o.context_length},
           {"batch_size", o.batch_size},     {"parallel", o.parallel},
-          {"flash_attention", o.flash_attention}, {"kv_cache_f16", o.kv_cache_f16}};
+          {"flash_attention", o.flash_attention}, {"kv_cache_f16", o.kv_cache_f16},
+          {"gpu_layers", o.gpu_layers},     {"model_name", o.model_name},
+          {"api_key_env", o.api_key_env},   {"concurrency", o.concurrency},
+          {"request_timeout_seconds", o.request_timeout_seconds}, {"max_retries", o.max_retries}};
 }
 
 }  // namespace
@@ -64,6 +68,18 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
                "use flash attention (faster on GPUs; scores then vary by ~1e-3 nats with batching)");
   app.add_flag("--kv-f16", options.kv_cache_f16,
                "keep the KV cache in f16 (half the memory; scores then vary slightly with batching)");
+  app.add_option("--gpu-layers", options.gpu_layers, "layers on the GPU with a CUDA build (-1 = all)")
+      ->capture_default_str();
+  app.add_option("--model-name", options.model_name, "openai: the server's model name")->group("Server (openai:URL)");
+  app.add_option("--api-key-env", options.api_key_env,
+                 "openai: environment variable holding the API key (never printed or written)")
+      ->capture_default_str()->group("Server (openai:URL)");
+  app.add_option("--concurrency", options.concurrency, "openai: requests in flight")
+      ->capture_default_str()->group("Server (openai:URL)");
+  app.add_option("--request-timeout", options.request_timeout_seconds, "openai: seconds per request attempt")
+      ->capture_default_str()->group("Server (openai:URL)");
+  app.add_option("--max-retries", options.max_retries, "openai: retries after 429, 5xx, timeouts, dropped connections")
+      ->capture_default_str()->group("Server (openai:URL)");
 }
 
 int run_pipeline(const RunSettings& settings) {
@@ -97,6 +113,12 @@ int run_pipeline(const RunSettings& settings) {
   ScoringResources resources;
   if (icd_codes) resources.icd_codes = &*icd_codes;
 
+  // Every finished response is committed here as it arrives: a killed run loses only what was
+  // in flight, and the same command again computes only what is missing.
+  std::unique_ptr<ResponseCache> cache;
+  std::filesystem::path cache_path = settings.cache.empty() ? settings.output_dir / "cache.sqlite" : settings.cache;
+  if (!settings.no_cache) cache = std::make_unique<ResponseCache>(cache_path);
+
   std::fprintf(stderr, "loading %s\n", settings.model_spec.c_str());
   std::unique_ptr<Backend> backend = open_backend(settings.model_spec, settings.backend);
 
@@ -104,7 +126,7 @@ int run_pipeline(const RunSettings& settings) {
   EvaluationOptions evaluation{settings.seed, settings.bootstrap_resamples};
   for (size_t t = 0; t < specs.size(); ++t) {
     ProgressBar bar(specs[t].name, "requests");
-    results.push_back(task_evaluate(*backend, specs[t], datas[t], evaluation, resources,
+    results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources,
                                     [&bar](int64_t done, int64_t total) { bar.update(done, total); }));
   }
 
@@ -123,6 +145,7 @@ int run_pipeline(const RunSettings& settings) {
                            {"num_fewshot", settings.num_fewshot},
                            {"seed", settings.seed},
                            {"bootstrap_resamples", settings.bootstrap_resamples},
+                           {"cache", cache ? nlohmann::json(cache_path.string()) : nlohmann::json(nullptr)},
                            {"icd10cm", icd_codes ? nlohmann::json{{"path", icd_path.string()}, {"sha256", sha256_file_hex(icd_path)}}
                                                  : nlohmann::json(nullptr)},
                            {"backend_options", backend_json(settings.backend)},

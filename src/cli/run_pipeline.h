@@ -21,6 +21,8 @@ struct RunSettings {
   int32_t num_fewshot = -1;
   uint64_t seed = 1234;
   int64_t bootstrap_resamples = 10000;
+  std::filesystem::path cache;          // response cache; empty = OUTPUT_DIR/cache.sqlite
+  bool no_cache = false;
   std::filesystem::path icd10cm;        // ICD-10-CM order file; default DATA/icd10cm/icd10cm_order_2019.txt
   BackendOptions backend;
   std::vector<std::string> command_line;

@@ -35,7 +35,7 @@ std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompte
 
 }  // namespace
 
-TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData& data,
+TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
                          const EvaluationOptions& options, const ScoringResources& resources,
                          const ProgressCallback& progress) {
   TaskResult result;
@@ -54,9 +54,9 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
       first_request.push_back(requests.size());
       requests.insert(requests.end(), prompted.option_requests.begin(), prompted.option_requests.end());
     }
-    std::vector<LoglikelihoodResponse> responses(requests.size());
-    backend.loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { responses[i] = std::move(r); },
-                          progress);
+    LoglikelihoodResults answered = schedule_loglikelihood(backend, cache, spec.name, requests, progress);
+    const std::vector<LoglikelihoodResponse>& responses = answered.responses;
+    result.requests = answered.counts;
     for (size_t e = 0; e < prompts.size(); ++e) {
       std::span<const LoglikelihoodResponse> options_span(responses.data() + first_request[e],
                                                           prompts[e].option_requests.size());
@@ -68,8 +68,9 @@ TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData&
   } else {
     std::vector<GenerationRequest> requests;
     for (const PromptedExample& prompted : prompts) requests.push_back(prompted.generation);
-    std::vector<GenerationResponse> responses(requests.size());
-    backend.generate(requests, [&](size_t i, GenerationResponse&& r) { responses[i] = std::move(r); }, progress);
+    GenerationResults answered = schedule_generation(backend, cache, spec.name, requests, progress);
+    const std::vector<GenerationResponse>& responses = answered.responses;
+    result.requests = answered.counts;
     for (size_t e = 0; e < prompts.size(); ++e) {
       scores[e] = score_generation(spec, data.examples[e], responses[e], resources);
       raw[e] = {{"response", responses[e].text},

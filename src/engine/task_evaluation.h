@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "clinbench/backends.h"
+#include "clinbench/engine.h"
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
 #include "metrics/sample_scoring.h"
@@ -29,6 +30,7 @@ struct TaskResult {
   std::vector<std::string> metric_order;
   std::map<std::string, int64_t> statuses;  // status -> samples
   int64_t truncated = 0;              // samples whose input was cut to fit the context
+  ScheduleCounts requests;            // how the requests were answered (cache, computed, ...)
   std::map<std::string, std::vector<double>> per_sample;  // metric -> values in sample order
   std::vector<nlohmann::json> samples;  // one JSON object per example, in dataset order
   // Hash over every sample's id and prompt_key (the prompt apart from the chat template):
@@ -36,7 +38,8 @@ struct TaskResult {
   std::string prompt_sha256;
 };
 
-TaskResult task_evaluate(Backend& backend, const TaskSpec& spec, const TaskData& data,
+// cache may be null (no caching); every computed response is committed to it as it arrives.
+TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
                          const EvaluationOptions& options, const ScoringResources& resources,
                          const ProgressCallback& progress);
 

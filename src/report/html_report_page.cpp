@@ -58,7 +58,9 @@ table.data tr.significant td { background: #eef5fc; }
 .sample-list tr.row { cursor: pointer; }
 .sample-list tr.row:hover td { background: #f0f5fb; }
 .sample-list tr.selected td { background: #dcebf8; }
-.sample-list td.preview { max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sample-list td.preview { max-width: 240px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sample-list td.name { max-width: 150px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sample-list table.data { font-size: 13px; }
 .sample-detail { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; align-self: start;
                  position: sticky; top: 48px; max-height: calc(100vh - 60px); overflow: auto; }
 .sample-detail h3 { margin-top: 0; }
@@ -306,17 +308,24 @@ constexpr std::string_view kScript = R"JS(
     });
   })();
 
-  // --- paired differences table ---
+  // --- paired differences table, one per pair ---
   (function () {
     var box = document.getElementById("differences-table");
     if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
-    var headers = ["task", "metric", "fine-tune", "base", "n", "fine-tune", "base", "difference, points (95% CI)",
-                   "better / same / worse", "test", "p", "p (Holm)", ""];
-    var numeric = [false, false, false, false, true, true, true, true, true, false, true, true, false];
-    var t = add(box, table(headers, numeric));
+    var headers = ["task", "metric", "n", "fine-tune", "base", "difference, points (95% CI)", "better / same / worse",
+                   "test", "p", "p (Holm)", ""];
+    var numeric = [false, false, true, true, true, true, true, false, true, true, false];
+    var current = null;
+    var t = null;
     compare.comparisons.forEach(function (c) {
+      var key = c.fine_tune + "\u0000" + c.base;
+      if (key !== current) {
+        current = key;
+        add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
+        t = add(box, table(headers, numeric));
+      }
       var v = verdict(c);
-      var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), c.fine_tune, c.base, c.n,
+      var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), c.n,
           pct(c.mean_fine_tune), pct(c.mean_base),
           points(c.difference) + " (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
           c.wins + " / " + c.ties + " / " + c.losses, c.test.replace(/_/g, " "), pText(c.p_value), pText(c.p_holm),
@@ -335,110 +344,120 @@ constexpr std::string_view kScript = R"JS(
     }));
   }
   function emptyChart(id, message) { add(document.getElementById(id), el("p", "empty", message)); }
-  var percentAxis = { format: ".0%", grid: true };
+
+  // One small chart per task (or pair) side by side, rather than a facet: tasks have different
+  // metrics and score ranges, and separate charts keep each one's own axes.
+  var modelColor = { field: "model", type: "nominal", title: "Model", scale: { domain: modelOrder },
+                     legend: { orient: "top", labelLimit: 360, columns: 2 } };
+  function percentFormat(values) {
+    var top = Math.max.apply(null, values.map(function (v) { return v.high === null ? v.value : Math.max(v.value, v.high); }));
+    return top < 0.05 ? ".1%" : ".0%";
+  }
+  function barsWithIntervals(values, x, yTitle, title, width) {
+    return {
+      title: { text: title, fontSize: 14, anchor: "start" },
+      width: width, height: 190,
+      data: { values: values },
+      encoding: { x: x, xOffset: { field: "model", type: "nominal", sort: modelOrder, scale: { paddingInner: 0.08 } } },
+      layer: [
+        { mark: { type: "bar" },
+          encoding: { y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: true, nice: true },
+                           axis: { format: percentFormat(values), grid: true } },
+                      color: modelColor,
+                      tooltip: [{ field: "model" }, { field: "what", title: "measure" }, { field: "label", title: "value (95% CI)" }] } },
+        { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
+          encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }
+      ]
+    };
+  }
 
   (function scoresChart() {
-    var values = compare.scores.filter(function (s) { return !isRate(s.metric) && s.value !== null; }).map(function (s) {
-      return { task: s.task, metric: metricName(s.metric), model: s.run, value: s.value, low: s.ci_low, high: s.ci_high,
-               n: s.n, label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
-    });
-    if (!values.length) { emptyChart("chart-scores", "No scores to draw."); return; }
-    var maxMetrics = Math.max.apply(null, data.tasks.map(function (t) { return t.metrics.filter(function (m) { return !isRate(m); }).length; }));
-    var width = Math.max(220, Math.min(520, maxMetrics * runs.length * 26 + 40));
-    embed("chart-scores", {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      data: { values: values },
-      facet: { field: "task", type: "nominal", title: null, sort: taskNames, header: { labelFontSize: 14, labelFontWeight: "bold" } },
-      columns: width > 400 ? 2 : 3,
-      spec: {
-        width: width, height: 200,
-        encoding: {
-          x: { field: "metric", type: "nominal", title: null, axis: { labelAngle: 0, labelLimit: 160 } },
-          xOffset: { field: "model", type: "nominal", sort: modelOrder },
-          color: { field: "model", type: "nominal", sort: modelOrder, title: "Model", legend: { orient: "top", labelLimit: 320 } }
-        },
-        layer: [
-          { mark: { type: "bar" },
-            encoding: { y: { field: "value", type: "quantitative", title: "score", axis: percentAxis, scale: { zero: true } },
-                        tooltip: [{ field: "model" }, { field: "task" }, { field: "metric" }, { field: "label", title: "score (95% CI)" }, { field: "n" }] } },
-          { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
-            encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }
-        ]
-      },
-      resolve: { scale: { x: "independent", y: "independent" } }
-    });
+    var panels = data.tasks.map(function (task) {
+      var values = compare.scores.filter(function (s) { return s.task === task.name && !isRate(s.metric) && s.value !== null; })
+          .map(function (s) {
+            return { what: metricName(s.metric), model: s.run, value: s.value, low: s.ci_low, high: s.ci_high,
+                     label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
+          });
+      if (!values.length) return null;
+      var metrics = task.metrics.filter(function (m) { return !isRate(m); }).map(metricName);
+      var width = Math.max(180, Math.min(540, metrics.length * runs.length * 30 + 30));
+      return barsWithIntervals(values, { field: "what", type: "nominal", title: null, sort: metrics,
+                                         axis: { labelAngle: 0, labelLimit: 170 } },
+                               "score", task.name, width);
+    }).filter(function (p) { return p !== null; });
+    if (!panels.length) { emptyChart("chart-scores", "No scores to draw."); return; }
+    embed("chart-scores", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", concat: panels, columns: 3,
+                            resolve: { scale: { color: "shared" } }, config: { view: { stroke: "#ccc" } } });
   })();
 
   (function forestChart() {
-    var values = compare.comparisons.map(function (c, i) {
-      var v = verdict(c);
-      return { order: i, label: c.task + " · " + metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"),
-               pair: c.fine_tune + "  vs  " + c.base, difference: c.difference, low: c.ci_low, high: c.ci_high, verdict: v.text,
-               summary: points(c.difference) + " points (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
-               p: pText(c.p_holm) };
-    });
-    if (!values.length) { emptyChart("chart-forest", "No paired comparisons to draw."); return; }
+    if (!compare.comparisons.length) { emptyChart("chart-forest", "No paired comparisons to draw."); return; }
     var color = { field: "verdict", type: "nominal", title: "After Holm correction",
                   scale: { domain: ["fine-tune better", "no significant difference", "base better"],
                            range: ["#1f77b4", "#8a8f98", "#d95f02"] }, legend: { orient: "top" } };
-    var y = { field: "label", type: "nominal", title: null, sort: { field: "order" }, axis: { labelLimit: 320 } };
-    var x = { field: "difference", type: "quantitative", title: "difference, fine-tune − base (percentage points)",
-              axis: { format: "+.0%", grid: true } };
-    embed("chart-forest", {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      data: { values: values },
-      facet: { row: { field: "pair", type: "nominal", title: null, sort: { field: "order" },
-                      header: { labelAngle: 0, labelOrient: "top", labelAnchor: "start", labelFontSize: 13, labelFontWeight: "bold", labelLimit: 600 } } },
-      spec: {
-        width: 560, height: { step: 24 },
-        layer: [
-          { mark: { type: "rule", color: "#555", strokeDash: [4, 4] }, encoding: { x: { datum: 0, type: "quantitative" } } },
-          { mark: { type: "rule", strokeWidth: 2.5 },
-            encoding: { y: y, x: { field: "low", type: "quantitative", title: x.title, axis: x.axis }, x2: { field: "high" }, color: color } },
-          { mark: { type: "point", filled: true, size: 80, opacity: 1 },
-            encoding: { y: y, x: x, color: color,
-                        tooltip: [{ field: "pair", title: "pair" }, { field: "label", title: "task · metric" },
-                                  { field: "summary", title: "difference (95% CI)" }, { field: "p", title: "p (Holm)" }] } }
-        ]
-      },
-      resolve: { scale: { y: "independent" } }
+    var pairOrder = [];
+    compare.comparisons.forEach(function (c) {
+      var key = c.fine_tune + " (fine-tune)  vs  " + c.base + " (base)";
+      if (pairOrder.indexOf(key) < 0) pairOrder.push(key);
     });
+    var limit = 0;
+    compare.comparisons.forEach(function (c) { limit = Math.max(limit, Math.abs(c.ci_low), Math.abs(c.ci_high)); });
+    limit = Math.max(0.05, Math.ceil(limit * 20) / 20);
+    var panels = pairOrder.map(function (pair) {
+      var values = compare.comparisons.filter(function (c) {
+        return c.fine_tune + " (fine-tune)  vs  " + c.base + " (base)" === pair;
+      }).map(function (c, i) {
+        var v = verdict(c);
+        return { order: i, label: c.task + " · " + metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"),
+                 difference: c.difference, low: c.ci_low, high: c.ci_high, verdict: v.text,
+                 summary: points(c.difference) + " points (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
+                 p: pText(c.p_holm) };
+      });
+      var y = { field: "label", type: "nominal", title: null, sort: values.map(function (v) { return v.label; }),
+                axis: { labelLimit: 330, labelFontSize: 11.5 } };
+      var x = { type: "quantitative", title: "difference, fine-tune − base (percentage points)",
+                scale: { domain: [-limit, limit] }, axis: { format: "+.0%", grid: true } };
+      return {
+        title: { text: pair, fontSize: 13, anchor: "start" },
+        width: 520, height: { step: 24 },
+        data: { values: values },
+        layer: [
+          { mark: { type: "rule", strokeWidth: 2.5 },
+            encoding: { y: y, x: Object.assign({ field: "low" }, x), x2: { field: "high" }, color: color } },
+          { mark: { type: "point", filled: true, size: 80, opacity: 1 },
+            encoding: { y: y, x: Object.assign({ field: "difference" }, x), color: color,
+                        tooltip: [{ field: "label", title: "task · metric" }, { field: "summary", title: "difference (95% CI)" },
+                                  { field: "p", title: "p (Holm)" }] } },
+          { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#444", strokeDash: [4, 4] },
+            encoding: { x: Object.assign({ field: "zero" }, x) } }
+        ]
+      };
+    });
+    embed("chart-forest", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", vconcat: panels, spacing: 28,
+                            resolve: { scale: { color: "shared" } } });
   })();
 
   (function ratesChart() {
-    var values = compare.scores.filter(function (s) { return isRate(s.metric) && s.value !== null; }).map(function (s) {
-      return { task: s.task, model: s.run, kind: s.metric === "extraction_failure" ? "extraction failure" : metricName(s.metric),
-               value: s.value, low: s.ci_low, high: s.ci_high, label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
-    });
-    var hasHallucination = values.some(function (v) { return v.kind !== "extraction failure"; });
+    var values = compare.scores.filter(function (s) { return isRate(s.metric) && s.value !== null; });
+    var hasHallucination = values.some(function (s) { return s.metric !== "extraction_failure"; });
     var box = document.getElementById("chart-rates");
     if (!hasHallucination) {
       add(box.parentNode, el("p", "explain", "No hallucination metric in these runs: the study measures it with LongHealth task 3 " +
           "(longhealth_task3). Extraction failure applies to tasks answered in free text (the *_gen tasks and the case challenges)."));
     }
-    if (!values.length) { emptyChart("chart-rates", "No extraction-failure or hallucination rates in these runs."); return; }
-    embed("chart-rates", {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      data: { values: values },
-      facet: { field: "task", type: "nominal", title: null, header: { labelFontSize: 14, labelFontWeight: "bold" } },
-      columns: 3,
-      spec: {
-        width: Math.max(160, runs.length * 60), height: 180,
-        encoding: {
-          x: { field: "model", type: "nominal", title: null, sort: modelOrder, axis: { labelAngle: 0, labelLimit: 140 } },
-          xOffset: { field: "kind", type: "nominal" },
-          color: { field: "kind", type: "nominal", title: "Rate", scale: { range: ["#c44e52", "#8172b2", "#937860"] }, legend: { orient: "top" } }
-        },
-        layer: [
-          { mark: { type: "bar" },
-            encoding: { y: { field: "value", type: "quantitative", title: "rate (lower is better)", axis: percentAxis, scale: { zero: true } },
-                        tooltip: [{ field: "model" }, { field: "task" }, { field: "kind", title: "rate" }, { field: "label", title: "rate (95% CI)" }] } },
-          { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
-            encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } }
-        ]
-      },
-      resolve: { scale: { x: "independent", y: "independent" } }
-    });
+    var panels = data.tasks.map(function (task) {
+      var rows = values.filter(function (s) { return s.task === task.name; }).map(function (s) {
+        return { what: s.metric === "extraction_failure" ? "extraction failure" : metricName(s.metric), model: s.run,
+                 value: s.value, low: s.ci_low, high: s.ci_high, label: pct(s.value) + " (" + pct(s.ci_low) + "–" + pct(s.ci_high) + ")" };
+      });
+      if (!rows.length) return null;
+      var kinds = rows.map(function (r) { return r.what; }).filter(function (k, i, all) { return all.indexOf(k) === i; });
+      return barsWithIntervals(rows, { field: "what", type: "nominal", title: null, sort: kinds, axis: { labelAngle: 0 } },
+                               "rate (lower is better)", task.name, Math.max(160, kinds.length * runs.length * 30 + 30));
+    }).filter(function (p) { return p !== null; });
+    if (!panels.length) { emptyChart("chart-rates", "No extraction-failure or hallucination rates in these runs."); return; }
+    embed("chart-rates", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", concat: panels, columns: 4,
+                           resolve: { scale: { color: "shared" } }, config: { view: { stroke: "#ccc" } } });
   })();
 
   Promise.all(charts).then(function () {
@@ -565,6 +584,8 @@ constexpr std::string_view kScript = R"JS(
                          s.extracted === null || s.extracted === undefined ? "—" : preview(str(s.extracted)),
                          preview(str(s.target)), preview(str(s.response))]);
         tr.className = "row" + (s === selected ? " selected" : "");
+        tr.firstChild.className = "name";
+        tr.firstChild.title = runs[s.r].name;
         tr.lastChild.className = "preview";
         tr.addEventListener("click", function () {
           selected = s;

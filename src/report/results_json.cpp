@@ -36,6 +36,11 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
                                {"metrics", metrics},
                                {"statuses", task.statuses},
                                {"truncated", task.truncated},
+                               {"requests", {{"total", task.requests.total},
+                                             {"deduplicated", task.requests.deduplicated},
+                                             {"from_cache", task.requests.from_cache},
+                                             {"computed", task.requests.computed},
+                                             {"errors", task.requests.errors}}},
                                {"prompt_sha256", task.prompt_sha256}};
   }
   results["tasks"] = task_entries;

@@ -50,7 +50,7 @@ std::filesystem::path filled_cache(const std::string& name) {
 }
 
 TEST(CacheCommand, StatsListsModelsAndTasks) {
-  auto path = filled_cache("cache_command_stats");
+  auto path = filled_cache("engine_cache_command_stats");
   CommandResult result = run_clinbench("cache stats --cache " + path.string());
   EXPECT_EQ(result.exit_status, 0) << result.output;
   EXPECT_NE(result.output.find("10 entries"), std::string::npos) << result.output;
@@ -61,7 +61,7 @@ TEST(CacheCommand, StatsListsModelsAndTasks) {
 }
 
 TEST(CacheCommand, VerifySaysOkOrListsProblems) {
-  auto path = filled_cache("cache_command_verify");
+  auto path = filled_cache("engine_cache_command_verify");
   CommandResult clean = run_clinbench("cache verify --cache " + path.string());
   EXPECT_EQ(clean.exit_status, 0) << clean.output;
   EXPECT_NE(clean.output.find("integrity check: ok"), std::string::npos) << clean.output;
@@ -78,7 +78,7 @@ TEST(CacheCommand, VerifySaysOkOrListsProblems) {
 }
 
 TEST(CacheCommand, PruneRemovesWhatMatches) {
-  auto path = filled_cache("cache_command_prune");
+  auto path = filled_cache("engine_cache_command_prune");
   CommandResult nothing = run_clinbench("cache prune --cache " + path.string());
   EXPECT_EQ(nothing.exit_status, 1) << nothing.output;
   EXPECT_NE(nothing.output.find("--model, --task or --older-than-days"), std::string::npos)
@@ -95,7 +95,7 @@ TEST(CacheCommand, PruneRemovesWhatMatches) {
 }
 
 TEST(CacheCommand, RefusesMissingAndForeignFiles) {
-  auto dir = testing::work_dir("cache_command_refuse");
+  auto dir = testing::work_dir("engine_cache_command_refuse");
   CommandResult missing = run_clinbench("cache stats --cache " + (dir / "none.sqlite").string());
   EXPECT_EQ(missing.exit_status, 1);
   EXPECT_NE(missing.output.find((dir / "none.sqlite").string() + ": no such response cache file"),

@@ -48,7 +48,7 @@ std::string file_bytes(const std::filesystem::path& path) {
 }
 
 TEST(ResponseCache, RoundTripsBothKindsWithEveryField) {
-  auto path = testing::work_dir("cache_round_trip") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_round_trip") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   ResponseCache cache(path);
   for (int i = 0; i < 4; ++i) {
@@ -75,7 +75,7 @@ TEST(ResponseCache, RoundTripsBothKindsWithEveryField) {
 }
 
 TEST(ResponseCache, CachesDeterministicStatusesOnly) {
-  auto path = testing::work_dir("cache_statuses") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_statuses") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa", 2048);
   ResponseCache cache(path);
 
@@ -112,7 +112,7 @@ TEST(ResponseCache, CachesDeterministicStatusesOnly) {
 }
 
 TEST(ResponseCache, ReopenKeepsEverything) {
-  auto path = testing::work_dir("cache_reopen") / "sub" / "dir" / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_reopen") / "sub" / "dir" / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   {
     ResponseCache cache(path);  // creates the folders too
@@ -132,7 +132,7 @@ TEST(ResponseCache, ReopenKeepsEverything) {
 }
 
 TEST(ResponseCache, MustExistRefusesAMissingFile) {
-  auto path = testing::work_dir("cache_missing") / "nothing.sqlite";
+  auto path = testing::work_dir("engine_cache_missing") / "nothing.sqlite";
   std::string message = error_of([&] { ResponseCache cache(path, CacheOpenMode::must_exist); });
   EXPECT_NE(message.find(path.string()), std::string::npos) << message;
   EXPECT_NE(message.find("no such"), std::string::npos) << message;
@@ -140,7 +140,7 @@ TEST(ResponseCache, MustExistRefusesAMissingFile) {
 }
 
 TEST(ResponseCache, EmptyFileBecomesACache) {
-  auto path = testing::work_dir("cache_empty_file") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_empty_file") / "cache.sqlite";
   std::ofstream(path).close();
   ResponseCache cache(path, CacheOpenMode::must_exist);
   EXPECT_EQ(cache.stats().entries, 0);
@@ -148,7 +148,7 @@ TEST(ResponseCache, EmptyFileBecomesACache) {
 }
 
 TEST(ResponseCache, FutureVersionIsRefusedAndLeftAlone) {
-  auto path = testing::work_dir("cache_future") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_future") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   {
     ResponseCache cache(path);
@@ -171,7 +171,7 @@ TEST(ResponseCache, FutureVersionIsRefusedAndLeftAlone) {
 
 TEST(ResponseCache, OlderVersionWithoutMigrationIsRefused) {
   // A clinbench cache marked with a format version before the first one this build knows.
-  auto path = testing::work_dir("cache_older") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_older") / "cache.sqlite";
   testing::sqlite_exec(path,
                        "CREATE TABLE entries (key TEXT PRIMARY KEY, response TEXT);"
                        "INSERT INTO entries VALUES ('k', '{}');"
@@ -189,7 +189,7 @@ TEST(ResponseCache, OlderVersionWithoutMigrationIsRefused) {
 }
 
 TEST(ResponseCache, AnotherProgramsDatabaseIsRefusedAndLeftAlone) {
-  auto path = testing::work_dir("cache_foreign") / "results.db";
+  auto path = testing::work_dir("engine_cache_foreign") / "results.db";
   testing::sqlite_exec(path,
                        "CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT);"
                        "INSERT INTO patients VALUES (1, 'x')");
@@ -201,7 +201,7 @@ TEST(ResponseCache, AnotherProgramsDatabaseIsRefusedAndLeftAlone) {
 }
 
 TEST(ResponseCache, GarbageFileIsRefusedWithItsNameAndLeftAlone) {
-  auto dir = testing::work_dir("cache_garbage");
+  auto dir = testing::work_dir("engine_cache_garbage");
   for (const std::string& content :
        {std::string("this is not a database, it is a CSV,file\n1,2\n"),
         std::string("SQLite format 3\0", 16) + std::string(200, '\x7f')}) {
@@ -217,7 +217,7 @@ TEST(ResponseCache, GarbageFileIsRefusedWithItsNameAndLeftAlone) {
 }
 
 TEST(ResponseCache, EachStoreIsVisibleToAnotherConnectionAtOnce) {
-  auto path = testing::work_dir("cache_visible") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_visible") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   ResponseCache writer(path);
   ResponseCache reader(path);
@@ -233,7 +233,7 @@ TEST(ResponseCache, EachStoreIsVisibleToAnotherConnectionAtOnce) {
 }
 
 TEST(ResponseCache, StoresSurviveTheWriterBeingKilled) {
-  auto path = testing::work_dir("cache_killed") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_killed") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   constexpr int stored = 200;
   pid_t child = fork();
@@ -264,7 +264,7 @@ TEST(ResponseCache, StoresSurviveTheWriterBeingKilled) {
 }
 
 TEST(ResponseCache, ConcurrentWritersOnOneFile) {
-  auto path = testing::work_dir("cache_concurrent") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_concurrent") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   constexpr int per_writer = 300;
   auto write = [&](int writer) {
@@ -285,7 +285,7 @@ TEST(ResponseCache, ConcurrentWritersOnOneFile) {
   EXPECT_TRUE(cache.verify().ok());
 
   // One object shared by threads serialises its calls.
-  auto path_shared = testing::work_dir("cache_shared_object") / "cache.sqlite";
+  auto path_shared = testing::work_dir("engine_cache_shared_object") / "cache.sqlite";
   ResponseCache shared(path_shared);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -302,7 +302,7 @@ TEST(ResponseCache, ConcurrentWritersOnOneFile) {
 }
 
 TEST(ResponseCache, StatsCountPerModelAndTask) {
-  auto path = testing::work_dir("cache_stats") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_stats") / "cache.sqlite";
   ResponseCache cache(path);
   ModelInfo base = testing::fake_model("base");
   ModelInfo tuned = testing::fake_model("tuned");
@@ -340,7 +340,7 @@ TEST(ResponseCache, StatsCountPerModelAndTask) {
 }
 
 TEST(ResponseCache, VerifyFindsTamperedEntries) {
-  auto path = testing::work_dir("cache_verify") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_verify") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   ResponseCache cache(path);
   std::vector<CacheKey> keys;
@@ -384,7 +384,7 @@ TEST(ResponseCache, VerifyFindsTamperedEntries) {
 }
 
 TEST(ResponseCache, VerifyReportsADamagedFile) {
-  auto path = testing::work_dir("cache_damaged") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_damaged") / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");
   {
     ResponseCache cache(path);
@@ -409,7 +409,7 @@ TEST(ResponseCache, VerifyReportsADamagedFile) {
 }
 
 TEST(ResponseCache, PruneByModelTaskAndAge) {
-  auto path = testing::work_dir("cache_prune") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_prune") / "cache.sqlite";
   ResponseCache cache(path);
   ModelInfo base = testing::fake_model("base");
   ModelInfo tuned = testing::fake_model("tuned");
@@ -462,7 +462,7 @@ TEST(ResponseCache, PruneByModelTaskAndAge) {
 
 // Not a benchmark, a guard: a large task must not spend its time in the cache.
 TEST(ResponseCache, TenThousandStoresAndLookupsAreFast) {
-  auto path = testing::work_dir("cache_speed") / "cache.sqlite";
+  auto path = testing::work_dir("engine_cache_speed") / "cache.sqlite";
   ModelInfo model = testing::fake_model(std::string(64, 'a'));
   constexpr int count = 10000;
   std::vector<LoglikelihoodRequest> requests;

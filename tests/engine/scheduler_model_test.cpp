@@ -105,7 +105,7 @@ class CountingBackend : public Backend {
 };
 
 TEST(SchedulerWithModel, SecondRunComesEntirelyFromTheCache) {
-  auto path = testing::work_dir("scheduler_model_rerun") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_model_rerun") / "cache.sqlite";
   auto real = tiny_backend();
   CountingBackend backend(*real);
   std::vector<LoglikelihoodRequest> ll = multiple_choice_requests();
@@ -166,7 +166,7 @@ TEST(SchedulerWithModel, DeduplicatedAnswersEqualTheBackendsOwn) {
 }
 
 TEST(SchedulerWithModel, ABackendFailingMidwayLeavesItsFinishedWorkCached) {
-  auto path = testing::work_dir("scheduler_model_throw") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_model_throw") / "cache.sqlite";
   auto real = tiny_backend();
   std::vector<GenerationRequest> gen = generation_requests();
   std::vector<LoglikelihoodRequest> ll = multiple_choice_requests();

@@ -142,7 +142,7 @@ TEST(Scheduler, DuplicatesAreComputedOnceAndFannedOut) {
 }
 
 TEST(Scheduler, SecondRunIsServedFromTheCache) {
-  auto path = testing::work_dir("scheduler_second_run") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_second_run") / "cache.sqlite";
   ResponseCache cache(path);
   ScriptedBackend backend(testing::fake_model("m"));
   std::vector<LoglikelihoodRequest> ll = options_of(20, 4);
@@ -168,7 +168,7 @@ TEST(Scheduler, SecondRunIsServedFromTheCache) {
 }
 
 TEST(Scheduler, OnlyMissesReachTheBackendInOneCall) {
-  auto path = testing::work_dir("scheduler_misses") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_misses") / "cache.sqlite";
   ResponseCache cache(path);
   ScriptedBackend backend(testing::fake_model("m"));
   std::vector<LoglikelihoodRequest> all = options_of(10, 4);
@@ -187,7 +187,7 @@ TEST(Scheduler, OnlyMissesReachTheBackendInOneCall) {
 }
 
 TEST(Scheduler, ABackendThrowingMidwayKeepsWhatItDelivered) {
-  auto path = testing::work_dir("scheduler_throw") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_throw") / "cache.sqlite";
   std::vector<GenerationRequest> requests(12);
   for (size_t i = 0; i < requests.size(); ++i) requests[i].prompt = "prompt " + std::to_string(i);
   {
@@ -214,7 +214,7 @@ TEST(Scheduler, ABackendThrowingMidwayKeepsWhatItDelivered) {
 }
 
 TEST(Scheduler, BackendErrorsAreCountedAndNeverCached) {
-  auto path = testing::work_dir("scheduler_errors") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_errors") / "cache.sqlite";
   ResponseCache cache(path);
   ScriptedBackend backend(testing::fake_model("m"));
   backend.fail_marker = "Question 3?";
@@ -237,7 +237,7 @@ TEST(Scheduler, BackendErrorsAreCountedAndNeverCached) {
 }
 
 TEST(Scheduler, ContextOverflowIsRecomputedUnderAnotherWindow) {
-  auto path = testing::work_dir("scheduler_overflow") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_overflow") / "cache.sqlite";
   ResponseCache cache(path);
   std::vector<LoglikelihoodRequest> requests = {{"LONG context", " a"}, {"short", " b"}};
   ScriptedBackend small(testing::fake_model("m", 512));
@@ -251,7 +251,7 @@ TEST(Scheduler, ContextOverflowIsRecomputedUnderAnotherWindow) {
 }
 
 TEST(Scheduler, ProgressCoversCachedAndDuplicateRequests) {
-  auto path = testing::work_dir("scheduler_progress") / "cache.sqlite";
+  auto path = testing::work_dir("engine_scheduler_progress") / "cache.sqlite";
   ResponseCache cache(path);
   ScriptedBackend backend(testing::fake_model("m"));
   std::vector<LoglikelihoodRequest> all = options_of(6, 4);

@@ -1,6 +1,7 @@
 #include "fake_openai_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -273,8 +274,17 @@ FakeOpenaiServer::FakeOpenaiServer(FakeServerOptions options) : impl_(std::make_
     res.set_content(json{{"tokens", tokens}}.dump(), "application/json");
   });
 
+  // This cpp-httplib listens with a backlog of 5: a client opening 32 connections at once
+  // would see SYNs dropped and retried a second later. Real servers use 128 (llama-server) or
+  // more; listen() again on the bound socket raises the backlog to match.
+  int listening_socket = -1;
+  impl.server.set_socket_options([&listening_socket](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening_socket = sock;
+  });
   impl.port = impl.server.bind_to_any_port("127.0.0.1");
   if (impl.port <= 0) throw Error("the fake server could not bind a loopback port");
+  if (listening_socket >= 0) ::listen(listening_socket, 256);
   impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
   while (!impl.server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
