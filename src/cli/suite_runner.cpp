@@ -1,7 +1,9 @@
+// Suites: parsing the YAML, running every model, then comparing and reporting.
 #include "cli/suite_runner.h"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>

@@ -92,12 +92,13 @@ std::string query_text(SqliteDatabase& database, std::string_view sql, std::stri
 }
 
 // WAL: readers never block the writer and a commit is one append to the log, so each response
-// can be its own transaction at a few microseconds' cost. synchronous=NORMAL: a commit is
+// can be its own transaction at tens of microseconds' cost. synchronous=NORMAL: a commit is
 // written to the log (into the OS page cache) but not fsynced; the fsync happens at checkpoints.
 // A killed process loses nothing committed (the data is the kernel's once write() returns); an
 // OS crash or power cut may lose the commits since the last checkpoint, and the database is
 // still consistent after it. For a cache that is the right trade: FULL would fsync every
-// response (milliseconds each on a disk) to protect work that is only recomputed otherwise.
+// response (1.7 ms each on the development machine's disk, 17 s per 10,000 responses instead of
+// half a second) to protect work that is only recomputed otherwise.
 void set_connection_pragmas(SqliteDatabase& database) {
   std::string mode = query_text(database, "PRAGMA journal_mode=WAL", "cannot switch to WAL mode");
   if (mode != "wal") {

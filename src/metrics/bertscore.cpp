@@ -178,6 +178,10 @@ nlohmann::json bertscore_config(const TokenEmbedderInfo& info) {
       {"idf", false},
       {"rescale_with_baseline", false},
       {"special_tokens", "[CLS]/[SEP] matched against, not averaged (bert_score)"},
+      // Why scores can differ from the bert_score package at the same layer: llama.cpp's BERT
+      // graph uses the tanh form of GELU (read from an f16 table on the CPU); Hugging Face's
+      // BERT uses the exact erf form.
+      {"gelu", "llama.cpp tanh approximation (f16 table on CPU); Hugging Face BERT uses erf"},
   };
 }
 

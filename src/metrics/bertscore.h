@@ -28,7 +28,8 @@ std::vector<BertScore> bertscore_pairs(TokenEmbedder& embedder,
                                        const ProgressCallback& progress = {});
 
 // The metric's settings for results.json: model spec, sha256, architecture, the layer used and
-// the layer note, max tokens per text, idf false, baseline rescaling false.
+// the layer note, max tokens per text, idf false, baseline rescaling false, and the GELU form
+// (llama.cpp's differs from Hugging Face's, so scores differ slightly from bert_score's).
 nlohmann::json bertscore_config(const TokenEmbedderInfo& info);
 
 }  // namespace clinbench

@@ -19,7 +19,7 @@ header.page p { margin: 0; color: #d5e2f0; }
 nav.toc { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid var(--line);
           padding: 8px 32px; font-size: 14px; }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 18px; }
-main { max-width: 1240px; padding: 8px 32px 48px; }
+main { max-width: 1320px; padding: 8px 32px 48px; }
 section { margin-top: 28px; }
 h2 { font-size: 21px; margin: 0 0 6px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 18px 0 6px; }
@@ -34,6 +34,10 @@ table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 5p
 table.data th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data tr.significant td { background: #eef5fc; }
+#differences-table table.data td, #differences-table table.data th { padding: 5px 8px; }
+#differences-table td.num { white-space: nowrap; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table.data tr.chosen td { font-weight: 600; }
 .ci { color: var(--muted); font-size: 12.5px; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 9px; font-size: 12.5px; font-weight: 600; white-space: nowrap; }
@@ -53,15 +57,17 @@ table.data tr.significant td { background: #eef5fc; }
            padding: 10px 14px; border-radius: 6px; }
 .filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); }
 .filters select, .filters input { font: inherit; padding: 4px 6px; min-width: 170px; }
-.browser { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 6fr); gap: 16px; margin-top: 12px; }
-.sample-list table { width: 100%; }
+.browser { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; margin-top: 12px; }
+.sample-list { min-width: 0; }
+.sample-list table { width: 100%; table-layout: fixed; }
+.sample-list th, .sample-list td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sample-list th:nth-child(1) { width: 27%; } .sample-list th:nth-child(2) { width: 17%; }
+.sample-list th:nth-child(3) { width: 15%; } .sample-list th:nth-child(4) { width: 17%; }
 .sample-list tr.row { cursor: pointer; }
 .sample-list tr.row:hover td { background: #f0f5fb; }
 .sample-list tr.selected td { background: #dcebf8; }
-.sample-list td.preview { max-width: 240px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.sample-list td.name { max-width: 150px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .sample-list table.data { font-size: 13px; }
-.sample-detail { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; align-self: start;
+.sample-detail { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; align-self: start; background: #fff;
                  position: sticky; top: 48px; max-height: calc(100vh - 60px); overflow: auto; }
 .sample-detail h3 { margin-top: 0; }
 .sample-detail h4 { margin: 14px 0 4px; font-size: 14px; }
@@ -69,7 +75,7 @@ pre.text { white-space: pre-wrap; word-break: break-word; background: var(--soft
            padding: 8px 10px; margin: 0; font-size: 13px; max-height: 420px; overflow: auto; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
 footer { color: var(--muted); font-size: 13px; margin-top: 36px; }
 @media (max-width: 900px) { .browser { grid-template-columns: 1fr; } .sample-detail { position: static; max-height: none; } }
@@ -160,7 +166,7 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 <ul class="explain">
 <li>Scores per task are each run's own results (all of its items), with percentile bootstrap 95% intervals.</li>
 <li>Paired differences use only the items both runs of a pair answered, matched by item id; clinbench refuses to pair runs whose questions or prompts differ unless told to, and says so under Notes.</li>
-<li>p-values: exact McNemar test when every score is 0 or 1 (accuracy), otherwise a paired sign-flip (randomisation) test on the per-item differences (ROUGE and other continuous scores).</li>
+<li>p-values: exact McNemar test ("McNemar") when every score is 0 or 1 (accuracy), otherwise a paired sign-flip (randomisation) test on the per-item differences ("sign-flip"; exact up to 20 differing items, else 10,000 random sign vectors, "MC") for ROUGE and other continuous scores.</li>
 <li>Holm correction treats every row of the paired table as one family, so the chance of any false "significant" in this report stays below the chosen level.</li>
 <li>better / same / worse counts the questions where the fine-tune scored higher, equal or lower than its base (reversed for failure and hallucination rates).</li>
 </ul>
@@ -194,6 +200,8 @@ constexpr std::string_view kScript = R"JS(
     if (text === "-0.0") text = "0.0";
     return (v > 0 && text !== "0.0" ? "+" : "") + text;
   }
+  var TEST_NAMES = { mcnemar_exact: "McNemar", sign_flip_exact: "sign-flip", sign_flip_monte_carlo: "sign-flip (MC)",
+                     none: "none" };
   function pText(p) { return p < 0.001 ? "< 0.001" : p.toFixed(3); }
   var METRIC_NAMES = {
     acc: "accuracy", acc_norm: "accuracy (length-normalised)", exact_acc: "exact-label accuracy",
@@ -206,9 +214,10 @@ constexpr std::string_view kScript = R"JS(
   function metricName(metric) { return METRIC_NAMES[metric] || metric.replace(/_/g, " "); }
   function isRate(metric) { return metric === "extraction_failure" || metric.indexOf("hallucination") >= 0; }
   function verdict(row) {
-    if (!row.significant) return { key: "none", text: "no significant difference" };
+    if (!row.significant) return { key: "none", text: "no significant difference", short: "not significant" };
     var fineTuneBetter = (row.difference > 0) === row.higher_is_better;
-    return fineTuneBetter ? { key: "fine-tune", text: "fine-tune better" } : { key: "base", text: "base better" };
+    return fineTuneBetter ? { key: "fine-tune", text: "fine-tune better", short: "fine-tune better" }
+                          : { key: "base", text: "base better", short: "base better" };
   }
   function table(headers, numeric) {
     var t = el("table", "data");
@@ -322,14 +331,14 @@ constexpr std::string_view kScript = R"JS(
       if (key !== current) {
         current = key;
         add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
-        t = add(box, table(headers, numeric));
+        t = add(add(box, el("div", "table-scroll")), table(headers, numeric));
       }
       var v = verdict(c);
       var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), c.n,
           pct(c.mean_fine_tune), pct(c.mean_base),
           points(c.difference) + " (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
-          c.wins + " / " + c.ties + " / " + c.losses, c.test.replace(/_/g, " "), pText(c.p_value), pText(c.p_holm),
-          el("span", "badge " + v.key, v.text)], numeric);
+          c.wins + " / " + c.ties + " / " + c.losses, TEST_NAMES[c.test] || c.test, pText(c.p_value), pText(c.p_holm),
+          el("span", "badge " + v.key, v.short)], numeric);
       if (c.significant) tr.className = "significant";
     });
   })();
@@ -349,10 +358,11 @@ constexpr std::string_view kScript = R"JS(
   // metrics and score ranges, and separate charts keep each one's own axes.
   var modelColor = { field: "model", type: "nominal", title: "Model", scale: { domain: modelOrder },
                      legend: { orient: "top", labelLimit: 360, columns: 2 } };
-  function percentFormat(values) {
-    var top = Math.max.apply(null, values.map(function (v) { return v.high === null ? v.value : Math.max(v.value, v.high); }));
-    return top < 0.05 ? ".1%" : ".0%";
+  function topOf(values) {
+    return Math.max.apply(null, values.map(function (v) { return v.high === null ? v.value : Math.max(v.value, v.high); }));
   }
+  // Long metric names break onto a second line at " (" instead of running into each other.
+  var wrapLabel = "split(replace(datum.label, ' (', '\\n('), '\\n')";
   function barsWithIntervals(values, x, yTitle, title, width) {
     return {
       title: { text: title, fontSize: 14, anchor: "start" },
@@ -361,8 +371,10 @@ constexpr std::string_view kScript = R"JS(
       encoding: { x: x, xOffset: { field: "model", type: "nominal", sort: modelOrder, scale: { paddingInner: 0.08 } } },
       layer: [
         { mark: { type: "bar" },
-          encoding: { y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: true, nice: true },
-                           axis: { format: percentFormat(values), grid: true } },
+          encoding: { y: { field: "value", type: "quantitative", title: yTitle,
+                           // All zero would leave no axis at all; small values need decimals.
+                           scale: topOf(values) > 0 ? { zero: true, nice: true } : { domain: [0, 1] },
+                           axis: { format: topOf(values) < 0.05 && topOf(values) > 0 ? ".2~%" : ".0%", grid: true } },
                       color: modelColor,
                       tooltip: [{ field: "model" }, { field: "what", title: "measure" }, { field: "label", title: "value (95% CI)" }] } },
         { mark: { type: "rule", color: "#111", strokeWidth: 1.5 },
@@ -380,9 +392,9 @@ constexpr std::string_view kScript = R"JS(
           });
       if (!values.length) return null;
       var metrics = task.metrics.filter(function (m) { return !isRate(m); }).map(metricName);
-      var width = Math.max(180, Math.min(540, metrics.length * runs.length * 30 + 30));
+      var width = Math.max(180, Math.min(540, metrics.length * Math.max(100, runs.length * 34) + 20));
       return barsWithIntervals(values, { field: "what", type: "nominal", title: null, sort: metrics,
-                                         axis: { labelAngle: 0, labelLimit: 170 } },
+                                         axis: { labelAngle: 0, labelLimit: 170, labelExpr: wrapLabel } },
                                "score", task.name, width);
     }).filter(function (p) { return p !== null; });
     if (!panels.length) { emptyChart("chart-scores", "No scores to draw."); return; }
@@ -400,23 +412,24 @@ constexpr std::string_view kScript = R"JS(
       var key = c.fine_tune + " (fine-tune)  vs  " + c.base + " (base)";
       if (pairOrder.indexOf(key) < 0) pairOrder.push(key);
     });
+    // Percentage points on a symmetric axis, the same for every pair so panels compare by eye.
     var limit = 0;
     compare.comparisons.forEach(function (c) { limit = Math.max(limit, Math.abs(c.ci_low), Math.abs(c.ci_high)); });
-    limit = Math.max(0.05, Math.ceil(limit * 20) / 20);
+    limit = Math.max(5, Math.ceil(limit * 20) * 5);
     var panels = pairOrder.map(function (pair) {
       var values = compare.comparisons.filter(function (c) {
         return c.fine_tune + " (fine-tune)  vs  " + c.base + " (base)" === pair;
       }).map(function (c, i) {
         var v = verdict(c);
         return { order: i, label: c.task + " · " + metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"),
-                 difference: c.difference, low: c.ci_low, high: c.ci_high, verdict: v.text,
+                 difference: 100 * c.difference, low: 100 * c.ci_low, high: 100 * c.ci_high, verdict: v.text,
                  summary: points(c.difference) + " points (" + points(c.ci_low) + " to " + points(c.ci_high) + ")",
                  p: pText(c.p_holm) };
       });
       var y = { field: "label", type: "nominal", title: null, sort: values.map(function (v) { return v.label; }),
                 axis: { labelLimit: 330, labelFontSize: 11.5 } };
       var x = { type: "quantitative", title: "difference, fine-tune − base (percentage points)",
-                scale: { domain: [-limit, limit] }, axis: { format: "+.0%", grid: true } };
+                scale: { domain: [-limit, limit] }, axis: { format: "+.0f", grid: true } };
       return {
         title: { text: pair, fontSize: 13, anchor: "start" },
         width: 520, height: { step: 24 },
@@ -452,8 +465,9 @@ constexpr std::string_view kScript = R"JS(
       });
       if (!rows.length) return null;
       var kinds = rows.map(function (r) { return r.what; }).filter(function (k, i, all) { return all.indexOf(k) === i; });
-      return barsWithIntervals(rows, { field: "what", type: "nominal", title: null, sort: kinds, axis: { labelAngle: 0 } },
-                               "rate (lower is better)", task.name, Math.max(160, kinds.length * runs.length * 30 + 30));
+      return barsWithIntervals(rows, { field: "what", type: "nominal", title: null, sort: kinds,
+                                       axis: { labelAngle: 0, labelExpr: wrapLabel } },
+                               "rate (lower is better)", task.name, Math.max(160, kinds.length * Math.max(100, runs.length * 34) + 20));
     }).filter(function (p) { return p !== null; });
     if (!panels.length) { emptyChart("chart-rates", "No extraction-failure or hallucination rates in these runs."); return; }
     embed("chart-rates", { $schema: "https://vega.github.io/schema/vega-lite/v6.json", concat: panels, columns: 4,
@@ -556,11 +570,12 @@ constexpr std::string_view kScript = R"JS(
         add(detail, el("h4", "", s.logprobs ? "Options (log-likelihood; the model's choice is the highest)" : "Options"));
         var best = -1;
         if (s.logprobs) s.logprobs.forEach(function (v, i) { if (v !== null && (best < 0 || v > s.logprobs[best])) best = i; });
-        var t = add(detail, table(s.logprobs ? ["", "option", "log-likelihood"] : ["", "option"], [false, false, true]));
+        var t = add(detail, table(s.logprobs ? ["", "option", "log-likelihood", ""] : ["", "option"], [false, false, true, false]));
         s.options.forEach(function (o, i) {
-          var cells = [String.fromCharCode(65 + i) + (i === best ? " ◀" : ""), str(o)];
-          if (s.logprobs) cells.push(s.logprobs[i] === null ? "n/a" : s.logprobs[i].toFixed(3));
-          row(t, cells, [false, false, true]);
+          var cells = [String.fromCharCode(65 + i), str(o)];
+          if (s.logprobs) cells.push(s.logprobs[i] === null ? "n/a" : s.logprobs[i].toFixed(3), i === best ? "model's choice" : "");
+          var tr = row(t, cells, [false, false, true, false]);
+          if (i === best) tr.className = "chosen";
         });
       }
       if (s.details !== undefined) {
@@ -578,15 +593,14 @@ constexpr std::string_view kScript = R"JS(
       countLine.textContent = found.length === 0 ? "No samples match." :
           "Showing " + Math.min(shown, found.length) + " of " + found.length + " samples.";
       if (!found.length) { clear(detail); add(detail, el("p", "empty", "No sample to show.")); moreButton.hidden = true; return; }
-      var t = add(listBox, table(["model", "task", "item", "outcome", "answer read", "correct answer", "response"]));
+      var t = add(listBox, table(["model", "task", "item", "outcome", "given", "expected"]));
       found.slice(0, shown).forEach(function (s) {
         var tr = row(t, [runs[s.r].name, data.tasks[s.t].name, s.id, outcomeBadge(s),
                          s.extracted === null || s.extracted === undefined ? "—" : preview(str(s.extracted)),
-                         preview(str(s.target)), preview(str(s.response))]);
+                         preview(str(s.target))]);
         tr.className = "row" + (s === selected ? " selected" : "");
         tr.firstChild.className = "name";
         tr.firstChild.title = runs[s.r].name;
-        tr.lastChild.className = "preview";
         tr.addEventListener("click", function () {
           selected = s;
           Array.prototype.forEach.call(t.querySelectorAll("tr.selected"), function (x) { x.classList.remove("selected"); });

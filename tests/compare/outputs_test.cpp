@@ -96,7 +96,8 @@ TEST(CompareOutputs, PairsCsvHasOneRowPerComparison) {
   EXPECT_EQ(records[1][0], "medqa");
   EXPECT_EQ(records[1][2], "Open|Bio \"8B\"");
   EXPECT_EQ(records[1][3], "Llama-3-8B, Instruct");
-  EXPECT_EQ(std::stod(records[1][15]), 134.0 / 2048.0);  // full precision
+  EXPECT_EQ(std::stod(records[1][15]), t.result.rows[0].stats.p_value);  // reads back exactly
+  EXPECT_DOUBLE_EQ(std::stod(records[1][15]), 134.0 / 2048.0);
   EXPECT_EQ(records[1][14], "McNemar exact");
   EXPECT_EQ(records[3][1], "extraction_failure");
   EXPECT_EQ(records[3][4], "false");  // lower is better

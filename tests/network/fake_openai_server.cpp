@@ -268,10 +268,12 @@ FakeOpenaiServer::FakeOpenaiServer(FakeServerOptions options) : impl_(std::make_
       return;
     }
     json request = json::parse(req.body, nullptr, false);
-    std::string content = request.is_object() ? request.value("content", "") : "";
+    // vLLM's form: {"model", "prompt"} -> {"count", "tokens", "max_model_len"}.
+    std::string prompt = request.is_object() ? request.value("prompt", "") : "";
     json tokens = json::array();
-    for (size_t t = 0; t < fake_tokens(content).size(); ++t) tokens.push_back(t);
-    res.set_content(json{{"tokens", tokens}}.dump(), "application/json");
+    for (size_t t = 0; t < fake_tokens(prompt).size(); ++t) tokens.push_back(t);
+    res.set_content(json{{"count", tokens.size()}, {"tokens", tokens}, {"max_model_len", 4096}}.dump(),
+                    "application/json");
   });
 
   // This cpp-httplib listens with a backlog of 5: a client opening 32 connections at once

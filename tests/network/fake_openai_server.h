@@ -30,7 +30,7 @@ struct FakeServerOptions {
   double stall_seconds = 1.5;       // how long a stalled answer waits before it is sent
   std::string required_key;         // non-empty: requests without "Bearer KEY" get 401, echoing the key sent
   int64_t refuse_after = -1;        // >= 0: completion requests after this many answered get 401
-  bool prompt_logprobs = true;      // false: echo is refused with 500, as llama-server does
+  bool prompt_logprobs = true;      // false: echo is refused with 500, as older llama-servers do
   bool tokenize = true;             // whether POST /tokenize exists
   size_t threads = 64;              // connections served at once (stalls hold a thread)
   // A model of a GPU server with parallel slots: each answer takes answer_delay_seconds, at most

@@ -58,6 +58,10 @@ TEST(OpenaiRequests, CompletionAndLogprobBodies) {
   EXPECT_EQ(logprobs["logprobs"], 1);
   EXPECT_EQ(logprobs["max_tokens"], 1);
   EXPECT_EQ(logprobs["prompt"], "ctx cont");
+  json llama_server = json::parse(tokenize_body("m", "a b", true));
+  EXPECT_EQ(llama_server, json({{"content", "a b"}, {"add_special", false}}));
+  json vllm = json::parse(tokenize_body("m", "a b", false));
+  EXPECT_EQ(vllm, json({{"model", "m"}, {"prompt", "a b"}, {"add_special_tokens", false}}));
   // Invalid UTF-8 does not end a run.
   request.prompt = "bad \xff byte";
   EXPECT_NO_THROW(completion_body("m", request));

@@ -76,7 +76,8 @@ TEST_F(HtmlReportPage, PlantedMarkupNeverAppearsAsMarkup) {
 TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
   size_t meta = html_.find("<meta http-equiv=\"Content-Security-Policy\" content=\"");
   ASSERT_NE(meta, std::string::npos);
-  std::string policy = html_.substr(meta, html_.find('>', meta) - meta);
+  size_t content = html_.find("content=\"", meta) + 9;
+  std::string policy = html_.substr(content, html_.find('"', content) - content);
   EXPECT_NE(policy.find("default-src 'none'"), std::string::npos) << policy;
   size_t scripts = policy.find("script-src");
   std::string script_sources = policy.substr(scripts, policy.find(';', scripts) - scripts);

@@ -10,6 +10,15 @@ namespace {
 
 using SamplerPtr = std::unique_ptr<llama_sampler, decltype(&llama_sampler_free)>;
 
+// Frees the batch however the loop ends: a sink may throw (a cache write on a full disk).
+struct OwnedBatch {
+  llama_batch batch;
+  OwnedBatch(int32_t tokens, int32_t sequences) : batch(llama_batch_init(tokens, 0, sequences)) {}
+  ~OwnedBatch() { llama_batch_free(batch); }
+  OwnedBatch(const OwnedBatch&) = delete;
+  OwnedBatch& operator=(const OwnedBatch&) = delete;
+};
+
 SamplerPtr make_sampler(const LlamaSession& session, const GenerationRequest& request, std::string& error) {
   SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()), llama_sampler_free);
   if (!request.grammar.empty()) {
@@ -101,7 +110,8 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
   std::vector<Slot> slots(static_cast<size_t>(slot_count));
   for (int32_t s = 0; s < slot_count; ++s) slots[size_t(s)].sequence = s;
   int64_t free_cells = session.kv_size();
-  llama_batch batch = llama_batch_init(session.batch_size(), 0, 1);
+  OwnedBatch owned_batch(session.batch_size(), 1);
+  llama_batch& batch = owned_batch.batch;
   llama_memory_clear(session.memory(), false);
 
   auto release = [&](Slot& slot) {
@@ -208,7 +218,6 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       }
     }
   }
-  llama_batch_free(batch);
   llama_memory_clear(session.memory(), false);
 }
 

@@ -16,14 +16,18 @@ class LlamaBackend final : public Backend {
     template_ = session_.chat_template();
     info_.spec = spec;
     info_.backend = "llama";
-    info_.fingerprint = file_fingerprint(path);
+    // The GGUF's SHA-256, plus the options that change scores, so a cache filled with them is
+    // not served to a run without them.
+    std::string file_sha256 = file_fingerprint(path);
+    info_.fingerprint = file_sha256 + (options.kv_cache_f16 ? "+kv-f16" : "") +
+                        (options.flash_attention ? "+flash-attn" : "");
     info_.context_length = session_.window();
     char description[256] = {};
     llama_model_desc(session_.model(), description, sizeof(description));
     info_.details = {
         {"path", std::filesystem::absolute(path).string()},
         {"file_bytes", std::filesystem::file_size(path)},
-        {"sha256", info_.fingerprint},
+        {"sha256", file_sha256},
         {"description", description},
         {"architecture", session_.metadata("general.architecture")},
         {"name", session_.metadata("general.name")},

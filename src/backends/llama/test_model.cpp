@@ -198,8 +198,9 @@ void write_test_model(const TestModelOptions& o) {
   if (o.architecture == "bert") {
     // llama.cpp refuses a BERT without token types; BERT vocabs declare 2 (sentence A and B).
     int64_t types_key = gguf_find_key(out.get(), "tokenizer.ggml.token_type_count");
-    if (types_key < 0) gguf_set_val_u32(out.get(), "tokenizer.ggml.token_type_count", 2);
-    uint32_t token_types = types_key < 0 ? 2 : gguf_get_val_u32(out.get(), types_key);
+    bool declared = types_key >= 0 && gguf_get_kv_type(out.get(), types_key) == GGUF_TYPE_UINT32;
+    uint32_t token_types = declared ? gguf_get_val_u32(out.get(), types_key) : 2;
+    gguf_set_val_u32(out.get(), "tokenizer.ggml.token_type_count", token_types);
     gguf_set_val_str(out.get(), "general.architecture", "bert");
     gguf_set_val_str(out.get(), "general.name", "clinbench test embedding model");
     gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);

@@ -225,6 +225,11 @@ TokenEmbedder::TokenEmbedder(const std::filesystem::path& path, const std::strin
             ".attention.causal = false); BERTScore needs a bidirectional encoder such as a "
             "BERT-architecture GGUF");
   }
+  if (meta.block_count < 1) {
+    throw_input_error(path, 0, meta.architecture + ".block_count", "missing: the layer count is unknown");
+  }
+  // Hashed before llama.cpp holds anything, so that a failure here leaks nothing.
+  info_.fingerprint = file_fingerprint(path);
   int32_t layer = options.layer == 0 ? meta.block_count : options.layer;
   if (layer < 1 || layer > meta.block_count) {
     throw_input_error(path, 0, "",
@@ -268,15 +273,16 @@ TokenEmbedder::TokenEmbedder(const std::filesystem::path& path, const std::strin
   int32_t trained = llama_model_n_ctx_train(model_);
   int32_t max_text_tokens = options.max_text_tokens > 0 ? std::min(options.max_text_tokens, trained) : trained;
   max_text_tokens = std::max(max_text_tokens, std::min(trained, 4));  // [CLS], [SEP] and some text
+  batch_tokens_ = std::max(options.batch_tokens, 1);
   // A non-causal batch is one ubatch (llama.cpp aborts otherwise), so one whole text must fit.
-  batch_tokens_ = std::max(options.batch_tokens, max_text_tokens);
+  capacity_tokens_ = std::max(batch_tokens_, max_text_tokens);
   // llama.cpp reserves an output row per sequence, within the batch's outputs.
-  max_sequences_ = int32_t(std::min<size_t>({llama_max_parallel_sequences(), 256, size_t(batch_tokens_)}));
+  max_sequences_ = int32_t(std::min<size_t>({llama_max_parallel_sequences(), 256, size_t(capacity_tokens_)}));
 
   llama_context_params context_params = llama_context_default_params();
-  context_params.n_ctx = uint32_t(batch_tokens_);
-  context_params.n_batch = uint32_t(batch_tokens_);
-  context_params.n_ubatch = uint32_t(batch_tokens_);
+  context_params.n_ctx = uint32_t(capacity_tokens_);
+  context_params.n_batch = uint32_t(capacity_tokens_);
+  context_params.n_ubatch = uint32_t(capacity_tokens_);
   context_params.n_seq_max = uint32_t(max_sequences_);
   context_params.kv_unified = true;
   context_params.embeddings = true;
@@ -297,13 +303,12 @@ TokenEmbedder::TokenEmbedder(const std::filesystem::path& path, const std::strin
     model_ = nullptr;
     throw_input_error(path, 0, "",
                       "llama.cpp could not create an embedding context of " +
-                          std::to_string(batch_tokens_) + " tokens (out of memory?)" +
+                          std::to_string(capacity_tokens_) + " tokens (out of memory?)" +
                           (reason.empty() ? "" : ": " + reason));
   }
 
   info_.spec = spec;
   info_.path = std::filesystem::absolute(path).string();
-  info_.fingerprint = file_fingerprint(path);
   info_.architecture = meta.architecture;
   info_.name = meta.name;
   info_.model_layers = meta.block_count;
@@ -328,21 +333,18 @@ std::vector<TokenEmbeddings> TokenEmbedder::embed(std::span<const std::string> t
   struct BatchOwner {
     llama_batch batch;
     ~BatchOwner() { llama_batch_free(batch); }
-  } owner{llama_batch_init(batch_tokens_, 0, 1)};
+  } owner{llama_batch_init(capacity_tokens_, 0, 1)};
   llama_batch& batch = owner.batch;
   size_t next = 0;
   while (next < results.size()) {
-    // Texts in input order, as many as the token budget and the sequence ids allow.
-    size_t end = next;
-    int32_t tokens = 0;
+    // Texts in input order, as many as the token budget and the sequence ids allow; at least
+    // one (a text holds at most max_text_tokens <= capacity_tokens_).
+    size_t end = next + 1;
+    int32_t tokens = int32_t(results[next].tokens.size());
     while (end < results.size() && int32_t(end - next) < max_sequences_ &&
            tokens + int32_t(results[end].tokens.size()) <= batch_tokens_) {
       tokens += int32_t(results[end].tokens.size());
       ++end;
-    }
-    if (end == next) {  // cannot happen: a text holds at most max_text_tokens <= batch_tokens_
-      throw Error("embedding model " + info_.path + ": a text of " +
-                  std::to_string(results[next].tokens.size()) + " tokens exceeds the batch");
     }
     batch.n_tokens = 0;
     for (size_t t = next; t < end; ++t) {

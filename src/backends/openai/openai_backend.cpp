@@ -34,12 +34,13 @@ class OpenaiBackend final : public Backend {
     ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
     model_ = identity.model_name;
 
-    HttpCall probe{.url = server_root_url(api_url_) + "/tokenize", .body = tokenize_body(model_, "Hello"),
-                   .max_attempts = 2, .refusal_ends_run = false};
+    // Only llama-server has /props; it is also the one that repeats a continued message.
+    llama_server_ = !identity.server_properties.is_null();
+    HttpCall probe{.url = server_root_url(api_url_) + "/tokenize",
+                   .body = tokenize_body(model_, "Hello", llama_server_), .max_attempts = 2,
+                   .refusal_ends_run = false};
     HttpReply tokenized = side_client_.call(probe);
     server_tokenizes_ = tokenized.ok() && read_tokenize_reply(tokenized.body).has_value();
-    // Only llama-server has /props; it is also the one that repeats a continued message.
-    server_echoes_answer_prefix_ = !identity.server_properties.is_null();
 
     info_.spec = spec;
     info_.backend = "openai";
@@ -128,7 +129,7 @@ class OpenaiBackend final : public Backend {
       GenerationResponse response;
       if (reply.ok()) {
         bool chat = !request.chat.messages.empty();
-        std::string_view echoed = chat && server_echoes_answer_prefix_ ? std::string_view(request.chat.answer_prefix) : "";
+        std::string_view echoed = chat && llama_server_ ? std::string_view(request.chat.answer_prefix) : "";
         std::string problem = read_generation_reply(reply.body, chat, echoed, request.stop, response);
         if (!problem.empty()) return ReplyVerdict{false, problem};
       } else {
@@ -147,7 +148,7 @@ class OpenaiBackend final : public Backend {
 
   int32_t count_tokens(std::string_view text) const override {
     if (!server_tokenizes_) return int32_t((text.size() + 3) / 4);
-    HttpCall call{.url = server_root_url(api_url_) + "/tokenize", .body = tokenize_body(model_, text)};
+    HttpCall call{.url = server_root_url(api_url_) + "/tokenize", .body = tokenize_body(model_, text, llama_server_)};
     std::lock_guard<std::mutex> lock(side_mutex_);
     HttpReply reply = side_client_.call(call);
     std::optional<int32_t> count = reply.ok() ? read_tokenize_reply(reply.body) : std::nullopt;
@@ -180,7 +181,7 @@ class OpenaiBackend final : public Backend {
   mutable std::mutex side_mutex_;    // guards side_client_
   mutable HttpClient side_client_;   // probes and count_tokens(), one at a time
   bool server_tokenizes_ = false;
-  bool server_echoes_answer_prefix_ = false;
+  bool llama_server_ = false;  // repeats a continued answer prefix; its own /tokenize form
   bool prompt_logprobs_checked_ = false;
   ModelInfo info_;
 };

@@ -4,8 +4,8 @@
 // - generate(): chat requests (GenerationRequest::chat has messages) go to /chat/completions,
 //   where the server applies the model's template; others send `prompt` raw to /completions.
 // - loglikelihood(): /completions with echo + logprobs (vLLM). Whether the server can return
-//   prompt log-probs is checked once, on the first call; llama-server cannot, and the Error says
-//   to use the task's _gen variant.
+//   prompt log-probs is checked once, on the first call; llama-server cannot (it ignores echo),
+//   and the Error says to use the task's _gen variant.
 // - render_chat(): a canonical text (canonical_chat.h), since the server's template is not ours.
 // - count_tokens(): the server's /tokenize where it has one (llama-server, vLLM), else an
 //   estimate of one token per 4 bytes, rounded up (ModelInfo details say which).

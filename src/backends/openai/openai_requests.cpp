@@ -56,10 +56,9 @@ std::string prompt_logprobs_body(const std::string& model, std::string_view prom
   return dump(body);
 }
 
-std::string tokenize_body(const std::string& model, std::string_view text) {
-  json body = {{"model", model}, {"content", text}, {"add_special", false},
-               {"prompt", text}, {"add_special_tokens", false}};
-  return dump(body);
+std::string tokenize_body(const std::string& model, std::string_view text, bool llama_server) {
+  if (llama_server) return dump({{"content", text}, {"add_special", false}});
+  return dump({{"model", model}, {"prompt", text}, {"add_special_tokens", false}});
 }
 
 }  // namespace clinbench

@@ -24,8 +24,9 @@ std::string completion_body(const std::string& model, const GenerationRequest& r
 // generated because some servers refuse max_tokens 0; it is not used.
 std::string prompt_logprobs_body(const std::string& model, std::string_view prompt);
 
-// POST /tokenize at the server root: llama-server reads "content" (add_special false = no BOS),
-// vLLM reads "prompt" and "add_special_tokens"; each ignores the other's fields.
-std::string tokenize_body(const std::string& model, std::string_view text);
+// POST /tokenize at the server root, without BOS: llama-server's form ("content",
+// "add_special") or vLLM's ("model", "prompt", "add_special_tokens"; vLLM logs a warning for
+// every field it does not know, so the two are not mixed).
+std::string tokenize_body(const std::string& model, std::string_view text, bool llama_server);
 
 }  // namespace clinbench
