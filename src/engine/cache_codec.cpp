@@ -240,6 +240,7 @@ nlohmann::json response_to_json(const GenerationResponse& response) {
       {"tokens", response.tokens},
       {"finish", finish_reason_name(response.finish)},
       {"prompt_tokens", response.prompt_tokens},
+      {"completion_tokens", response.completion_tokens},
   };
 }
 
@@ -279,6 +280,10 @@ GenerationResponse generation_response_from_json(const nlohmann::json& json) {
   response.finish = finish_from_json(member(json, "finish"));
   response.prompt_tokens =
       integer_from_json<int32_t>(member(json, "prompt_tokens"), "prompt_tokens");
+  // Optional: entries written before servers reported it read as 0 (unknown).
+  if (json.contains("completion_tokens")) {
+    response.completion_tokens = integer_from_json<int32_t>(json["completion_tokens"], "completion_tokens");
+  }
   return response;
 }
 

@@ -76,7 +76,8 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
       raw[e] = {{"response", responses[e].text},
                 {"finish_reason", finish_reason_name(responses[e].finish)},
                 {"prompt_tokens", responses[e].prompt_tokens},
-                {"generated_tokens", responses[e].tokens.size()}};
+                {"generated_tokens", responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
+                                                                 : int64_t(responses[e].tokens.size())}};
     }
   }
 
