@@ -39,6 +39,9 @@ if [ -n "${LLAMA_CPP_DIR:-}" ]; then
 else
   cmake_args+=(-DCMAKE_PREFIX_PATH="$(scripts/build-llama.sh)")
 fi
+# Vega-Lite and vega-embed (npm), inlined by `clinbench report` so reports open offline.
+scripts/fetch-vega.sh >/dev/null
+
 cmake -S . -B build "${cmake_args[@]}" >/dev/null
 cmake --build build --target clinbench
 echo "[setup] built build/clinbench; try: build/clinbench demo"
