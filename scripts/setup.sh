@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build git pkg-config ca-certificates
+packages=(build-essential cmake ninja-build ccache git pkg-config ca-certificates
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libcpp-httplib-dev libutf8proc-dev libxxhash-dev libxapian-dev libhnswlib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev zstd)

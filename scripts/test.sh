@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 prefix=$(scripts/build-llama.sh --tools)   # llama-server, llama-perplexity, llama-bench: peers
 jobs=$(nproc)
+# Compiler cache hits across clones of the repository at different paths.
+export CCACHE_BASEDIR="$PWD"
 
 echo "[test] build (warnings are errors)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
