@@ -11,11 +11,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "clinbench/core.h"
 #include "clinbench/stats.h"
@@ -43,7 +42,8 @@ CompareRun compare_run_load(const std::filesystem::path& dir);
 
 // results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
 // server's model name, else the folder's name.
-std::string compare_run_default_name(const nlohmann::json& results, const std::filesystem::path& dir);
+std::string compare_run_default_name(const nlohmann::json& results,
+                                     const std::filesystem::path& dir);
 
 // Where two runs share a name, each of them gets " (FOLDER)" appended, FOLDER being its run
 // folder's name (and then its whole path if that is still not unique), so tables never show
@@ -117,8 +117,9 @@ CompareInput compare_input_load(const std::vector<std::filesystem::path>& run_di
 // How the items of one task in two runs line up. Items are matched by id (the k-th occurrence
 // of an id with the k-th, for tasks that ask one item several times).
 struct CompareAlignment {
-  std::vector<size_t> fine_tune_rows;  // sample indices, one per common item, in the fine-tune's order
-  std::vector<size_t> base_rows;       // the matching sample indices of the base
+  std::vector<size_t>
+      fine_tune_rows;             // sample indices, one per common item, in the fine-tune's order
+  std::vector<size_t> base_rows;  // the matching sample indices of the base
   int64_t fine_tune_items = 0;
   int64_t base_items = 0;
   int64_t prompt_differences = 0;  // common items whose prompt_key differs
@@ -145,7 +146,8 @@ struct CompareOptions {
   bool allow_mismatch = false;  // compare only the common items instead of refusing
 };
 
-// Failure and hallucination rates are better when lower; every other metric when higher.
+// Metrics whose name contains "failure", "hallucination" or "invalid" are rates where lower is
+// better (extraction_failure, hallucination_rate); every other metric is better when higher.
 bool compare_metric_higher_is_better(std::string_view metric);
 
 // One task, metric and pair.
@@ -178,8 +180,8 @@ struct CompareResult {
 // options.allow_mismatch is false: the message names the task, both runs (name and folder)
 // and the first differing item id. Cost: per row one stats_paired_compare (about 30 ms for
 // 10,000 resamples of 1,500 items).
-CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vector<ComparePair>& pairs,
-                           const CompareOptions& options);
+CompareResult compare_runs(const std::vector<CompareRun>& runs,
+                           const std::vector<ComparePair>& pairs, const CompareOptions& options);
 
 // --- outputs --------------------------------------------------------------------------------
 
@@ -190,8 +192,8 @@ inline constexpr int kCompareFormatVersion = 1;
 // ci_high}], "comparisons": [{task, metric, fine_tune, base, higher_is_better, n,
 // mean_fine_tune, mean_base, difference, ci_low, ci_high, wins, ties, losses, test, p_value,
 // p_holm, significant}], "notes"}. Runs are referred to by name. wins / ties / losses count
-// items where the fine-tune did better / the same / worse by the metric's direction. Scores are each run's own
-// results.json values (all of its items); comparisons use the common items.
+// items where the fine-tune did better / the same / worse by the metric's direction. Scores are
+// each run's own results.json values (all of its items); comparisons use the common items.
 nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareResult& result);
 
 // Markdown: one table per task (models × metrics, value and 95% interval), then the table of

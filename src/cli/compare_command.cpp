@@ -27,26 +27,35 @@ Command add_compare_command(CLI::App& parent) {
       "win/tie/loss counts. Refuses runs whose items or prompts differ. Writes compare.md,\n"
       "compare.json, compare_scores.csv and compare_pairs.csv; prints the Markdown tables.\n"
       "Example: clinbench compare runs/openbio-8b runs/llama3-8b   (every run against the first)");
-  app->add_option("runs", settings->run_dirs, "run folders written by `clinbench run` (results.json + samples/)");
-  app->add_option("--pairs", settings->pairs_file,
-                  "YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR} (optional fine_tune_name,\n"
-                  "base_name rename runs); default: every run against the first")
+  app->add_option("runs", settings->run_dirs,
+                  "run folders written by `clinbench run` (results.json + samples/)");
+  app->add_option(
+         "--pairs", settings->pairs_file,
+         "YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR} (optional fine_tune_name,\n"
+         "base_name rename runs); default: every run against the first")
       ->check(CLI::ExistingFile);
-  app->add_option("--output-dir", settings->output_dir, "where the tables and compare.json go")->capture_default_str();
+  app->add_option("--output-dir", settings->output_dir, "where the tables and compare.json go")
+      ->capture_default_str();
   app->add_flag("--allow-mismatch", settings->options.allow_mismatch,
-                "compare only the items both runs hold when their items or prompts differ (said in the output)");
-  app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")->capture_default_str();
-  app->add_option("--resamples", settings->options.resamples, "bootstrap resamples for the 95% intervals")
+                "compare only the items both runs hold when their items or prompts differ (said in "
+                "the output)");
+  app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")
+      ->capture_default_str();
+  app->add_option("--resamples", settings->options.resamples,
+                  "bootstrap resamples for the 95% intervals")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app->add_option("--alpha", settings->options.alpha, "mark rows whose Holm-adjusted p is below this")
+  app->add_option("--alpha", settings->options.alpha,
+                  "mark rows whose Holm-adjusted p is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   return {app, [settings] {
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
-            CompareInput input = compare_input_load(settings->run_dirs, entries, settings->pairs_file);
-            if (input.pairs.empty()) throw Error("compare needs two run folders or more (or a pairs file naming them)");
+            CompareInput input =
+                compare_input_load(settings->run_dirs, entries, settings->pairs_file);
+            if (input.pairs.empty())
+              throw Error("compare needs two run folders or more (or a pairs file naming them)");
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             compare_write(settings->output_dir, input.runs, result);
             std::printf("%s\n", compare_markdown(input.runs, result).c_str());

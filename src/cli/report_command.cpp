@@ -39,11 +39,13 @@ Command add_report_command(CLI::App& parent) {
   app->add_option("runs", settings->run_dirs, "run folders written by `clinbench run`");
   app->add_option("-o,--output", settings->output, "the HTML file to write")->capture_default_str();
   app->add_option("--pairs", settings->pairs_file,
-                  "YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR}; default: every run against the first")
+                  "YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR}; default: every run "
+                  "against the first")
       ->check(CLI::ExistingFile);
   app->add_flag("--allow-mismatch", settings->options.allow_mismatch,
                 "compare only the items both runs hold when their items or prompts differ");
-  app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")->capture_default_str();
+  app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")
+      ->capture_default_str();
   app->add_option("--resamples", settings->options.resamples, "bootstrap resamples")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -52,26 +54,32 @@ Command add_report_command(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--title", settings->report.title, "the report's title")->capture_default_str();
   app->add_option("--max-text-chars", settings->report.max_text_chars,
-                  "cut prompts and responses longer than this in the sample browser (the samples files keep them whole)")
+                  "cut prompts and responses longer than this in the sample browser (the samples "
+                  "files keep them whole)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app->add_option("--vega-dir", settings->vega_dir,
-                  "folder with vega.min.js, vega-lite.min.js, vega-embed.min.js (default $CLINBENCH_VEGA_DIR or\n"
+                  "folder with vega.min.js, vega-lite.min.js, vega-embed.min.js (default "
+                  "$CLINBENCH_VEGA_DIR or\n"
                   "~/.cache/clinbench/vega, filled by scripts/fetch-vega.sh)");
   return {app, [settings] {
             // The libraries first: a missing one should not cost the user a long comparison.
-            ReportAssets assets =
-                report_assets_load(settings->vega_dir.empty() ? report_assets_default_dir() : settings->vega_dir);
+            ReportAssets assets = report_assets_load(
+                settings->vega_dir.empty() ? report_assets_default_dir() : settings->vega_dir);
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
-            CompareInput input = compare_input_load(settings->run_dirs, entries, settings->pairs_file);
+            CompareInput input =
+                compare_input_load(settings->run_dirs, entries, settings->pairs_file);
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             settings->report.generated_at = local_timestamp();
             std::string html = report_html(input.runs, result, assets, settings->report);
-            if (settings->output.has_parent_path()) std::filesystem::create_directories(settings->output.parent_path());
+            if (settings->output.has_parent_path())
+              std::filesystem::create_directories(settings->output.parent_path());
             write_file_atomic(settings->output, html);
-            for (const std::string& note : result.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
-            std::printf("report: %s (%.1f MB, opens offline)\n", settings->output.c_str(), double(html.size()) / 1e6);
+            for (const std::string& note : result.notes)
+              std::fprintf(stderr, "note: %s\n", note.c_str());
+            std::printf("report: %s (%.1f MB, opens offline)\n", settings->output.c_str(),
+                        double(html.size()) / 1e6);
             return 0;
           }};
 }

@@ -39,7 +39,7 @@ struct SuiteModel {
   std::string model_name;   // server model name; empty = the server's only model
   std::string api_key_env;  // empty = the run's default
   std::string description;
-  int64_t line = 0;         // where the entry starts in the suite file
+  int64_t line = 0;  // where the entry starts in the suite file
 };
 
 struct Suite {
@@ -67,7 +67,8 @@ Suite suite_read(const std::filesystem::path& path);
 
 // The settings of one model's run: `defaults` (the command line) with the suite's tasks, data,
 // limit, few-shot count, seed and the model's spec and server options, into output_dir/NAME.
-RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model, const RunSettings& defaults);
+RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
+                               const RunSettings& defaults);
 
 // Runs every model of the suite (run_pipeline, into defaults.output_dir/MODEL_NAME), then
 // compares the pairs into defaults.output_dir/compare/ and prints the tables, then writes

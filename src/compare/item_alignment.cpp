@@ -37,7 +37,8 @@ double compare_sample_score(const nlohmann::json& sample, const std::string& met
   return value != scores->end() && value->is_number() ? value->get<double>() : 0.0;
 }
 
-CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune, const std::vector<nlohmann::json>& base) {
+CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune,
+                               const std::vector<nlohmann::json>& base) {
   CompareAlignment alignment;
   alignment.fine_tune_items = int64_t(fine_tune.size());
   alignment.base_items = int64_t(base.size());
@@ -48,20 +49,23 @@ CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune, con
   size_t common_prefix = std::min(fine_tune.size(), base.size());
   for (size_t i = 0; i < common_prefix && alignment.first_difference.empty(); ++i) {
     if (fine_tune_keys[i] != base_keys[i]) {
-      alignment.first_difference = "item " + std::to_string(i + 1) + " is id " + quoted(text_at(fine_tune[i], "id")) +
-                                   " in the fine-tune run but id " + quoted(text_at(base[i], "id")) + " in the base run";
+      alignment.first_difference =
+          "item " + std::to_string(i + 1) + " is id " + quoted(text_at(fine_tune[i], "id")) +
+          " in the fine-tune run but id " + quoted(text_at(base[i], "id")) + " in the base run";
     } else if (text_at(fine_tune[i], "prompt_key") != text_at(base[i], "prompt_key")) {
-      alignment.first_difference = "item id " + quoted(text_at(fine_tune[i], "id")) +
-                                   " was asked with a different prompt (prompt_key differs: other shots, "
-                                   "template text, limit or seed)";
+      alignment.first_difference =
+          "item id " + quoted(text_at(fine_tune[i], "id")) +
+          " was asked with a different prompt (prompt_key differs: other shots, "
+          "template text, limit or seed)";
     }
   }
   if (alignment.first_difference.empty() && fine_tune.size() != base.size()) {
     bool fine_tune_longer = fine_tune.size() > base.size();
     const nlohmann::json& extra = fine_tune_longer ? fine_tune[common_prefix] : base[common_prefix];
-    alignment.first_difference = "the fine-tune run has " + std::to_string(fine_tune.size()) + " items and the base run " +
-                                 std::to_string(base.size()) + "; the first item only in the " +
-                                 (fine_tune_longer ? "fine-tune" : "base") + " run is id " + quoted(text_at(extra, "id"));
+    alignment.first_difference =
+        "the fine-tune run has " + std::to_string(fine_tune.size()) + " items and the base run " +
+        std::to_string(base.size()) + "; the first item only in the " +
+        (fine_tune_longer ? "fine-tune" : "base") + " run is id " + quoted(text_at(extra, "id"));
   }
 
   std::map<std::string, size_t> base_rows;

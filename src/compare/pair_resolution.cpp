@@ -16,8 +16,8 @@ bool same_folder(const std::filesystem::path& a, const std::filesystem::path& b)
 }
 
 // The run a pairs-file side names, loading a folder that is not yet among the runs.
-size_t side_resolve(const std::string& side, const std::string& field, int64_t line, const std::filesystem::path& path,
-                    std::vector<CompareRun>& runs) {
+size_t side_resolve(const std::string& side, const std::string& field, int64_t line,
+                    const std::filesystem::path& path, std::vector<CompareRun>& runs) {
   for (size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].name == side) return i;
   }
@@ -32,15 +32,18 @@ size_t side_resolve(const std::string& side, const std::string& field, int64_t l
   }
   std::string known;
   for (const CompareRun& run : runs) known += (known.empty() ? "" : ", ") + ("'" + run.name + "'");
-  throw_input_error(path, line, field,
-                    "'" + side + "' is neither the name of a run nor a run folder (a folder with results.json); runs: " +
-                        (known.empty() ? "none" : known));
+  throw_input_error(
+      path, line, field,
+      "'" + side +
+          "' is neither the name of a run nor a run folder (a folder with results.json); runs: " +
+          (known.empty() ? "none" : known));
 }
 
 }  // namespace
 
 std::vector<ComparePair> compare_pairs_resolve(const std::vector<ComparePairEntry>& entries,
-                                               const std::filesystem::path& path, std::vector<CompareRun>& runs) {
+                                               const std::filesystem::path& path,
+                                               std::vector<CompareRun>& runs) {
   std::vector<ComparePair> pairs;
   std::map<size_t, std::pair<std::string, int64_t>> renames;  // run -> (new name, line that asked)
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -51,17 +54,20 @@ std::vector<ComparePair> compare_pairs_resolve(const std::vector<ComparePairEntr
     pair.base = side_resolve(entry.base, where + ".base", entry.line, path, runs);
     if (pair.fine_tune == pair.base) {
       throw_input_error(path, entry.line, where + ".base",
-                        "'" + entry.base + "' and '" + entry.fine_tune + "' are the same run (" + runs[pair.base].dir.string() +
+                        "'" + entry.base + "' and '" + entry.fine_tune + "' are the same run (" +
+                            runs[pair.base].dir.string() +
                             "): a run cannot be compared with itself");
     }
-    for (auto [run, name, field] : {std::tuple{pair.fine_tune, entry.fine_tune_name, "fine_tune_name"},
-                                    std::tuple{pair.base, entry.base_name, "base_name"}}) {
+    for (auto [run, name, field] :
+         {std::tuple{pair.fine_tune, entry.fine_tune_name, "fine_tune_name"},
+          std::tuple{pair.base, entry.base_name, "base_name"}}) {
       if (name.empty()) continue;
       auto earlier = renames.find(run);
       if (earlier != renames.end() && earlier->second.first != name) {
         throw_input_error(path, entry.line, where + "." + field,
                           "names run " + runs[run].dir.string() + " '" + name + "', but line " +
-                              std::to_string(earlier->second.second) + " named it '" + earlier->second.first + "'");
+                              std::to_string(earlier->second.second) + " named it '" +
+                              earlier->second.first + "'");
       }
       renames[run] = {name, entry.line};
       runs[run].name = name;  // later entries may already use the new name
@@ -73,8 +79,9 @@ std::vector<ComparePair> compare_pairs_resolve(const std::vector<ComparePairEntr
       if (runs[i].name != runs[j].name) continue;
       auto renamed = renames.count(i) ? renames.find(i) : renames.find(j);
       throw_input_error(path, renamed == renames.end() ? 0 : renamed->second.second, "",
-                        "two runs would both be called '" + runs[i].name + "' (" + runs[i].dir.string() + " and " +
-                            runs[j].dir.string() + "); choose another name");
+                        "two runs would both be called '" + runs[i].name + "' (" +
+                            runs[i].dir.string() + " and " + runs[j].dir.string() +
+                            "); choose another name");
     }
   }
   return pairs;
@@ -93,7 +100,8 @@ CompareInput compare_input_load(const std::vector<std::filesystem::path>& run_di
   for (const std::filesystem::path& dir : run_dirs) {
     for (const CompareRun& earlier : input.runs) {
       if (same_folder(earlier.dir, dir)) {
-        throw Error("the run folder " + dir.string() + " is given twice (also as " + earlier.dir.string() + ")");
+        throw Error("the run folder " + dir.string() + " is given twice (also as " +
+                    earlier.dir.string() + ")");
       }
     }
     input.runs.push_back(compare_run_load(dir));

@@ -8,7 +8,9 @@ namespace clinbench {
 
 namespace {
 
-std::string run_label(const CompareRun& run) { return "'" + run.name + "' (" + run.dir.string() + ")"; }
+std::string run_label(const CompareRun& run) {
+  return "'" + run.name + "' (" + run.dir.string() + ")";
+}
 
 bool has_metric(const std::vector<std::string>& metrics, const std::string& metric) {
   return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
@@ -17,22 +19,27 @@ bool has_metric(const std::vector<std::string>& metrics, const std::string& metr
 }  // namespace
 
 bool compare_metric_higher_is_better(std::string_view metric) {
-  return metric.find("failure") == std::string_view::npos && metric.find("hallucination") == std::string_view::npos &&
+  return metric.find("failure") == std::string_view::npos &&
+         metric.find("hallucination") == std::string_view::npos &&
          metric.find("invalid") == std::string_view::npos;
 }
 
 const char* compare_test_name(StatsPairedTest test) {
   switch (test) {
-    case StatsPairedTest::none: return "none (no differing items)";
-    case StatsPairedTest::mcnemar_exact: return "McNemar exact";
-    case StatsPairedTest::sign_flip_exact: return "sign-flip exact";
-    case StatsPairedTest::sign_flip_monte_carlo: return "sign-flip Monte Carlo";
+    case StatsPairedTest::none:
+      return "none (no differing items)";
+    case StatsPairedTest::mcnemar_exact:
+      return "McNemar exact";
+    case StatsPairedTest::sign_flip_exact:
+      return "sign-flip exact";
+    case StatsPairedTest::sign_flip_monte_carlo:
+      return "sign-flip Monte Carlo";
   }
   return "?";
 }
 
-CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vector<ComparePair>& pairs,
-                           const CompareOptions& options) {
+CompareResult compare_runs(const std::vector<CompareRun>& runs,
+                           const std::vector<ComparePair>& pairs, const CompareOptions& options) {
   CompareResult result;
   result.options = options;
   result.pairs = pairs;
@@ -47,8 +54,9 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vecto
       bool base_has = base.samples.count(task) > 0;
       if (!fine_tune_has && !base_has) continue;
       if (!fine_tune_has || !base_has) {
-        result.notes.push_back("task '" + task + "': only " + run_label(fine_tune_has ? fine_tune : base) +
-                               " has samples, so '" + fine_tune.name + "' vs '" + base.name + "' is not compared on it.");
+        result.notes.push_back("task '" + task + "': only " +
+                               run_label(fine_tune_has ? fine_tune : base) + " has samples, so '" +
+                               fine_tune.name + "' vs '" + base.name + "' is not compared on it.");
         continue;
       }
       const std::vector<nlohmann::json>& fine_tune_samples = fine_tune.samples.at(task);
@@ -56,24 +64,30 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vecto
       CompareAlignment alignment = compare_align(fine_tune_samples, base_samples);
       if (!alignment.first_difference.empty()) {
         if (!options.allow_mismatch) {
-          throw Error("task '" + task + "': runs " + run_label(fine_tune) + " and " + run_label(base) +
-                      " did not evaluate the same items with the same prompts: " + alignment.first_difference +
-                      ". Run both with the same tasks, data, --limit, --num-fewshot and --seed, or pass "
-                      "--allow-mismatch to compare only the items both hold.");
+          throw Error(
+              "task '" + task + "': runs " + run_label(fine_tune) + " and " + run_label(base) +
+              " did not evaluate the same items with the same prompts: " +
+              alignment.first_difference +
+              ". Run both with the same tasks, data, --limit, --num-fewshot and --seed, or pass "
+              "--allow-mismatch to compare only the items both hold.");
         }
-        std::string note = "task '" + task + "': '" + fine_tune.name + "' vs '" + base.name + "' compared on the " +
-                           std::to_string(alignment.fine_tune_rows.size()) + " items both runs hold (of " +
-                           std::to_string(alignment.fine_tune_items) + " and " + std::to_string(alignment.base_items) +
-                           ")";
+        std::string note = "task '" + task + "': '" + fine_tune.name + "' vs '" + base.name +
+                           "' compared on the " + std::to_string(alignment.fine_tune_rows.size()) +
+                           " items both runs hold (of " +
+                           std::to_string(alignment.fine_tune_items) + " and " +
+                           std::to_string(alignment.base_items) + ")";
         if (alignment.prompt_differences > 0) {
-          note += "; " + std::to_string(alignment.prompt_differences) + " of them were asked with different prompts";
+          note += "; " + std::to_string(alignment.prompt_differences) +
+                  " of them were asked with different prompts";
         }
-        result.notes.push_back(note + " (--allow-mismatch; first difference: " + alignment.first_difference + ").");
+        result.notes.push_back(
+            note + " (--allow-mismatch; first difference: " + alignment.first_difference + ").");
       }
       const std::vector<std::string> base_metrics = compare_run_metrics(base, task);
       for (const std::string& metric : compare_run_metrics(fine_tune, task)) {
         if (!has_metric(base_metrics, metric)) {
-          result.notes.push_back("task '" + task + "': metric '" + metric + "' is only in " + run_label(fine_tune) + ".");
+          result.notes.push_back("task '" + task + "': metric '" + metric + "' is only in " +
+                                 run_label(fine_tune) + ".");
           continue;
         }
         std::vector<double> a;
@@ -86,8 +100,8 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs, const std::vecto
         }
         std::optional<StatsPairedComparison> stats = stats_paired_compare(a, b, bootstrap);
         if (!stats) {
-          result.notes.push_back("task '" + task + "': no common items for '" + fine_tune.name + "' vs '" + base.name +
-                                 "', metric '" + metric + "' not compared.");
+          result.notes.push_back("task '" + task + "': no common items for '" + fine_tune.name +
+                                 "' vs '" + base.name + "', metric '" + metric + "' not compared.");
           continue;
         }
         CompareRow row;

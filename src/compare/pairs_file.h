@@ -16,7 +16,8 @@ namespace clinbench {
 // "pairs[2].base"). Throws Error "PATH:LINE: field 'PREFIX[I].KEY': ..." for anything but a
 // list of maps with non-empty fine_tune and base (and optional fine_tune_name, base_name), for
 // unknown keys and for a run paired with itself.
-std::vector<ComparePairEntry> compare_pairs_from_yaml(const YAML::Node& list, const std::filesystem::path& path,
+std::vector<ComparePairEntry> compare_pairs_from_yaml(const YAML::Node& list,
+                                                      const std::filesystem::path& path,
                                                       std::string_view field_prefix);
 
 }  // namespace clinbench

@@ -31,7 +31,8 @@ std::vector<nlohmann::json> samples_read(const std::filesystem::path& file) {
     } catch (const nlohmann::json::parse_error& e) {
       throw_input_error(file, line, "", std::string("not valid JSON: ") + e.what());
     }
-    if (!samples.back().is_object()) throw_input_error(file, line, "", "a sample must be a JSON object");
+    if (!samples.back().is_object())
+      throw_input_error(file, line, "", "a sample must be a JSON object");
   }
   return samples;
 }
@@ -50,12 +51,15 @@ CompareRun compare_run_load(const std::filesystem::path& dir) {
   return run;
 }
 
-std::string compare_run_default_name(const nlohmann::json& results, const std::filesystem::path& dir) {
+std::string compare_run_default_name(const nlohmann::json& results,
+                                     const std::filesystem::path& dir) {
   const nlohmann::json& model = results.contains("model") ? results["model"] : nlohmann::json();
-  const nlohmann::json& details = model.is_object() && model.contains("details") ? model["details"] : nlohmann::json();
+  const nlohmann::json& details =
+      model.is_object() && model.contains("details") ? model["details"] : nlohmann::json();
   if (std::string name = string_at(details, "name"); !name.empty()) return name;
   if (std::string name = string_at(details, "model_name"); !name.empty()) return name;
-  if (std::string path = string_at(details, "path"); !path.empty()) return std::filesystem::path(path).stem().string();
+  if (std::string path = string_at(details, "path"); !path.empty())
+    return std::filesystem::path(path).stem().string();
   std::string spec = string_at(model, "spec");
   if (spec.rfind("gguf:", 0) == 0) return std::filesystem::path(spec.substr(5)).stem().string();
   std::filesystem::path absolute = std::filesystem::absolute(dir).lexically_normal();
@@ -80,7 +84,8 @@ void compare_runs_name_unique(std::vector<CompareRun>& runs) {
       std::filesystem::path absolute = std::filesystem::absolute(runs[i].dir).lexically_normal();
       if (!absolute.has_filename()) absolute = absolute.parent_path();
       std::string base = compare_run_default_name(runs[i].results, runs[i].dir);
-      runs[i].name = base + " (" + (round == 0 ? absolute.filename().string() : absolute.string()) + ")";
+      runs[i].name =
+          base + " (" + (round == 0 ? absolute.filename().string() : absolute.string()) + ")";
     }
   }
 }
@@ -92,12 +97,14 @@ std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs)
     if (seen.insert(task).second) tasks.push_back(task);
   };
   for (const CompareRun& run : runs) {
-    const nlohmann::json& config = run.results.contains("config") ? run.results["config"] : nlohmann::json();
+    const nlohmann::json& config =
+        run.results.contains("config") ? run.results["config"] : nlohmann::json();
     if (config.is_object() && config.contains("tasks") && config["tasks"].is_array()) {
       for (const nlohmann::json& task : config["tasks"]) {
         // config.tasks holds what the user typed (a name or a YAML path); only names that the
         // results hold are tasks here.
-        if (task.is_string() && run.results["tasks"].contains(task.get<std::string>())) add(task.get<std::string>());
+        if (task.is_string() && run.results["tasks"].contains(task.get<std::string>()))
+          add(task.get<std::string>());
       }
     }
     for (const auto& [task, entry] : run.results["tasks"].items()) add(task);
@@ -108,7 +115,9 @@ std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs)
 std::vector<std::string> compare_run_metrics(const CompareRun& run, const std::string& task) {
   std::vector<std::string> metrics;
   const nlohmann::json& tasks = run.results["tasks"];
-  if (!tasks.contains(task) || !tasks[task].contains("metrics") || !tasks[task]["metrics"].is_object()) return metrics;
+  if (!tasks.contains(task) || !tasks[task].contains("metrics") ||
+      !tasks[task]["metrics"].is_object())
+    return metrics;
   for (const auto& [metric, value] : tasks[task]["metrics"].items()) metrics.push_back(metric);
   return metrics;
 }

@@ -8,9 +8,12 @@ void compare_write(const std::filesystem::path& output_dir, const std::vector<Co
   std::error_code ec;
   std::filesystem::create_directories(output_dir, ec);
   if (ec) throw_input_error(output_dir, 0, "", "cannot create the output folder: " + ec.message());
-  write_file_atomic(output_dir / "compare.md", "# Model comparison\n\n" + compare_markdown(runs, result));
-  write_file_atomic(output_dir / "compare.json",
-                    compare_json(runs, result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  write_file_atomic(output_dir / "compare.md",
+                    "# Model comparison\n\n" + compare_markdown(runs, result));
+  write_file_atomic(
+      output_dir / "compare.json",
+      compare_json(runs, result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "\n");
   write_file_atomic(output_dir / "compare_scores.csv", compare_csv_scores(runs));
   write_file_atomic(output_dir / "compare_pairs.csv", compare_csv_pairs(runs, result));
 }

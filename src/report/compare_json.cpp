@@ -7,15 +7,21 @@ namespace {
 
 const char* test_key(StatsPairedTest test) {
   switch (test) {
-    case StatsPairedTest::none: return "none";
-    case StatsPairedTest::mcnemar_exact: return "mcnemar_exact";
-    case StatsPairedTest::sign_flip_exact: return "sign_flip_exact";
-    case StatsPairedTest::sign_flip_monte_carlo: return "sign_flip_monte_carlo";
+    case StatsPairedTest::none:
+      return "none";
+    case StatsPairedTest::mcnemar_exact:
+      return "mcnemar_exact";
+    case StatsPairedTest::sign_flip_exact:
+      return "sign_flip_exact";
+    case StatsPairedTest::sign_flip_monte_carlo:
+      return "sign_flip_monte_carlo";
   }
   return "none";
 }
 
-nlohmann::json number_or_null(const nlohmann::json& value) { return value.is_number() ? value : nlohmann::json(); }
+nlohmann::json number_or_null(const nlohmann::json& value) {
+  return value.is_number() ? value : nlohmann::json();
+}
 
 }  // namespace
 
@@ -32,7 +38,8 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
 
   nlohmann::json run_list = nlohmann::json::array();
   for (const CompareRun& run : runs) {
-    const nlohmann::json& model = run.results.contains("model") ? run.results["model"] : nlohmann::json::object();
+    const nlohmann::json& model =
+        run.results.contains("model") ? run.results["model"] : nlohmann::json::object();
     run_list.push_back({{"name", run.name},
                         {"dir", run.dir.string()},
                         {"model_spec", model.value("spec", "")},
@@ -49,14 +56,15 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
       const nlohmann::json& entry = run.results["tasks"][task];
       for (const std::string& metric : compare_run_metrics(run, task)) {
         const nlohmann::json& estimate = entry["metrics"][metric];
-        scores.push_back({{"run", run.name},
-                          {"task", task},
-                          {"metric", metric},
-                          {"higher_is_better", compare_metric_higher_is_better(metric)},
-                          {"n", entry.value("n", int64_t(0))},
-                          {"value", number_or_null(estimate.value("value", nlohmann::json()))},
-                          {"ci_low", number_or_null(estimate.value("ci_low", nlohmann::json()))},
-                          {"ci_high", number_or_null(estimate.value("ci_high", nlohmann::json()))}});
+        scores.push_back(
+            {{"run", run.name},
+             {"task", task},
+             {"metric", metric},
+             {"higher_is_better", compare_metric_higher_is_better(metric)},
+             {"n", entry.value("n", int64_t(0))},
+             {"value", number_or_null(estimate.value("value", nlohmann::json()))},
+             {"ci_low", number_or_null(estimate.value("ci_low", nlohmann::json()))},
+             {"ci_high", number_or_null(estimate.value("ci_high", nlohmann::json()))}});
       }
     }
   }

@@ -12,9 +12,12 @@ namespace {
 std::string cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -41,8 +44,8 @@ std::string p_text(double p) {
 
 std::string estimate_text(const nlohmann::json& estimate) {
   if (!estimate.is_object() || !estimate.value("value", nlohmann::json()).is_number()) return "n/a";
-  return fixed3(estimate["value"].get<double>()) + " [" + fixed3(estimate["ci_low"].get<double>()) + ", " +
-         fixed3(estimate["ci_high"].get<double>()) + "]";
+  return fixed3(estimate["value"].get<double>()) + " [" + fixed3(estimate["ci_low"].get<double>()) +
+         ", " + fixed3(estimate["ci_high"].get<double>()) + "]";
 }
 
 std::string with_commas(int64_t value) {
@@ -54,18 +57,22 @@ std::string with_commas(int64_t value) {
 }  // namespace
 
 std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareResult& result) {
-  std::string out = "## Scores per task\n\nEach run's own results: mean over its items with a 95% bootstrap interval.\n";
+  std::string out =
+      "## Scores per task\n\nEach run's own results: mean over its items with a 95% bootstrap "
+      "interval.\n";
   for (const std::string& task : compare_runs_tasks(runs)) {
     std::vector<std::string> metrics;
     for (const CompareRun& run : runs) {
       for (const std::string& metric : compare_run_metrics(run, task)) {
-        if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) metrics.push_back(metric);
+        if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end())
+          metrics.push_back(metric);
       }
     }
     out += "\n### " + task + "\n\n| model | n |";
     std::string rule = "| --- | ---: |";
     for (const std::string& metric : metrics) {
-      out += " " + cell(metric) + (compare_metric_higher_is_better(metric) ? "" : " (lower is better)") + " |";
+      out += " " + cell(metric) +
+             (compare_metric_higher_is_better(metric) ? "" : " (lower is better)") + " |";
       rule += " --- |";
     }
     out += "\n" + rule + "\n";
@@ -74,8 +81,9 @@ std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareR
       const nlohmann::json& entry = run.results["tasks"][task];
       out += "| " + cell(run.name) + " | " + std::to_string(entry.value("n", int64_t(0))) + " |";
       for (const std::string& metric : metrics) {
-        nlohmann::json estimate = entry.contains("metrics") && entry["metrics"].contains(metric) ? entry["metrics"][metric]
-                                                                                                 : nlohmann::json();
+        nlohmann::json estimate = entry.contains("metrics") && entry["metrics"].contains(metric)
+                                      ? entry["metrics"][metric]
+                                      : nlohmann::json();
         out += " " + estimate_text(estimate) + " |";
       }
       out += "\n";
@@ -86,27 +94,38 @@ std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareR
   if (result.rows.empty()) {
     out += "No pairs to compare.\n";
   } else {
-    out += "| task | metric | fine-tune | base | n | fine-tune mean | base mean | difference [95% CI] | better / same / worse "
-           "| test | p | p (Holm) | |\n";
+    out +=
+        "| task | metric | fine-tune | base | n | fine-tune mean | base mean | difference [95% CI] "
+        "| better / same / worse "
+        "| test | p | p (Holm) | |\n";
     out += "| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- |\n";
     for (const CompareRow& row : result.rows) {
       const StatsPairedBootstrap& b = row.stats.bootstrap;
-      out += "| " + cell(row.task) + " | " + cell(row.metric) + (row.higher_is_better ? "" : " (lower is better)") +
-             " | " + cell(runs[row.fine_tune].name) + " | " + cell(runs[row.base].name) + " | " + std::to_string(b.n) +
-             " | " + fixed3(b.mean_a) + " | " + fixed3(b.mean_b) + " | " + signed3(b.difference) + " [" +
-             signed3(b.ci_low) + ", " + signed3(b.ci_high) + "] | " + std::to_string(row.better.wins) + " / " +
-             std::to_string(row.better.ties) + " / " + std::to_string(row.better.losses) + " | " +
-             compare_test_name(row.stats.test) + " | " + p_text(row.stats.p_value) + " | " + p_text(row.p_holm) + " | " +
+      out += "| " + cell(row.task) + " | " + cell(row.metric) +
+             (row.higher_is_better ? "" : " (lower is better)") + " | " +
+             cell(runs[row.fine_tune].name) + " | " + cell(runs[row.base].name) + " | " +
+             std::to_string(b.n) + " | " + fixed3(b.mean_a) + " | " + fixed3(b.mean_b) + " | " +
+             signed3(b.difference) + " [" + signed3(b.ci_low) + ", " + signed3(b.ci_high) + "] | " +
+             std::to_string(row.better.wins) + " / " + std::to_string(row.better.ties) + " / " +
+             std::to_string(row.better.losses) + " | " + compare_test_name(row.stats.test) + " | " +
+             p_text(row.stats.p_value) + " | " + p_text(row.p_holm) + " | " +
              (row.significant ? "*" : "") + " |\n";
     }
     char alpha[32];
     std::snprintf(alpha, sizeof alpha, "%g", result.options.alpha);
-    out += "\nDifference: fine-tune mean − base mean over the items both runs hold; interval: paired bootstrap "
-           "(95%, " + with_commas(result.options.resamples) + " resamples, seed " + std::to_string(result.options.seed) +
-           "). better / same / worse: items where the fine-tune scored better than, the same as, or worse than the "
-           "base (for failure and hallucination rates, lower is better). p: exact McNemar test for 0/1 scores, paired "
-           "sign-flip test otherwise; p (Holm): adjusted over all " + std::to_string(result.rows.size()) +
-           " comparisons of this table; * marks p (Holm) < " + alpha + ".\n";
+    out +=
+        "\nDifference: fine-tune mean − base mean over the items both runs hold; interval: paired "
+        "bootstrap "
+        "(95%, " +
+        with_commas(result.options.resamples) + " resamples, seed " +
+        std::to_string(result.options.seed) +
+        "). better / same / worse: items where the fine-tune scored better than, the same as, or "
+        "worse than the "
+        "base (for failure and hallucination rates, lower is better). p: exact McNemar test for "
+        "0/1 scores, paired "
+        "sign-flip test otherwise; p (Holm): adjusted over all " +
+        std::to_string(result.rows.size()) + " comparisons of this table; * marks p (Holm) < " +
+        alpha + ".\n";
   }
   if (!result.notes.empty()) {
     out += "\n## Notes\n\n";

@@ -19,7 +19,8 @@ std::string lower(std::string_view text) {
 void check_inlinable(const std::string& script, const std::filesystem::path& file) {
   std::string text = lower(script);
   if (text.find("</script") != std::string::npos || text.find("<!--") != std::string::npos) {
-    throw Error(file.string() + " contains \"</script\" or \"<!--\" and cannot be inlined into the report");
+    throw Error(file.string() +
+                " contains \"</script\" or \"<!--\" and cannot be inlined into the report");
   }
 }
 
@@ -28,11 +29,13 @@ std::string base64(const std::string& bytes) {
   std::string out;
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 | uint8_t(bytes[i + 2]);
+    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 |
+                 uint8_t(bytes[i + 2]);
     for (int shift = 18; shift >= 0; shift -= 6) out += alphabet[(v >> shift) & 63];
   }
   if (i < bytes.size()) {
-    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 | (i + 1 < bytes.size() ? uint32_t(uint8_t(bytes[i + 1])) << 8 : 0);
+    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 |
+                 (i + 1 < bytes.size() ? uint32_t(uint8_t(bytes[i + 1])) << 8 : 0);
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];
     out += i + 1 < bytes.size() ? alphabet[(v >> 6) & 63] : '=';
@@ -45,7 +48,8 @@ std::string base64(const std::string& bytes) {
 std::string script_hash_source(std::string_view script) {
   std::string hex = sha256_hex(script);
   std::string digest;
-  for (size_t i = 0; i < hex.size(); i += 2) digest += char(std::stoi(hex.substr(i, 2), nullptr, 16));
+  for (size_t i = 0; i < hex.size(); i += 2)
+    digest += char(std::stoi(hex.substr(i, 2), nullptr, 16));
   return "'sha256-" + base64(digest) + "'";
 }
 
@@ -53,12 +57,23 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -77,8 +92,10 @@ ReportAssets report_assets_load(const std::filesystem::path& dir) {
     std::filesystem::path file = dir / name;
     if (!std::filesystem::exists(file)) {
       throw Error("the HTML report needs " + file.string() +
-                  " (Vega chart library, inlined so the report opens offline); run scripts/fetch-vega.sh, or set "
-                  "CLINBENCH_VEGA_DIR to a folder holding vega.min.js, vega-lite.min.js and vega-embed.min.js");
+                  " (Vega chart library, inlined so the report opens offline); run "
+                  "scripts/fetch-vega.sh, or set "
+                  "CLINBENCH_VEGA_DIR to a folder holding vega.min.js, vega-lite.min.js and "
+                  "vega-embed.min.js");
     }
     std::string text = read_file(file);
     check_inlinable(text, file);
@@ -87,7 +104,8 @@ ReportAssets report_assets_load(const std::filesystem::path& dir) {
   assets.vega = load("vega.min.js");
   assets.vega_lite = load("vega-lite.min.js");
   assets.vega_embed = load("vega-embed.min.js");
-  if (std::filesystem::exists(dir / "versions.txt")) assets.versions = read_file(dir / "versions.txt");
+  if (std::filesystem::exists(dir / "versions.txt"))
+    assets.versions = read_file(dir / "versions.txt");
   return assets;
 }
 
@@ -103,7 +121,8 @@ std::string report_json_in_script(const nlohmann::json& value) {
       out += "\\u003e";
     } else if (c == '&') {
       out += "\\u0026";
-    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
       // U+2028 and U+2029 end a line inside a JavaScript string literal in older engines.
       out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
       i += 2;
@@ -114,19 +133,20 @@ std::string report_json_in_script(const nlohmann::json& value) {
   return out;
 }
 
-std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result, const ReportAssets& assets,
-                        const ReportOptions& options) {
+std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result,
+                        const ReportAssets& assets, const ReportOptions& options) {
   const std::string_view hook = report_page_error_hook();
   const std::string_view script = report_page_script();
   // No network at all (default-src 'none'); scripts only these four, by hash, so neither an
   // injected <script> nor an onerror= attribute could run. Vega compiles its expressions with
   // Function(), hence 'unsafe-eval'; vega-embed adds a <style> element, hence 'unsafe-inline'
   // for styles. Images only from data: and blob: (vega's own PNG/SVG export).
-  std::string policy = "default-src 'none'; script-src " + script_hash_source(hook) + " " +
-                       script_hash_source(assets.vega) + " " + script_hash_source(assets.vega_lite) + " " +
-                       script_hash_source(assets.vega_embed) + " " + script_hash_source(script) +
-                       " 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-                       "base-uri 'none'; form-action 'none'";
+  std::string policy =
+      "default-src 'none'; script-src " + script_hash_source(hook) + " " +
+      script_hash_source(assets.vega) + " " + script_hash_source(assets.vega_lite) + " " +
+      script_hash_source(assets.vega_embed) + " " + script_hash_source(script) +
+      " 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+      "base-uri 'none'; form-action 'none'";
   std::string html;
   html.reserve(assets.vega.size() + assets.vega_lite.size() + assets.vega_embed.size() + (1 << 20));
   html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";

@@ -10,10 +10,9 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "clinbench/compare.h"
 
@@ -27,7 +26,8 @@ struct ReportAssets {
   std::string versions;  // versions.txt of the folder, e.g. "vega@6.4.0\nvega-lite@6.5.0\n..."
 };
 
-// $CLINBENCH_VEGA_DIR when set, else user_cache_dir()/"vega" (where scripts/fetch-vega.sh puts them).
+// $CLINBENCH_VEGA_DIR when set, else user_cache_dir()/"vega" (where scripts/fetch-vega.sh puts
+// them).
 std::filesystem::path report_assets_default_dir();
 
 // Reads vega.min.js, vega-lite.min.js and vega-embed.min.js from dir. Throws Error naming the
@@ -53,8 +53,8 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
 std::string report_json_in_script(const nlohmann::json& value);
 
 // The whole page.
-std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result, const ReportAssets& assets,
-                        const ReportOptions& options);
+std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result,
+                        const ReportAssets& assets, const ReportOptions& options);
 
 // The page's own parts (html_report_page.cpp): style sheet, the error hook that runs before the
 // libraries, the body skeleton and the script that draws the page.

@@ -17,8 +17,9 @@ class StringTable {
   // Index of the text in the table, or null for a missing value.
   nlohmann::json add(const nlohmann::json& value) {
     if (value.is_null()) return nullptr;
-    std::string text = value.is_string() ? value.get<std::string>()
-                                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text = value.is_string()
+                           ? value.get<std::string>()
+                           : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text = cut(std::move(text));
     auto [it, inserted] = index_.emplace(text, strings_.size());
     if (inserted) strings_.push_back(text);
@@ -35,7 +36,8 @@ class StringTable {
       if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
       if (characters == max_chars_) {
         int64_t rest = 0;
-        for (size_t j = i; j < text.size(); ++j) rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
+        for (size_t j = i; j < text.size(); ++j)
+          rest += (static_cast<unsigned char>(text[j]) & 0xC0) != 0x80;
         return text.substr(0, i) + "\n[… " + std::to_string(rest) +
                " more characters not shown; the full text is in the run's samples/TASK.jsonl]";
       }
@@ -62,7 +64,8 @@ std::vector<TaskInfo> task_infos(const std::vector<CompareRun>& runs) {
     TaskInfo info{task, {}, "", true};
     for (const CompareRun& run : runs) {
       for (const std::string& metric : compare_run_metrics(run, task)) {
-        if (std::find(info.metrics.begin(), info.metrics.end(), metric) == info.metrics.end()) info.metrics.push_back(metric);
+        if (std::find(info.metrics.begin(), info.metrics.end(), metric) == info.metrics.end())
+          info.metrics.push_back(metric);
       }
     }
     for (const std::string& metric : info.metrics) {
@@ -99,7 +102,10 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
   std::vector<TaskInfo> infos = task_infos(runs);
   nlohmann::json tasks = nlohmann::json::array();
   for (const TaskInfo& info : infos) {
-    tasks.push_back({{"name", info.name}, {"metrics", info.metrics}, {"headline", info.headline}, {"binary", info.binary}});
+    tasks.push_back({{"name", info.name},
+                     {"metrics", info.metrics},
+                     {"headline", info.headline},
+                     {"binary", info.binary}});
   }
   data["tasks"] = tasks;
 
@@ -111,28 +117,32 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
       if (found == runs[r].samples.end()) continue;
       for (const nlohmann::json& sample : found->second) {
         double score = compare_sample_score(sample, infos[t].headline);
-        nlohmann::json row = {{"r", r},
-                              {"t", t},
-                              {"id", sample.value("id", nlohmann::json(""))},
-                              {"status", sample.value("status", nlohmann::json("ok"))},
-                              {"score", score},
-                              {"prompt", strings.add(sample.value("prompt", nlohmann::json()))},
-                              {"response", strings.add(sample.value("response", nlohmann::json()))},
-                              {"target", strings.add(sample.value("target", nlohmann::json()))},
-                              {"extracted", strings.add(sample.value("extracted", nlohmann::json()))},
-                              {"scores", sample.value("scores", nlohmann::json::object())}};
+        nlohmann::json row = {
+            {"r", r},
+            {"t", t},
+            {"id", sample.value("id", nlohmann::json(""))},
+            {"status", sample.value("status", nlohmann::json("ok"))},
+            {"score", score},
+            {"prompt", strings.add(sample.value("prompt", nlohmann::json()))},
+            {"response", strings.add(sample.value("response", nlohmann::json()))},
+            {"target", strings.add(sample.value("target", nlohmann::json()))},
+            {"extracted", strings.add(sample.value("extracted", nlohmann::json()))},
+            {"scores", sample.value("scores", nlohmann::json::object())}};
         if (infos[t].binary) row["outcome"] = score == 1.0 ? "correct" : "incorrect";
         if (sample.contains("finish_reason")) row["finish"] = sample["finish_reason"];
         if (sample.contains("details")) row["details"] = strings.add(sample["details"]);
         if (sample.contains("options") && sample["options"].is_array()) {
           nlohmann::json options_list = nlohmann::json::array();
-          for (const nlohmann::json& option : sample["options"]) options_list.push_back(strings.add(option));
+          for (const nlohmann::json& option : sample["options"])
+            options_list.push_back(strings.add(option));
           row["options"] = options_list;
         }
-        if (sample.contains("option_loglikelihoods") && sample["option_loglikelihoods"].is_array()) {
+        if (sample.contains("option_loglikelihoods") &&
+            sample["option_loglikelihoods"].is_array()) {
           nlohmann::json logprobs = nlohmann::json::array();
           for (const nlohmann::json& option : sample["option_loglikelihoods"]) {
-            logprobs.push_back(option.is_object() ? option.value("logprob", nlohmann::json()) : nlohmann::json());
+            logprobs.push_back(option.is_object() ? option.value("logprob", nlohmann::json())
+                                                  : nlohmann::json());
           }
           row["logprobs"] = logprobs;
         }

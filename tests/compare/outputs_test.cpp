@@ -73,10 +73,11 @@ Tables tables() {
   tuned_gen.metrics.push_back("extraction_failure");
   base_gen.metrics.push_back("extraction_failure");
   Tables t;
-  t.runs = {fixture_run("Llama-3-8B, Instruct", {fixture_task("medqa", "acc", base), base_gen,
-                                                 fixture_task("meqsum", "rougeL", {0.1, 0.2, 0.3})}),
-            fixture_run("Open|Bio \"8B\"", {fixture_task("medqa", "acc", tuned), tuned_gen,
-                                             fixture_task("meqsum", "rougeL", {0.2, 0.2, 0.35})})};
+  t.runs = {
+      fixture_run("Llama-3-8B, Instruct", {fixture_task("medqa", "acc", base), base_gen,
+                                           fixture_task("meqsum", "rougeL", {0.1, 0.2, 0.3})}),
+      fixture_run("Open|Bio \"8B\"", {fixture_task("medqa", "acc", tuned), tuned_gen,
+                                      fixture_task("meqsum", "rougeL", {0.2, 0.2, 0.35})})};
   CompareOptions options;
   options.resamples = 1000;
   t.result = compare_runs(t.runs, compare_pairs_default(2), options);
@@ -87,7 +88,8 @@ TEST(CompareOutputs, PairsCsvHasOneRowPerComparison) {
   Tables t = tables();
   std::vector<std::vector<std::string>> records = csv_parse(compare_csv_pairs(t.runs, t.result));
   ASSERT_EQ(records.size(), 1 + t.result.rows.size());
-  ASSERT_EQ(t.result.rows.size(), 4u);  // medqa acc, medqa_gen acc + extraction_failure, meqsum rougeL
+  ASSERT_EQ(t.result.rows.size(),
+            4u);  // medqa acc, medqa_gen acc + extraction_failure, meqsum rougeL
   const std::vector<std::string>& header = records[0];
   EXPECT_EQ(header.size(), 18u);
   EXPECT_EQ(header[0], "task");
@@ -107,7 +109,8 @@ TEST(CompareOutputs, ScoresCsvIsModelTimesTaskTimesMetric) {
   Tables t = tables();
   std::vector<std::vector<std::string>> records = csv_parse(compare_csv_scores(t.runs));
   ASSERT_EQ(records.size(), 1u + 2 * 4);  // 2 models x (acc, acc + extraction_failure, rougeL)
-  EXPECT_EQ(records[0], (std::vector<std::string>{"model", "run_dir", "task", "metric", "n", "value", "ci_low", "ci_high"}));
+  EXPECT_EQ(records[0], (std::vector<std::string>{"model", "run_dir", "task", "metric", "n",
+                                                  "value", "ci_low", "ci_high"}));
   for (const auto& record : records) EXPECT_EQ(record.size(), 8u);
   EXPECT_EQ(records[1][0], "Llama-3-8B, Instruct");
   EXPECT_EQ(records[1][2], "medqa");
@@ -135,13 +138,15 @@ TEST(CompareOutputs, MarkdownTablesAreRectangular) {
     EXPECT_EQ(markdown_cells(line), header_cells) << line;
     ++rows;
   }
-  EXPECT_EQ(tables_seen, 4);  // three tasks, one pair table
+  EXPECT_EQ(tables_seen, 4);             // three tasks, one pair table
   EXPECT_EQ(rows, 3 * (1 + 2) + 1 + 4);  // separator + 2 models per task; separator + 4 comparisons
   EXPECT_NE(markdown.find("| Open\\|Bio \"8B\" |"), std::string::npos) << markdown;
-  EXPECT_NE(markdown.find("| medqa | acc | Open\\|Bio \"8B\" | Llama-3-8B, Instruct | 40 | 0.550 | 0.725 | -0.175 ["),
+  EXPECT_NE(markdown.find("| medqa | acc | Open\\|Bio \"8B\" | Llama-3-8B, Instruct | 40 | 0.550 | "
+                          "0.725 | -0.175 ["),
             std::string::npos)
       << markdown;
-  EXPECT_NE(markdown.find("| 2 / 29 / 9 | McNemar exact | 0.065 | "), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| 2 / 29 / 9 | McNemar exact | 0.065 | "), std::string::npos)
+      << markdown;
   EXPECT_NE(markdown.find("extraction_failure (lower is better)"), std::string::npos);
   EXPECT_NE(markdown.find("1,000 resamples, seed 1234"), std::string::npos) << markdown;
 }
@@ -166,7 +171,8 @@ TEST(CompareOutputs, WritesTheFourFiles) {
   Tables t = tables();
   std::filesystem::path dir = testing::work_dir("compare_outputs_files") / "out";
   compare_write(dir, t.runs, t.result);
-  for (const char* name : {"compare.md", "compare.json", "compare_scores.csv", "compare_pairs.csv"}) {
+  for (const char* name :
+       {"compare.md", "compare.json", "compare_scores.csv", "compare_pairs.csv"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
   }
   EXPECT_EQ(nlohmann::json::parse(read_file(dir / "compare.json"))["comparisons"].size(), 4u);

@@ -21,9 +21,10 @@ CompareOptions fast_options() {
 TEST(CompareTable, IdenticalRunsDifferByNothing) {
   std::vector<double> scores = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1};
   std::vector<double> rouge = {0.25, 0.5, 0.125, 0.0, 1.0, 0.75, 0.3, 0.2, 0.1, 0.9};
-  std::vector<CompareRun> runs = {
-      fixture_run("base", {fixture_task("medqa", "acc", scores), fixture_task("meqsum", "rougeL", rouge)}),
-      fixture_run("tuned", {fixture_task("medqa", "acc", scores), fixture_task("meqsum", "rougeL", rouge)})};
+  std::vector<CompareRun> runs = {fixture_run("base", {fixture_task("medqa", "acc", scores),
+                                                       fixture_task("meqsum", "rougeL", rouge)}),
+                                  fixture_run("tuned", {fixture_task("medqa", "acc", scores),
+                                                        fixture_task("meqsum", "rougeL", rouge)})};
   CompareResult result = compare_runs(runs, compare_pairs_default(runs.size()), fast_options());
   ASSERT_EQ(result.rows.size(), 2u);
   for (const CompareRow& row : result.rows) {
@@ -81,11 +82,12 @@ TEST(CompareTable, HolmAcrossTheWholeTable) {
   auto [tuned_a, base_a] = fixture_binary_pair(10, 0, 6, 4);
   auto [tuned_b, base_b] = fixture_binary_pair(20, 2, 9, 9);
   std::vector<double> same = {1, 0, 1};
-  std::vector<CompareRun> runs = {
-      fixture_run("base", {fixture_task("medqa", "acc", base_a), fixture_task("pubmedqa", "acc", base_b),
-                           fixture_task("mednli", "acc", same)}),
-      fixture_run("tuned", {fixture_task("medqa", "acc", tuned_a), fixture_task("pubmedqa", "acc", tuned_b),
-                            fixture_task("mednli", "acc", same)})};
+  std::vector<CompareRun> runs = {fixture_run("base", {fixture_task("medqa", "acc", base_a),
+                                                       fixture_task("pubmedqa", "acc", base_b),
+                                                       fixture_task("mednli", "acc", same)}),
+                                  fixture_run("tuned", {fixture_task("medqa", "acc", tuned_a),
+                                                        fixture_task("pubmedqa", "acc", tuned_b),
+                                                        fixture_task("mednli", "acc", same)})};
   CompareOptions options = fast_options();
   options.alpha = 0.1;
   CompareResult result = compare_runs(runs, compare_pairs_default(2), options);
@@ -139,8 +141,9 @@ TEST(CompareTable, FailureRatesCountLowerAsBetter) {
   // The fine-tune fails to give an answer on 3 items the base answered, never the reverse.
   std::vector<double> base = {0, 0, 0, 0, 0, 1};
   std::vector<double> tuned = {1, 1, 1, 0, 0, 1};
-  std::vector<CompareRun> runs = {fixture_run("base", {fixture_task("medqa_gen", "extraction_failure", base)}),
-                                  fixture_run("tuned", {fixture_task("medqa_gen", "extraction_failure", tuned)})};
+  std::vector<CompareRun> runs = {
+      fixture_run("base", {fixture_task("medqa_gen", "extraction_failure", base)}),
+      fixture_run("tuned", {fixture_task("medqa_gen", "extraction_failure", tuned)})};
   CompareResult result = compare_runs(runs, compare_pairs_default(2), fast_options());
   ASSERT_EQ(result.rows.size(), 1u);
   const CompareRow& row = result.rows[0];
@@ -170,9 +173,9 @@ TEST(CompareTable, TheSeedMakesTablesReproducible) {
 }
 
 TEST(CompareTable, TasksOnlyOneSideHasAreNotedNotCompared) {
-  std::vector<CompareRun> runs = {
-      fixture_run("base", {fixture_task("medqa", "acc", {1, 0}), fixture_task("pubmedqa", "acc", {1, 1})}),
-      fixture_run("tuned", {fixture_task("medqa", "acc", {1, 1})})};
+  std::vector<CompareRun> runs = {fixture_run("base", {fixture_task("medqa", "acc", {1, 0}),
+                                                       fixture_task("pubmedqa", "acc", {1, 1})}),
+                                  fixture_run("tuned", {fixture_task("medqa", "acc", {1, 1})})};
   CompareResult result = compare_runs(runs, compare_pairs_default(2), fast_options());
   ASSERT_EQ(result.rows.size(), 1u);
   ASSERT_EQ(result.notes.size(), 1u);

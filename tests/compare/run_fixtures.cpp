@@ -9,10 +9,11 @@ namespace {
 nlohmann::json results_json(const std::string& model_name, const std::vector<FixtureTask>& tasks) {
   nlohmann::json results = {{"clinbench_version", "test"},
                             {"format_version", 1},
-                            {"model", {{"spec", "gguf:/models/" + model_name + ".gguf"},
-                                       {"backend", "llama"},
-                                       {"fingerprint", std::string(64, 'a')},
-                                       {"details", {{"name", model_name}}}}},
+                            {"model",
+                             {{"spec", "gguf:/models/" + model_name + ".gguf"},
+                              {"backend", "llama"},
+                              {"fingerprint", std::string(64, 'a')},
+                              {"details", {{"name", model_name}}}}},
                             {"config", {{"tasks", nlohmann::json::array()}}}};
   nlohmann::json entries = nlohmann::json::object();
   for (const FixtureTask& task : tasks) {
@@ -20,11 +21,14 @@ nlohmann::json results_json(const std::string& model_name, const std::vector<Fix
     nlohmann::json metrics = nlohmann::json::object();
     for (const std::string& metric : task.metrics) {
       double sum = 0;
-      for (const FixtureSample& sample : task.samples) sum += sample.scores.count(metric) ? sample.scores.at(metric) : 0.0;
+      for (const FixtureSample& sample : task.samples)
+        sum += sample.scores.count(metric) ? sample.scores.at(metric) : 0.0;
       double mean = task.samples.empty() ? 0 : sum / double(task.samples.size());
       metrics[metric] = {{"value", mean}, {"ci_low", mean}, {"ci_high", mean}};
     }
-    entries[task.name] = {{"n", task.samples.size()}, {"metrics", metrics}, {"statuses", {{"ok", task.samples.size()}}}};
+    entries[task.name] = {{"n", task.samples.size()},
+                          {"metrics", metrics},
+                          {"statuses", {{"ok", task.samples.size()}}}};
   }
   results["tasks"] = entries;
   return results;
@@ -61,12 +65,14 @@ CompareRun fixture_run(const std::string& name, const std::vector<FixtureTask>& 
   run.name = name;
   run.results = results_json(name, tasks);
   for (const FixtureTask& task : tasks) {
-    for (const FixtureSample& sample : task.samples) run.samples[task.name].push_back(sample_json(sample));
+    for (const FixtureSample& sample : task.samples)
+      run.samples[task.name].push_back(sample_json(sample));
   }
   return run;
 }
 
-FixtureTask fixture_task(const std::string& name, const std::string& metric, const std::vector<double>& values) {
+FixtureTask fixture_task(const std::string& name, const std::string& metric,
+                         const std::vector<double>& values) {
   FixtureTask task{name, {metric}, {}};
   for (size_t i = 0; i < values.size(); ++i) {
     FixtureSample sample;
@@ -77,7 +83,8 @@ FixtureTask fixture_task(const std::string& name, const std::string& metric, con
   return task;
 }
 
-std::pair<std::vector<double>, std::vector<double>> fixture_binary_pair(int both, int only_a, int only_b, int neither) {
+std::pair<std::vector<double>, std::vector<double>> fixture_binary_pair(int both, int only_a,
+                                                                        int only_b, int neither) {
   std::vector<double> a, b;
   auto push = [&](int count, double x, double y) {
     for (int i = 0; i < count; ++i) {

@@ -4,10 +4,9 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "clinbench/compare.h"
 
@@ -39,10 +38,12 @@ void fixture_run_write(const std::filesystem::path& dir, const std::string& mode
 CompareRun fixture_run(const std::string& name, const std::vector<FixtureTask>& tasks);
 
 // n samples with ids "q1".."qN" scoring `metric` from the 0/1 (or any) values given.
-FixtureTask fixture_task(const std::string& name, const std::string& metric, const std::vector<double>& values);
+FixtureTask fixture_task(const std::string& name, const std::string& metric,
+                         const std::vector<double>& values);
 
 // 0/1 scores of two systems with chosen counts: both right, only a right, only b right, both
 // wrong, in that order. Returns {a, b}.
-std::pair<std::vector<double>, std::vector<double>> fixture_binary_pair(int both, int only_a, int only_b, int neither);
+std::pair<std::vector<double>, std::vector<double>> fixture_binary_pair(int both, int only_a,
+                                                                        int only_b, int neither);
 
 }  // namespace clinbench::testing

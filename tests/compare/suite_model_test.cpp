@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/suite_runner.h"
@@ -20,8 +19,10 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
   base_shape.seed = 1;
   testing::TinyModelShape tuned_shape;
   tuned_shape.seed = 2;
-  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", base_shape), dir / "models" / "base.gguf");
-  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", tuned_shape), dir / "models" / "tuned.gguf");
+  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", base_shape),
+                             dir / "models" / "base.gguf");
+  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", tuned_shape),
+                             dir / "models" / "tuned.gguf");
   setenv("CLINBENCH_SUITE_MODELS", (dir / "models").c_str(), 1);
 
   cli::RunSettings defaults;
@@ -29,7 +30,8 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
   defaults.output_dir = dir / "out";
   defaults.backend.threads = 2;
   defaults.backend.parallel = 10;
-  int status = cli::run_suite(std::filesystem::path(CLINBENCH_SOURCE_DIR) / "suites" / "demo.yaml", defaults);
+  int status = cli::run_suite(std::filesystem::path(CLINBENCH_SOURCE_DIR) / "suites" / "demo.yaml",
+                              defaults);
   unsetenv("CLINBENCH_SUITE_MODELS");
   ASSERT_EQ(status, 0);
 
@@ -38,7 +40,8 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
     EXPECT_EQ(results["tasks"]["medqa"]["n"], 10) << model;
     EXPECT_EQ(results["config"]["limit"], 10) << model;
   }
-  nlohmann::json compared = nlohmann::json::parse(read_file(dir / "out" / "compare" / "compare.json"));
+  nlohmann::json compared =
+      nlohmann::json::parse(read_file(dir / "out" / "compare" / "compare.json"));
   ASSERT_FALSE(compared["comparisons"].empty());
   EXPECT_EQ(compared["comparisons"][0]["fine_tune"], "test-tuned");  // the suite's names
   EXPECT_EQ(compared["comparisons"][0]["base"], "test-base");

@@ -35,7 +35,9 @@ TEST(Suite, ReferenceStudyNamesThePlaceholderToFill) {
   } catch (const Error& e) {
     std::string message = e.what();
     EXPECT_NE(message.find(file.string() + ":"), std::string::npos) << message;
-    EXPECT_NE(message.find("field 'models[0].model': not filled in: replace FILL_IN"), std::string::npos) << message;
+    EXPECT_NE(message.find("field 'models[0].model': not filled in: replace FILL_IN"),
+              std::string::npos)
+        << message;
     EXPECT_NE(message.find("gguf:/path/to/model.gguf"), std::string::npos) << message;
   }
 }
@@ -49,8 +51,9 @@ TEST(Suite, ReferenceStudyHasTheStudysDesign) {
     yaml.replace(at, 7, "gguf:" + (dir / "model.gguf").string());
   }
   cli::Suite suite = cli::suite_parse(yaml, dir / "reference_study.yaml");
-  for (const char* task : {"mednli", "meqsum", "problem_summary", "medisumqa", "medisumcode", "longhealth_task1",
-                           "longhealth_task2", "longhealth_task3", "nejm_case_challenges", "jama_case_challenges"}) {
+  for (const char* task :
+       {"mednli", "meqsum", "problem_summary", "medisumqa", "medisumcode", "longhealth_task1",
+        "longhealth_task2", "longhealth_task3", "nejm_case_challenges", "jama_case_challenges"}) {
     EXPECT_NE(std::find(suite.tasks.begin(), suite.tasks.end(), task), suite.tasks.end()) << task;
   }
   auto has_pair = [&suite](const std::string& fine_tune, const std::string& base) {
@@ -95,14 +98,17 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
     cli::suite_read(source_dir() / "suites" / "demo.yaml");
     FAIL() << "an unset variable is an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("the environment variable CLINBENCH_SUITE_MODELS is not set"), std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("the environment variable CLINBENCH_SUITE_MODELS is not set"),
+        std::string::npos)
         << e.what();
   }
 }
 
 TEST(Suite, ServerModelsAndRelativePaths) {
-  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
-                                      "/study/suites/suite.yaml");
+  cli::Suite suite =
+      cli::suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
+                       "/study/suites/suite.yaml");
   EXPECT_EQ(suite.models[1].spec, "openai:http://127.0.0.1:9/v1");
   EXPECT_EQ(suite.models[1].model_name, "openbio");
   EXPECT_EQ(*suite.data_dir, std::filesystem::path("/study/data"));
@@ -116,24 +122,34 @@ TEST(Suite, ServerModelsAndRelativePaths) {
 
 TEST(Suite, MistakesNameFileLineAndField) {
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "limt: 3\n"),
-            "/study/suite.yaml:5: field 'limt': unknown key (known: compare, data_dir, description, limit, models, "
+            "/study/suite.yaml:5: field 'limt': unknown key (known: compare, data_dir, "
+            "description, limit, models, "
             "name, num_fewshot, pairs, seed, tasks)");
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "pairs:\n  - {fine_tune: tuned, base: llama}\n"),
-            "/study/suite.yaml:6: field 'pairs[0].base': 'llama' is not one of the suite's models (base, tuned)");
+            "/study/suite.yaml:6: field 'pairs[0].base': 'llama' is not one of the suite's models "
+            "(base, tuned)");
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "limit: many\n"),
             "/study/suite.yaml:5: field 'limit': expected a number, got 'many'");
-  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: openai:http://x/v1}\n  - {name: a, model: "
+  EXPECT_EQ(
+      suite_error(
+          "tasks: [medqa]\nmodels:\n  - {name: a, model: openai:http://x/v1}\n  - {name: a, model: "
+          "openai:http://y/v1}\n"),
+      "/study/suite.yaml:4: field 'models[1].name': 'a' is used twice (also on line 3)");
+  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a/b, model: openai:http://x/v1}\n  - "
+                        "{name: c, model: "
                         "openai:http://y/v1}\n"),
-            "/study/suite.yaml:4: field 'models[1].name': 'a' is used twice (also on line 3)");
-  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a/b, model: openai:http://x/v1}\n  - {name: c, model: "
-                        "openai:http://y/v1}\n"),
-            "/study/suite.yaml:3: field 'models[0].name': 'a/b' must be a folder name: letters, digits, '.', '_', '+' "
+            "/study/suite.yaml:3: field 'models[0].name': 'a/b' must be a folder name: letters, "
+            "digits, '.', '_', '+' "
             "and '-' only (and not 'compare')");
-  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: gguf:missing.gguf}\n  - {name: c, model: "
-                        "openai:http://y/v1}\n"),
-            "/study/suite.yaml:3: field 'models[0].model': model file not found: /study/missing.gguf");
-  EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: onnx:x}\n  - {name: c, model: openai:http://y/v1}\n"),
-            "/study/suite.yaml:3: field 'models[0].model': 'onnx:x': expected gguf:PATH or openai:URL");
+  EXPECT_EQ(
+      suite_error(
+          "tasks: [medqa]\nmodels:\n  - {name: a, model: gguf:missing.gguf}\n  - {name: c, model: "
+          "openai:http://y/v1}\n"),
+      "/study/suite.yaml:3: field 'models[0].model': model file not found: /study/missing.gguf");
+  EXPECT_EQ(
+      suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: onnx:x}\n  - {name: c, model: "
+                  "openai:http://y/v1}\n"),
+      "/study/suite.yaml:3: field 'models[0].model': 'onnx:x': expected gguf:PATH or openai:URL");
   EXPECT_EQ(suite_error("models:\n  - {name: a, model: openai:http://x/v1}\n"),
             "/study/suite.yaml:1: field 'tasks': missing: the tasks every model runs");
   EXPECT_EQ(suite_error("tasks: [medqa]\nmodels:\n  - {name: a, model: openai:http://x/v1}\n"),

@@ -1,13 +1,14 @@
 // The HTML report's safety and structure, without a browser: the JSON block cannot be broken out
 // of, every script is allowed by hash and nothing else, the page's script never parses strings
 // as HTML, long texts are cut, and missing chart libraries are a clear error.
+#include "report/html_report.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <set>
 
 #include "clinbench/compare.h"
-#include "report/html_report.h"
 #include "report_browser.h"
 #include "report_fixtures.h"
 #include "run_fixtures.h"
@@ -28,13 +29,16 @@ size_t count(const std::string& text, const std::string& needle) {
 }
 
 ReportAssets fake_assets() {
-  return {"window.vega={version:'test'};", "window.vegaLite={};", "window.vegaEmbed=function(){};", "test"};
+  return {"window.vega={version:'test'};", "window.vegaLite={};", "window.vegaEmbed=function(){};",
+          "test"};
 }
 
 TEST(HtmlReport, JsonInScriptCannotEndTheBlock) {
-  nlohmann::json value = {{"response", std::string("</script><script>alert(1)</script><!-- & \xE2\x80\xA8 \xE2\x80\xA9 ") +
-                                           testing::kPlantedImage},
-                          {"bad utf8", "\xC3("}};
+  nlohmann::json value = {
+      {"response",
+       std::string("</script><script>alert(1)</script><!-- & \xE2\x80\xA8 \xE2\x80\xA9 ") +
+           testing::kPlantedImage},
+      {"bad utf8", "\xC3("}};
   std::string text = report_json_in_script(value);
   EXPECT_EQ(lower(text).find("</script"), std::string::npos) << text;
   EXPECT_EQ(text.find('<'), std::string::npos) << text;
@@ -45,7 +49,7 @@ TEST(HtmlReport, JsonInScriptCannotEndTheBlock) {
   EXPECT_NE(text.find("\\u2028"), std::string::npos);
   nlohmann::json back = nlohmann::json::parse(text);
   EXPECT_EQ(back["response"], value["response"]);  // same value, only spelled differently
-  EXPECT_EQ(back["bad utf8"], "\xEF\xBF\xBD(");     // U+FFFD
+  EXPECT_EQ(back["bad utf8"], "\xEF\xBF\xBD(");    // U+FFFD
 }
 
 class HtmlReportPage : public ::testing::Test {
@@ -81,7 +85,8 @@ TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
   EXPECT_NE(policy.find("default-src 'none'"), std::string::npos) << policy;
   size_t scripts = policy.find("script-src");
   std::string script_sources = policy.substr(scripts, policy.find(';', scripts) - scripts);
-  EXPECT_EQ(script_sources.find("unsafe-inline"), std::string::npos) << "scripts: by hash only: " << script_sources;
+  EXPECT_EQ(script_sources.find("unsafe-inline"), std::string::npos)
+      << "scripts: by hash only: " << script_sources;
   EXPECT_EQ(count(policy, "'sha256-"), 5u) << policy;
   EXPECT_EQ(policy.find("http"), std::string::npos) << "no network source: " << policy;
   EXPECT_EQ(policy.find("connect-src"), std::string::npos);  // falls back to default-src 'none'
@@ -89,8 +94,8 @@ TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
 
 TEST_F(HtmlReportPage, ThePageScriptNeverParsesStringsAsHtml) {
   std::string script(report_page_script());
-  for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
-                           "setAttribute(\"on", "srcdoc"}) {
+  for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                           "eval(", "new Function", "setAttribute(\"on", "srcdoc"}) {
     EXPECT_EQ(script.find(sink), std::string::npos) << sink;
   }
   EXPECT_GT(count(script, "textContent"), 5u);
@@ -111,7 +116,8 @@ TEST_F(HtmlReportPage, DataHoldsEverySampleWithStringsOnce) {
   EXPECT_LT(data["strings"].size(), data["samples"].size() * 2);
   const nlohmann::json& first = data["samples"][0];
   EXPECT_EQ(first["outcome"].is_string(), true);
-  EXPECT_NE(data["strings"][first["response"].get<size_t>()].get<std::string>().find(testing::kPlantedScript),
+  EXPECT_NE(data["strings"][first["response"].get<size_t>()].get<std::string>().find(
+                testing::kPlantedScript),
             std::string::npos);
 }
 

@@ -12,7 +12,9 @@ namespace clinbench::testing {
 
 namespace {
 
-uint32_t big_endian(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+uint32_t big_endian(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
 
 uint8_t paeth(int a, int b, int c) {
   int p = a + b - c;
@@ -25,8 +27,11 @@ uint8_t paeth(int a, int b, int c) {
 
 PngImage png_read(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto fail = [&file](const std::string& why) { throw std::runtime_error(file.string() + ": " + why); };
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  auto fail = [&file](const std::string& why) {
+    throw std::runtime_error(file.string() + ": " + why);
+  };
   static const uint8_t signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
   if (bytes.size() < 8 || !std::equal(signature, signature + 8, bytes.begin())) fail("not a PNG");
   PngImage image;
@@ -41,9 +46,12 @@ PngImage png_read(const std::filesystem::path& file) {
       image.width = int(big_endian(data));
       image.height = int(big_endian(data + 4));
       if (data[8] != 8 || data[12] != 0) fail("only 8-bit, non-interlaced images are read");
-      if (data[9] == 2) channels = 3;
-      else if (data[9] == 6) channels = 4;
-      else fail("only RGB and RGBA images are read");
+      if (data[9] == 2)
+        channels = 3;
+      else if (data[9] == 6)
+        channels = 4;
+      else
+        fail("only RGB and RGBA images are read");
     } else if (type == "IDAT") {
       compressed.insert(compressed.end(), data, data + length);
     } else if (type == "IEND") {
@@ -55,7 +63,8 @@ PngImage png_read(const std::filesystem::path& file) {
   const size_t stride = size_t(image.width) * size_t(channels);
   std::vector<uint8_t> raw((stride + 1) * size_t(image.height));
   uLongf raw_size = uLongf(raw.size());
-  if (uncompress(raw.data(), &raw_size, compressed.data(), uLong(compressed.size())) != Z_OK || raw_size != raw.size()) {
+  if (uncompress(raw.data(), &raw_size, compressed.data(), uLong(compressed.size())) != Z_OK ||
+      raw_size != raw.size()) {
     fail("image data does not inflate to its size");
   }
   std::vector<uint8_t> previous(stride, 0), row(stride);
@@ -69,16 +78,29 @@ PngImage png_read(const std::filesystem::path& file) {
       int c = i >= size_t(channels) ? previous[i - size_t(channels)] : 0;
       int x = line[1 + i];
       switch (filter) {
-        case 0: row[i] = uint8_t(x); break;
-        case 1: row[i] = uint8_t(x + a); break;
-        case 2: row[i] = uint8_t(x + b); break;
-        case 3: row[i] = uint8_t(x + (a + b) / 2); break;
-        case 4: row[i] = uint8_t(x + paeth(a, b, c)); break;
-        default: fail("unknown filter " + std::to_string(filter));
+        case 0:
+          row[i] = uint8_t(x);
+          break;
+        case 1:
+          row[i] = uint8_t(x + a);
+          break;
+        case 2:
+          row[i] = uint8_t(x + b);
+          break;
+        case 3:
+          row[i] = uint8_t(x + (a + b) / 2);
+          break;
+        case 4:
+          row[i] = uint8_t(x + paeth(a, b, c));
+          break;
+        default:
+          fail("unknown filter " + std::to_string(filter));
       }
     }
     for (int x = 0; x < image.width; ++x) {
-      for (int k = 0; k < 3; ++k) image.rgb[(size_t(y) * size_t(image.width) + size_t(x)) * 3 + size_t(k)] = row[size_t(x) * size_t(channels) + size_t(k)];
+      for (int k = 0; k < 3; ++k)
+        image.rgb[(size_t(y) * size_t(image.width) + size_t(x)) * 3 + size_t(k)] =
+            row[size_t(x) * size_t(channels) + size_t(k)];
     }
     std::swap(previous, row);
   }

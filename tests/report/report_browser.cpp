@@ -23,24 +23,26 @@ struct Launch {
   std::string stderr_text;
 };
 
-Launch chromium_launch(const std::filesystem::path& html, const std::filesystem::path& work, int width, int height,
-                       const std::string& action) {
+Launch chromium_launch(const std::filesystem::path& html, const std::filesystem::path& work,
+                       int width, int height, const std::string& action) {
   static int launches = 0;
   std::filesystem::path profile = work / ("chromium-profile-" + std::to_string(++launches));
   std::filesystem::remove_all(profile);
   std::filesystem::create_directories(profile);
   std::filesystem::path err = work / ("chromium-" + std::to_string(launches) + ".log");
   std::filesystem::path out = work / ("chromium-" + std::to_string(launches) + ".out");
-  std::string command = shell_quote(chromium_binary().string()) +
-                        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                        " --disable-background-networking --disable-component-update --disable-sync"
-                        " --disable-default-apps --disable-extensions --mute-audio --hide-scrollbars"
-                        " --force-device-scale-factor=1 --host-resolver-rules='MAP * ~NOTFOUND'"
-                        " --enable-logging=stderr --v=0 --virtual-time-budget=20000"
-                        " --user-data-dir=" + shell_quote(profile.string()) +
-                        " --window-size=" + std::to_string(width) + "," + std::to_string(height) + " " + action + " " +
-                        shell_quote("file://" + std::filesystem::absolute(html).string()) + " > " +
-                        shell_quote(out.string()) + " 2> " + shell_quote(err.string());
+  std::string command =
+      shell_quote(chromium_binary().string()) +
+      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+      " --disable-background-networking --disable-component-update --disable-sync"
+      " --disable-default-apps --disable-extensions --mute-audio --hide-scrollbars"
+      " --force-device-scale-factor=1 --host-resolver-rules='MAP * ~NOTFOUND'"
+      " --enable-logging=stderr --v=0 --virtual-time-budget=20000"
+      " --user-data-dir=" +
+      shell_quote(profile.string()) + " --window-size=" + std::to_string(width) + "," +
+      std::to_string(height) + " " + action + " " +
+      shell_quote("file://" + std::filesystem::absolute(html).string()) + " > " +
+      shell_quote(out.string()) + " 2> " + shell_quote(err.string());
   int status = std::system(("timeout 120 " + command).c_str());
   Launch launch;
   launch.stdout_text = std::filesystem::exists(out) ? read_file(out) : "";
@@ -58,8 +60,8 @@ std::filesystem::path chromium_binary() {
   return {};
 }
 
-ChromiumPage chromium_dump_dom(const std::filesystem::path& html, const std::filesystem::path& work, int width,
-                               int height) {
+ChromiumPage chromium_dump_dom(const std::filesystem::path& html, const std::filesystem::path& work,
+                               int width, int height) {
   Launch launch = chromium_launch(html, work, width, height, "--dump-dom");
   ChromiumPage page;
   page.dom = launch.stdout_text;
@@ -75,8 +77,8 @@ ChromiumPage chromium_dump_dom(const std::filesystem::path& html, const std::fil
   return page;
 }
 
-PngImage chromium_screenshot(const std::filesystem::path& html, const std::filesystem::path& work, int width,
-                             int height) {
+PngImage chromium_screenshot(const std::filesystem::path& html, const std::filesystem::path& work,
+                             int width, int height) {
   std::filesystem::path png = work / "screenshot.png";
   std::filesystem::remove(png);
   chromium_launch(html, work, width, height, "--screenshot=" + shell_quote(png.string()));
@@ -89,13 +91,17 @@ std::optional<std::array<int, 4>> dom_rect(const std::string& dom, const std::st
   size_t tag_end = dom.find('>', at);
   std::string tag = dom.substr(at, tag_end - at);
   std::smatch match;
-  if (!std::regex_search(tag, match, std::regex("data-rect=\"(\\d+),(\\d+),(\\d+),(\\d+)\""))) return std::nullopt;
-  return std::array<int, 4>{std::stoi(match[1]), std::stoi(match[2]), std::stoi(match[3]), std::stoi(match[4])};
+  if (!std::regex_search(tag, match, std::regex("data-rect=\"(\\d+),(\\d+),(\\d+),(\\d+)\"")))
+    return std::nullopt;
+  return std::array<int, 4>{std::stoi(match[1]), std::stoi(match[2]), std::stoi(match[3]),
+                            std::stoi(match[4])};
 }
 
-void report_expect_browser_passes(const std::filesystem::path& html, const std::filesystem::path& work,
+void report_expect_browser_passes(const std::filesystem::path& html,
+                                  const std::filesystem::path& work,
                                   const std::vector<std::string>& chart_ids) {
-  ASSERT_FALSE(chromium_binary().empty()) << "Chromium is missing: scripts/setup.sh --test installs it";
+  ASSERT_FALSE(chromium_binary().empty())
+      << "Chromium is missing: scripts/setup.sh --test installs it";
   const int width = 1280;
   ChromiumPage page = chromium_dump_dom(html, work, width, 1600);
   ASSERT_FALSE(page.dom.empty()) << page.log;
@@ -108,9 +114,11 @@ void report_expect_browser_passes(const std::filesystem::path& html, const std::
   size_t box = page.dom.find("<div id=\"report-errors\"");
   ASSERT_NE(box, std::string::npos) << page.dom.substr(0, 2000);
   std::string errors = page.dom.substr(box, page.dom.find("<nav", box) - box);
-  EXPECT_NE(errors.substr(0, errors.find('>')).find("hidden"), std::string::npos) << "the page listed errors: " << errors;
+  EXPECT_NE(errors.substr(0, errors.find('>')).find("hidden"), std::string::npos)
+      << "the page listed errors: " << errors;
   EXPECT_EQ(errors.find("error-line"), std::string::npos) << errors;
-  EXPECT_NE(page.dom.find("data-charts-rendered=\"" + std::to_string(chart_ids.size()) + "\""), std::string::npos)
+  EXPECT_NE(page.dom.find("data-charts-rendered=\"" + std::to_string(chart_ids.size()) + "\""),
+            std::string::npos)
       << "not every chart finished drawing";
 
   // (c) The planted markup is on the page as text, and none of it ran.

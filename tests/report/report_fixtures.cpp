@@ -16,21 +16,26 @@ struct Draws {
   }
 };
 
-FixtureTask task_with(const std::string& name, std::vector<std::string> metrics, int items, uint64_t seed,
-                      double accuracy, double failure) {
+FixtureTask task_with(const std::string& name, std::vector<std::string> metrics, int items,
+                      uint64_t seed, double accuracy, double failure) {
   Draws draws{seed};
   FixtureTask task{name, metrics, {}};
   for (int i = 0; i < items; ++i) {
     FixtureSample sample;
     sample.id = name + "-" + std::to_string(i + 1);
-    sample.prompt = "Question " + std::to_string(i + 1) + ": a 54-year-old man presents with chest pain...";
+    sample.prompt =
+        "Question " + std::to_string(i + 1) + ": a 54-year-old man presents with chest pain...";
     bool failed = draws.next() < failure * 1000;
     bool right = !failed && draws.next() < accuracy * 1000;
     for (const std::string& metric : metrics) {
-      if (metric == "extraction_failure") sample.scores[metric] = failed ? 1 : 0;
-      else if (metric.find("hallucination") != std::string::npos) sample.scores[metric] = right ? 0 : 1;
-      else if (metric.rfind("rouge", 0) == 0) sample.scores[metric] = failed ? 0 : accuracy * draws.next() / 1000.0;
-      else sample.scores[metric] = right ? 1 : 0;
+      if (metric == "extraction_failure")
+        sample.scores[metric] = failed ? 1 : 0;
+      else if (metric.find("hallucination") != std::string::npos)
+        sample.scores[metric] = right ? 0 : 1;
+      else if (metric.rfind("rouge", 0) == 0)
+        sample.scores[metric] = failed ? 0 : accuracy * draws.next() / 1000.0;
+      else
+        sample.scores[metric] = right ? 1 : 0;
     }
     sample.extracted = failed ? "" : std::string(1, char('A' + draws.next() % 4));
     sample.response = failed ? "I am not sure." : "The correct answer is " + sample.extracted + ".";

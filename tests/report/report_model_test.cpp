@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "clinbench/core.h"
@@ -29,7 +28,8 @@ void plant(const std::filesystem::path& samples_file) {
   std::string text = read_file(samples_file);
   size_t end = text.find('\n');
   nlohmann::json first = nlohmann::json::parse(text.substr(0, end));
-  first["response"] = std::string("Model output: ") + testing::kPlantedScript + " and " + testing::kPlantedImage;
+  first["response"] =
+      std::string("Model output: ") + testing::kPlantedScript + " and " + testing::kPlantedImage;
   first["prompt"] = first["prompt"].get<std::string>() + testing::kPlantedImage;
   write_file_atomic(samples_file, first.dump() + text.substr(end));
 }
@@ -45,19 +45,25 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
   std::string listing;
   run_clinbench("tasks", listing);
   if (listing.find("meqsum") != std::string::npos) tasks += ",meqsum";
-  const std::string common = " --tasks " + tasks + " --limit 24 --threads 2 --parallel 24 --data-dir " + testing::shared_data_dir().string();
+  const std::string common = " --tasks " + tasks +
+                             " --limit 24 --threads 2 --parallel 24 --data-dir " +
+                             testing::shared_data_dir().string();
   for (auto [name, shape] : {std::pair{"model-a", shape_a}, std::pair{"model-b", shape_b}}) {
     std::string output;
     std::string model = testing::tiny_model("llama-spm", "mistral", shape).string();
-    ASSERT_EQ(run_clinbench("run --model gguf:" + model + common + " --output-dir " + (dir / name).string(), output), 0)
+    ASSERT_EQ(run_clinbench(
+                  "run --model gguf:" + model + common + " --output-dir " + (dir / name).string(),
+                  output),
+              0)
         << output;
   }
 
   std::string compared;
-  ASSERT_EQ(run_clinbench("compare " + (dir / "model-a").string() + " " + (dir / "model-b").string() +
-                              " --output-dir " + (dir / "compare").string(),
-                          compared),
-            0)
+  ASSERT_EQ(
+      run_clinbench("compare " + (dir / "model-a").string() + " " + (dir / "model-b").string() +
+                        " --output-dir " + (dir / "compare").string(),
+                    compared),
+      0)
       << compared;
   // Both models carry the same general.name, so the folder tells them apart.
   EXPECT_NE(compared.find("(model-b) | clinbench"), std::string::npos) << compared;
@@ -80,12 +86,13 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
 
   plant(dir / "model-a" / "samples" / "medqa.jsonl");
   std::string reported;
-  ASSERT_EQ(run_clinbench("report " + (dir / "model-a").string() + " " + (dir / "model-b").string() + " -o " +
-                              (dir / "report.html").string(),
+  ASSERT_EQ(run_clinbench("report " + (dir / "model-a").string() + " " +
+                              (dir / "model-b").string() + " -o " + (dir / "report.html").string(),
                           reported),
             0)
       << reported;
-  testing::report_expect_browser_passes(dir / "report.html", dir, {"chart-scores", "chart-forest", "chart-rates"});
+  testing::report_expect_browser_passes(dir / "report.html", dir,
+                                        {"chart-scores", "chart-forest", "chart-rates"});
 }
 
 }  // namespace
