@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
 
 #include "clinbench/core.h"
 
@@ -88,13 +87,18 @@ PngImage chromium_screenshot(const std::filesystem::path& html, const std::files
 std::optional<std::array<int, 4>> dom_rect(const std::string& dom, const std::string& id) {
   size_t at = dom.find("id=\"" + id + "\"");
   if (at == std::string::npos) return std::nullopt;
-  size_t tag_end = dom.find('>', at);
-  std::string tag = dom.substr(at, tag_end - at);
-  std::smatch match;
-  if (!std::regex_search(tag, match, std::regex("data-rect=\"(\\d+),(\\d+),(\\d+),(\\d+)\"")))
-    return std::nullopt;
-  return std::array<int, 4>{std::stoi(match[1]), std::stoi(match[2]), std::stoi(match[3]),
-                            std::stoi(match[4])};
+  std::string tag = dom.substr(at, dom.find('>', at) - at);
+  size_t value = tag.find("data-rect=\"");
+  if (value == std::string::npos) return std::nullopt;
+  std::array<int, 4> rect{};
+  const char* cursor = tag.c_str() + value + 11;
+  for (int& number : rect) {
+    char* end = nullptr;
+    number = int(std::strtol(cursor, &end, 10));
+    if (end == cursor) return std::nullopt;
+    cursor = *end == ',' ? end + 1 : end;
+  }
+  return rect;
 }
 
 void report_expect_browser_passes(const std::filesystem::path& html,
