@@ -111,6 +111,12 @@ const char* chat_format_name(ChatFormat format);
 
 // --- the interface --------------------------------------------------------------------------
 
+// Work a backend did, summed since it opened: the cost of a task is the difference of two reads.
+struct ComputeCounters {
+  int64_t tokens_decoded = 0;  // tokens computed by the model (prompt and generated)
+  int64_t decode_calls = 0;    // batches (llama_decode calls)
+};
+
 struct ModelInfo {
   std::string spec;            // as given on the command line, e.g. gguf:/models/x.gguf
   std::string backend;         // "llama" or "openai"
@@ -140,6 +146,9 @@ class Backend {
   virtual std::string render_chat(const ChatPrompt& chat) const = 0;
   virtual ChatFormat chat_format() const = 0;
 
+  // What the model computed so far; a server backend cannot know and reports zeros.
+  virtual ComputeCounters compute_counters() const { return {}; }
+
   // Number of tokens of text as this model tokenises it (no BOS): prompt budgets, truncation.
   virtual int32_t count_tokens(std::string_view text) const = 0;
 
@@ -156,6 +165,7 @@ struct BackendOptions {
   int32_t context_length = 0;   // 0 = the model's trained context, capped at 16384
   int32_t batch_size = 512;     // tokens per llama_decode call
   int32_t parallel = 8;         // sequences generated at once
+  int32_t kv_size = 0;          // KV cache cells; 0 = max(window, 4096, parallel * 1024)
   int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
   bool flash_attention = false; // faster on GPUs; makes scores depend slightly on batching
   bool kv_cache_f16 = false;    // half the KV memory; makes scores depend slightly on batching

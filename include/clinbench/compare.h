@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clinbench/audit.h"
 #include "clinbench/core.h"
 #include "clinbench/stats.h"
 
@@ -41,7 +42,8 @@ struct CompareRun {
 CompareRun compare_run_load(const std::filesystem::path& dir);
 
 // results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
-// server's model name, else the folder's name.
+// server's model name, else the folder's name; then "+rag-MODE" for a retrieval-augmented run
+// (config.rag), which is its own system ("MODEL+rag-bm25" pairs against "MODEL").
 std::string compare_run_default_name(const nlohmann::json& results,
                                      const std::filesystem::path& dir);
 
@@ -144,6 +146,9 @@ struct CompareOptions {
   int64_t resamples = 10000;  // bootstrap resamples, >= 1 (the sign-flip test draws its own 10,000)
   double alpha = 0.05;        // a row is marked significant when its Holm-adjusted p < alpha
   bool allow_mismatch = false;  // compare only the common items instead of refusing
+  // Items left out of the clean subset (`--exclude-ids`, audit.h format). An item also leaves
+  // it when either run's sample carries "excluded": true (run --exclude-ids).
+  AuditExcludedIds exclude_ids;
 };
 
 // Metrics whose name contains "failure", "hallucination" or "invalid" are rates where lower is
@@ -164,12 +169,18 @@ struct CompareRow {
   StatsWinTieLoss better;
   double p_holm = 1;  // Holm-adjusted across every row of the comparison
   bool significant = false;
+  int64_t excluded = 0;  // clean_rows: common items left out as possibly leaked
 };
 
 struct CompareResult {
   CompareOptions options;
   std::vector<ComparePair> pairs;
   std::vector<CompareRow> rows;  // pair by pair, then task order, then metric order
+  // When items are excluded (options.exclude_ids or samples marked excluded): for each row of
+  // `rows`, in the same order, the same comparison over the common items not excluded (left
+  // out, with a note, when no item is left); Holm-adjusted among themselves, a family of their
+  // own. Empty when nothing can be excluded.
+  std::vector<CompareRow> clean_rows;
   // What the reader must know: items compared on a subset (--allow-mismatch), tasks that one
   // side of a pair lacks, metrics without samples. One sentence each.
   std::vector<std::string> notes;
@@ -194,10 +205,13 @@ inline constexpr int kCompareFormatVersion = 1;
 // p_holm, significant}], "notes"}. Runs are referred to by name. wins / ties / losses count
 // items where the fine-tune did better / the same / worse by the metric's direction. Scores are
 // each run's own results.json values (all of its items); comparisons use the common items.
+// With excluded items, "clean_comparisons" holds the clean rows in the same layout plus
+// "excluded", and settings.exclude_ids names the file (null when only the runs marked items).
 nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareResult& result);
 
 // Markdown: one table per task (models × metrics, value and 95% interval), then the table of
-// paired differences with p-values and a significance mark, then the notes and a legend.
+// paired differences with p-values and a significance mark, then (with excluded items) the
+// clean subset's differences beside the full set's, then the notes and a legend.
 std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareResult& result);
 
 // CSV (RFC 4180, header row) of the model × task table: model, run_dir, task, metric, n, value,
@@ -209,8 +223,9 @@ std::string compare_csv_scores(const std::vector<CompareRun>& runs);
 // significant.
 std::string compare_csv_pairs(const std::vector<CompareRun>& runs, const CompareResult& result);
 
-// Writes DIR/compare.md, DIR/compare.json, DIR/compare_scores.csv and DIR/compare_pairs.csv,
-// each atomically, creating DIR. Throws Error naming the file when writing fails.
+// Writes DIR/compare.md, DIR/compare.json, DIR/compare_scores.csv and DIR/compare_pairs.csv
+// (and DIR/compare_pairs_clean.csv, the clean rows, when items are excluded), each atomically,
+// creating DIR. Throws Error naming the file when writing fails.
 void compare_write(const std::filesystem::path& output_dir, const std::vector<CompareRun>& runs,
                    const CompareResult& result);
 

@@ -59,6 +59,22 @@ std::string read_file(const std::filesystem::path& path);
 // old or the new content, never a partial one. Throws Error naming the file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// --- paths written in input files -----------------------------------------------------------
+
+// Where a path written in a task or suite file leads. A relative path is taken under base and
+// may not climb out of it ("../x", "a/../../x"); an absolute path, or one that climbs out, is
+// refused unless allow_outside is set (the user's --allow-absolute-paths), so that a file
+// someone shares cannot make clinbench read arbitrary files into prompts and samples. The check
+// is lexical: a symbolic link inside base is followed wherever it leads (the user put it there).
+// base_description names base in messages ("the data directory", "the suite's folder").
+// Throws Error via throw_input_error(source, line, field, ...) for an empty path or a refused
+// one, naming the option that allows it. Returns the path, normalised: base / written, or
+// written itself when absolute.
+std::filesystem::path input_path_resolve(const std::filesystem::path& base,
+                                         std::string_view base_description, std::string_view written,
+                                         bool allow_outside, const std::filesystem::path& source,
+                                         int64_t line, std::string_view field);
+
 // --- progress ------------------------------------------------------------------------------
 
 // Called by long-running library work with (done, total). Never prints by itself; the CLI

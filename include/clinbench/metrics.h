@@ -75,7 +75,8 @@ struct IcdCodeSet {
 // Parses the CMS order-file layout, one code per line: 5-digit order number, space, code
 // left-aligned in 7 columns, space, billable flag 0/1, space, short description (60 columns),
 // space, long description. A malformed line throws Error "PATH:LINE: field 'FIELD': ..." (via
-// throw_input_error); `source` names the file in that message. CRLF line ends are accepted.
+// throw_input_error); `source` names the file in that message; so does content without any
+// line (an empty set would count every predicted code as invalid). CRLF line ends are accepted.
 IcdCodeSet icd_code_set_parse(std::string_view content, const std::filesystem::path& source);
 
 // Reads and parses an order file (e.g. shared/data/icd10cm/icd10cm_order_2019.txt: 94,444 codes,

@@ -27,6 +27,11 @@ struct LongHealthSettings {
   int32_t task = 1;
   int32_t repeats = 5;          // draws per question in this setting
   int32_t token_budget = 8140;  // for the letters, minus the system prompt's tokens
+  // How the letters are drawn. "question" (the published protocol): each question's own answer
+  // letters first and its own seeded shuffle. "patient": one draw per patient and repeat, with
+  // the letters holding any of that patient's answers first, so every question of a patient in
+  // one repeat sees the same letters in the same order and the engine computes them once.
+  std::string document_order = "question";
 };
 
 enum class TaskScoring {
@@ -40,7 +45,8 @@ struct TaskSpec {
   std::string citation;       // data and prompt sources to credit
   std::string source;         // the YAML file it came from ("builtin:tasks/medqa.yaml" or a path)
 
-  // Data, relative to the data directory unless absolute.
+  // Data, relative to the data directory (absolute paths, or ones that climb out with "..",
+  // only with TaskDataOptions::allow_absolute_paths).
   std::string dataset_path;   // may hold a * in the file name (MMLU medical: six files)
   DatasetReadOptions read_options;
   std::string select_keys_path;  // optional: keep records whose key is a key of this JSON file
@@ -63,7 +69,8 @@ struct TaskSpec {
 
   // Prompt. Templates use {field} for a record field and these specials:
   //   {question} {context} {options} (the lettered option lines) {letter} {option}
-  //   {answer_letter} {answer_text} {reference}. "{{" and "}}" are literal braces.
+  //   {answer_letter} {answer_text} {reference} {retrieved} (the passages of a retrieval-
+  //   augmented run; empty in shots and in runs without retrieval). "{{" and "}}" are literal.
   TaskScoring scoring = TaskScoring::loglikelihood;
   std::string system_prompt;          // generate: the system turn (may be empty)
   std::string user_template;          // the question as the model sees it
@@ -86,6 +93,10 @@ struct TaskSpec {
   // the first match of `The correct answer is (\w):` only, as the study did.
   std::string answer_rule = "robust";
   LongHealthSettings longhealth;
+  // Retrieval-augmented runs (docs/rag.md): the template of the text an item is retrieved with;
+  // empty = the default of its kind (rag.h rag_query_text). The passages go into {retrieved} in
+  // the user template, or, without that slot, into a block before the item's question.
+  std::string retrieval_query;
 
   int32_t num_fewshot = 0;
   bool fewshot_shuffle = false;       // shuffle (seeded) before taking the shots (MeDiSumQA)
@@ -111,6 +122,15 @@ std::vector<std::string> builtin_task_names();
 // '/'). Throws Error listing the known names when neither.
 TaskSpec task_spec_find(const std::string& name_or_path);
 
+// A passage retrieved for an item in a retrieval-augmented run (rag.h).
+struct RetrievedPassage {
+  std::string id;      // the corpus document's id
+  int32_t chunk = 0;   // 0-based passage of that document
+  double score = 0;    // the retrieval mode's score, higher = better
+  std::string title;   // may be empty
+  std::string text;
+};
+
 // One item to evaluate, whatever the task kind.
 struct Example {
   std::string id;                     // the dataset's own id, else the 0-based position
@@ -120,6 +140,9 @@ struct Example {
   std::vector<std::string> options;   // multiple choice
   int answer_index = -1;              // multiple choice: 0-based
   std::string reference;              // generation: the reference text
+  // Retrieval-augmented runs: the passages retrieved for this item, best first (empty when
+  // nothing matched). nullopt = no retrieval in this run.
+  std::optional<std::vector<RetrievedPassage>> retrieved;
 };
 
 struct TaskData {
@@ -137,12 +160,19 @@ struct TaskDataOptions {
   int64_t limit = -1;                 // < 0: all
   int32_t num_fewshot = -1;           // < 0: the task's own
   uint64_t seed = 1234;
+  // Whether the task's data paths may be absolute or climb out of data_dir (--allow-absolute-
+  // paths); otherwise such a path is an Error naming the task file and field.
+  bool allow_absolute_paths = false;
 };
 
 // Reads and validates a task's data before any model work: every error names file, line and
 // field. Shots come from fewshot_path when the task has one, else they are the first K items
 // (which are then not scored).
 TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options);
+
+// The {name}s a template uses, in order, each once ("{{" and "}}" are not names). Throws Error
+// for an unclosed '{'.
+std::vector<std::string> task_template_fields(const std::string& template_text);
 
 // Renders a template with an example's fields; throws Error naming the task and the unknown
 // field. `extra` adds or overrides fields (letter, option, ...).

@@ -21,6 +21,8 @@ Command add_make_test_model_command(CLI::App& parent);
 Command add_cache_command(CLI::App& parent);
 Command add_compare_command(CLI::App& parent);
 Command add_report_command(CLI::App& parent);
+Command add_index_command(CLI::App& parent);
+Command add_audit_command(CLI::App& parent);
 
 // Every subcommand, in the order --help lists them.
 inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::string>& command_line) {
@@ -32,6 +34,8 @@ inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::s
       add_cache_command(app),
       add_compare_command(app),
       add_report_command(app),
+      add_index_command(app),
+      add_audit_command(app),
   };
 }
 

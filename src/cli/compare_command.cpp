@@ -11,6 +11,7 @@ namespace {
 struct CompareSettings {
   std::vector<std::filesystem::path> run_dirs;
   std::filesystem::path pairs_file;
+  std::filesystem::path exclude_ids;
   std::filesystem::path output_dir = "clinbench-compare";
   CompareOptions options;
 };
@@ -39,6 +40,10 @@ Command add_compare_command(CLI::App& parent) {
   app->add_flag("--allow-mismatch", settings->options.allow_mismatch,
                 "compare only the items both runs hold when their items or prompts differ (said in "
                 "the output)");
+  app->add_option("--exclude-ids", settings->exclude_ids,
+                  "file of item ids (ID or TASK<TAB>ID a line, e.g. audit's flagged.tsv): adds the paired\n"
+                  "table on the clean subset without them beside the full one")
+      ->check(CLI::ExistingFile);
   app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")
       ->capture_default_str();
   app->add_option("--resamples", settings->options.resamples,
@@ -52,6 +57,9 @@ Command add_compare_command(CLI::App& parent) {
   return {app, [settings] {
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
+            if (!settings->exclude_ids.empty()) {
+              settings->options.exclude_ids = audit_excluded_ids_read(settings->exclude_ids);
+            }
             CompareInput input =
                 compare_input_load(settings->run_dirs, entries, settings->pairs_file);
             if (input.pairs.empty())

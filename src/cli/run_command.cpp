@@ -34,8 +34,32 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
   app->add_option("--cache", settings->cache,
                   "response cache (SQLite); default OUTPUT_DIR/cache.sqlite. A rerun computes only what is missing");
   app->add_flag("--no-cache", settings->no_cache, "do not read or write a response cache");
+  app->add_option("--rag", settings->rag_index,
+                  "retrieval-augmented prompts from this index (`clinbench index build`; docs/rag.md): each item's\n"
+                  "passages go into the task's {retrieved} slot or a block before its question")->group("Retrieval");
+  app->add_option("--rag-k", settings->rag_k, "passages per item")->check(CLI::Range(1, 100))->capture_default_str()
+      ->group("Retrieval");
+  app->add_option("--rag-mode", settings->rag_mode, "bm25, dense (needs an index with --embed-model) or hybrid (RRF)")
+      ->check(CLI::IsMember({"bm25", "dense", "hybrid"}))->capture_default_str()->group("Retrieval");
+  app->add_option("--rag-embed-model", settings->rag_embed_model,
+                  "dense/hybrid: gguf:PATH of the index's embedding model when it has moved")->group("Retrieval");
+  app->add_flag("--allow-absolute-paths", settings->allow_absolute_paths,
+                "let task and suite files name files outside the data directory (suites: outside\n"
+                "the suite's folder), by absolute path or ../; off, such a path stops the run");
   app->add_option("--icd10cm", settings->icd10cm,
                   "ICD-10-CM code set (CMS order file) for the valid-code rate; default DATA/icd10cm/icd10cm_order_2019.txt");
+  app->add_option("--bertscore-model", settings->bertscore_model,
+                  "gguf:PATH of a BERT-style embedding model: adds BERTScore P/R/F1 to summary tasks");
+  app->add_option("--bertscore-layer", settings->bertscore_layer,
+                  "encoder layer whose output BERTScore matches, counted from 1 (0 = the last; the study's\n"
+                  "bert_score used SciBERT layer 8 / Bio_ClinicalBERT layer 9)")->capture_default_str();
+  app->add_option("--exclude-ids", settings->exclude_ids,
+                  "file of item ids (ID or TASK<TAB>ID a line, e.g. audit's flagged.tsv): results.json adds\n"
+                  "each task's metrics on the clean subset without them")->check(CLI::ExistingFile);
+  app->add_option("--longhealth-document-order", settings->longhealth_document_order,
+                  "LongHealth letters drawn per 'question' (the published protocol, default) or per\n"
+                  "'patient' and repeat (every question of a patient sees the same letters: computed once)")
+      ->check(CLI::IsMember({"question", "patient"}));
   add_backend_options(*app, settings->backend);
   return {app, [settings, suite_file] {
             if (!suite_file->empty()) return run_suite(*suite_file, *settings);

@@ -6,12 +6,15 @@
 #include <ctime>
 #include <optional>
 
+#include "clinbench/compare.h"
 #include "clinbench/engine.h"
+#include "clinbench/rag.h"
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
 #include "core/progress_bar.h"
 #include "engine/task_evaluation.h"
 #include "metrics/sample_scoring.h"
+#include "backends/llama/token_embedder.h"
 
 namespace clinbench::cli {
 
@@ -44,7 +47,7 @@ std::string utc_timestamp() {
 
 nlohmann::json backend_json(const BackendOptions& o) {
   return {{"threads", o.threads},           {"context_length", o.context_length},
-          {"batch_size", o.batch_size},     {"parallel", o.parallel},
+          {"batch_size", o.batch_size},     {"parallel", o.parallel}, {"kv_size", o.kv_size},
           {"flash_attention", o.flash_attention}, {"kv_cache_f16", o.kv_cache_f16},
           {"gpu_layers", o.gpu_layers},     {"model_name", o.model_name},
           {"api_key_env", o.api_key_env},   {"concurrency", o.concurrency},
@@ -64,6 +67,9 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
                  "context window in tokens (0 = the model's, at most 16384)")->capture_default_str();
   app.add_option("--batch-size", options.batch_size, "tokens per llama.cpp decode call")->capture_default_str();
   app.add_option("--parallel", options.parallel, "sequences generated at once")->capture_default_str();
+  app.add_option("--kv-size", options.kv_size,
+                 "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024))")
+      ->capture_default_str();
   app.add_flag("--flash-attn", options.flash_attention,
                "use flash attention (faster on GPUs; scores then vary by ~1e-3 nats with batching)");
   app.add_flag("--kv-f16", options.kv_cache_f16,
@@ -86,9 +92,13 @@ int run_pipeline(const RunSettings& settings) {
   // Everything that can be wrong with the input is found before the model loads.
   std::vector<TaskSpec> specs;
   std::vector<TaskData> datas;
-  TaskDataOptions data_options{settings.data_dir, settings.limit, settings.num_fewshot, settings.seed};
+  TaskDataOptions data_options{settings.data_dir, settings.limit, settings.num_fewshot, settings.seed,
+                               settings.allow_absolute_paths};
   for (const std::string& name : settings.tasks) {
     TaskSpec spec = task_spec_find(name);
+    if (spec.kind == TaskKind::longhealth && !settings.longhealth_document_order.empty()) {
+      spec.longhealth.document_order = settings.longhealth_document_order;
+    }
     scoring_check_metrics(spec);
     for (const TaskSpec& earlier : specs) {
       if (earlier.name == spec.name) throw Error("task '" + spec.name + "' is listed twice");
@@ -97,6 +107,8 @@ int run_pipeline(const RunSettings& settings) {
     specs.push_back(std::move(spec));
   }
   check_output_dir(settings.output_dir);
+  std::optional<AuditExcludedIds> excluded;  // --exclude-ids: read before the model loads
+  if (!settings.exclude_ids.empty()) excluded = audit_excluded_ids_read(settings.exclude_ids);
 
   // The code set is read once, and only when a task scores ICD-10 codes.
   std::optional<IcdCodeSet> icd_codes;
@@ -113,6 +125,42 @@ int run_pipeline(const RunSettings& settings) {
   ScoringResources resources;
   if (icd_codes) resources.icd_codes = &*icd_codes;
 
+  // The BERTScore model loads before the evaluated one: a bad file fails in seconds, not hours.
+  std::unique_ptr<TokenEmbedder> bertscore;
+  for (const TaskSpec& spec : specs) {
+    if (settings.bertscore_model.empty() && scoring_lists_bertscore(spec)) {
+      throw Error("task '" + spec.name + "' reports BERTScore; give --bertscore-model gguf:PATH (a BERT-style embedding GGUF)");
+    }
+  }
+  if (!settings.bertscore_model.empty()) {
+    TokenEmbedderOptions embedder_options;
+    embedder_options.layer = settings.bertscore_layer;
+    embedder_options.threads = settings.backend.threads;
+    embedder_options.gpu_layers = settings.backend.gpu_layers;
+    bertscore = open_token_embedder(settings.bertscore_model, embedder_options);
+    resources.bertscore = bertscore.get();
+    std::fprintf(stderr, "BERTScore: %s, %s\n", settings.bertscore_model.c_str(), bertscore->info().note.c_str());
+  }
+
+  // Retrieval before the model loads: a missing index or embedding model fails in seconds.
+  nlohmann::json rag_config = nullptr;
+  if (!settings.rag_index.empty()) {
+    RagMode mode = rag_mode_from_name(settings.rag_mode);
+    RagIndex index(settings.rag_index, {settings.rag_embed_model, settings.backend.threads, settings.backend.gpu_layers});
+    index.prepare(mode);
+    for (size_t t = 0; t < specs.size(); ++t) {
+      ProgressBar bar(specs[t].name + " retrieval", "items");
+      rag_retrieve_for_task(index, mode, settings.rag_k, specs[t], datas[t],
+                            [&bar](int64_t done, int64_t total) { bar.update(done, total); });
+    }
+    rag_config = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
+                  {"mode", rag_mode_name(mode)},
+                  {"k", settings.rag_k},
+                  {"query", "docs/rag.md: the question (multiple choice, LongHealth), the user template's fields "
+                            "(generation), or the task's prompt.retrieval_query"},
+                  {"manifest", index.manifest()}};
+  }
+
   // Every finished response is committed here as it arrives: a killed run loses only what was
   // in flight, and the same command again computes only what is missing.
   std::unique_ptr<ResponseCache> cache;
@@ -126,8 +174,14 @@ int run_pipeline(const RunSettings& settings) {
   EvaluationOptions evaluation{settings.seed, settings.bootstrap_resamples};
   for (size_t t = 0; t < specs.size(); ++t) {
     ProgressBar bar(specs[t].name, "requests");
+    std::unique_ptr<ProgressBar> bertscore_bar;
+    resources.bertscore_progress = [&](int64_t done, int64_t total) {
+      if (!bertscore_bar) bertscore_bar = std::make_unique<ProgressBar>(specs[t].name + " BERTScore", "pairs");
+      bertscore_bar->update(done, total);
+    };
     results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources,
                                     [&bar](int64_t done, int64_t total) { bar.update(done, total); }));
+    resources.bertscore_progress = nullptr;  // it refers to this iteration's bar
   }
 
   nlohmann::json task_configs = nlohmann::json::object();
@@ -146,14 +200,30 @@ int run_pipeline(const RunSettings& settings) {
                            {"seed", settings.seed},
                            {"bootstrap_resamples", settings.bootstrap_resamples},
                            {"cache", cache ? nlohmann::json(cache_path.string()) : nlohmann::json(nullptr)},
+                           {"bertscore_model", settings.bertscore_model.empty() ? nlohmann::json(nullptr)
+                                                                                : nlohmann::json(settings.bertscore_model)},
                            {"icd10cm", icd_codes ? nlohmann::json{{"path", icd_path.string()}, {"sha256", sha256_file_hex(icd_path)}}
                                                  : nlohmann::json(nullptr)},
+                           {"rag", rag_config},
                            {"backend_options", backend_json(settings.backend)},
                            {"command_line", settings.command_line},
                            {"created_at", utc_timestamp()}};
+  if (excluded) {
+    config["exclude_ids"] = {{"path", settings.exclude_ids.string()}, {"sha256", sha256_file_hex(settings.exclude_ids)}};
+  }
   nlohmann::json summary = results_build(backend->info(), config, results);
+  if (excluded) results_add_clean_subsets(summary, results, *excluded, {settings.seed, settings.bootstrap_resamples, 0.95});
   results_write(settings.output_dir, summary, results);
   std::printf("\n%s\n", results_table(summary).c_str());
+  if (excluded) {
+    nlohmann::json clean = {{"tasks", nlohmann::json::object()}};
+    for (const auto& [task, entry] : summary["tasks"].items()) clean["tasks"][task] = entry["clean_subset"];
+    std::printf("clean subset (items in %s left out):\n%s\n", settings.exclude_ids.c_str(), results_table(clean).c_str());
+  }
+  if (!rag_config.is_null()) {
+    std::printf("system: %s (retrieval-augmented: compare pairs it with the same model without --rag)\n",
+                compare_run_default_name(summary, settings.output_dir).c_str());
+  }
   std::printf("results: %s\nsamples: %s\n", (settings.output_dir / "results.json").c_str(),
               (settings.output_dir / "samples").c_str());
   return 0;

@@ -24,6 +24,16 @@ struct RunSettings {
   std::filesystem::path cache;          // response cache; empty = OUTPUT_DIR/cache.sqlite
   bool no_cache = false;
   std::filesystem::path icd10cm;        // ICD-10-CM order file; default DATA/icd10cm/icd10cm_order_2019.txt
+  bool allow_absolute_paths = false;    // task and suite files may name files outside their folder
+  std::string bertscore_model;          // gguf:PATH of a BERT-style embedding model; empty = no BERTScore
+  int32_t bertscore_layer = 0;          // 0 = the model's last layer
+  std::string longhealth_document_order;  // "question" | "patient"; empty = the task's own
+  std::filesystem::path exclude_ids;    // ids left out of each task's clean_subset (audit.h format); empty = none
+  // Retrieval augmentation (docs/rag.md): an index folder from `clinbench index build`; empty = none.
+  std::filesystem::path rag_index;
+  int32_t rag_k = 5;                    // passages per item
+  std::string rag_mode = "bm25";        // bm25 | dense | hybrid
+  std::string rag_embed_model;          // dense/hybrid: gguf:PATH when the index's model has moved
   BackendOptions backend;
   std::vector<std::string> command_line;
 };

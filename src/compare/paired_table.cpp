@@ -16,6 +16,34 @@ bool has_metric(const std::vector<std::string>& metrics, const std::string& metr
   return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
 }
 
+bool sample_marked_excluded(const nlohmann::json& sample) {
+  return sample.is_object() && sample.value("excluded", false);
+}
+
+// Whether the clean subset differs from the full set anywhere: an exclude-ids file was given or
+// a run left items out itself.
+bool exclusion_active(const std::vector<CompareRun>& runs, const CompareOptions& options) {
+  if (!options.exclude_ids.empty() || !options.exclude_ids.source.empty()) return true;
+  for (const CompareRun& run : runs) {
+    for (const auto& [task, samples] : run.samples) {
+      for (const nlohmann::json& sample : samples) {
+        if (sample_marked_excluded(sample)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+void holm_mark(std::vector<CompareRow>& rows, double alpha) {
+  std::vector<double> p_values;
+  for (const CompareRow& row : rows) p_values.push_back(row.stats.p_value);
+  std::vector<double> adjusted = stats_holm_adjust(p_values);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].p_holm = adjusted[i];
+    rows[i].significant = adjusted[i] < alpha;
+  }
+}
+
 }  // namespace
 
 bool compare_metric_higher_is_better(std::string_view metric) {
@@ -45,6 +73,7 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
   result.pairs = pairs;
   const std::vector<std::string> tasks = compare_runs_tasks(runs);
   const StatsBootstrapOptions bootstrap{options.seed, options.resamples, 0.95};
+  const bool with_clean_subset = exclusion_active(runs, options);
 
   for (const ComparePair& pair : pairs) {
     const CompareRun& fine_tune = runs.at(pair.fine_tune);
@@ -83,6 +112,20 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
         result.notes.push_back(
             note + " (--allow-mismatch; first difference: " + alignment.first_difference + ").");
       }
+      // Common items in the clean subset: neither the file nor either run excludes them.
+      std::vector<bool> clean(alignment.fine_tune_rows.size(), true);
+      int64_t excluded = 0;
+      for (size_t i = 0; with_clean_subset && i < clean.size(); ++i) {
+        const nlohmann::json& tuned_sample = fine_tune_samples[alignment.fine_tune_rows[i]];
+        std::string id = tuned_sample.value("id", std::string());
+        clean[i] = !(options.exclude_ids.excludes(task, id) || sample_marked_excluded(tuned_sample) ||
+                     sample_marked_excluded(base_samples[alignment.base_rows[i]]));
+        excluded += !clean[i];
+      }
+      if (with_clean_subset && !clean.empty() && excluded == int64_t(clean.size())) {
+        result.notes.push_back("task '" + task + "': every common item of '" + fine_tune.name + "' vs '" + base.name +
+                               "' is excluded, so there is no clean subset to compare.");
+      }
       const std::vector<std::string> base_metrics = compare_run_metrics(base, task);
       for (const std::string& metric : compare_run_metrics(fine_tune, task)) {
         if (!has_metric(base_metrics, metric)) {
@@ -113,18 +156,29 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
         row.stats = *stats;
         row.better = stats->counts;
         if (!row.higher_is_better) std::swap(row.better.wins, row.better.losses);
+        if (with_clean_subset) {
+          std::vector<double> clean_a, clean_b;
+          for (size_t i = 0; i < clean.size(); ++i) {
+            if (!clean[i]) continue;
+            clean_a.push_back(a[i]);
+            clean_b.push_back(b[i]);
+          }
+          if (std::optional<StatsPairedComparison> clean_stats = stats_paired_compare(clean_a, clean_b, bootstrap)) {
+            CompareRow clean_row = row;
+            clean_row.stats = *clean_stats;
+            clean_row.better = clean_stats->counts;
+            if (!clean_row.higher_is_better) std::swap(clean_row.better.wins, clean_row.better.losses);
+            clean_row.excluded = excluded;
+            result.clean_rows.push_back(std::move(clean_row));
+          }
+        }
         result.rows.push_back(std::move(row));
       }
     }
   }
 
-  std::vector<double> p_values;
-  for (const CompareRow& row : result.rows) p_values.push_back(row.stats.p_value);
-  std::vector<double> adjusted = stats_holm_adjust(p_values);
-  for (size_t i = 0; i < result.rows.size(); ++i) {
-    result.rows[i].p_holm = adjusted[i];
-    result.rows[i].significant = adjusted[i] < options.alpha;
-  }
+  holm_mark(result.rows, options.alpha);
+  holm_mark(result.clean_rows, options.alpha);
   return result;
 }
 

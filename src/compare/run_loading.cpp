@@ -51,8 +51,17 @@ CompareRun compare_run_load(const std::filesystem::path& dir) {
   return run;
 }
 
-std::string compare_run_default_name(const nlohmann::json& results,
-                                     const std::filesystem::path& dir) {
+namespace {
+
+// A retrieval-augmented run is its own system: "MODEL+rag-bm25" beside "MODEL".
+std::string retrieval_suffix(const nlohmann::json& results) {
+  const nlohmann::json& config = results.contains("config") ? results["config"] : nlohmann::json();
+  if (!config.is_object() || !config.contains("rag") || !config["rag"].is_object()) return "";
+  std::string mode = string_at(config["rag"], "mode");
+  return "+rag" + (mode.empty() ? "" : "-" + mode);
+}
+
+std::string model_name(const nlohmann::json& results, const std::filesystem::path& dir) {
   const nlohmann::json& model = results.contains("model") ? results["model"] : nlohmann::json();
   const nlohmann::json& details =
       model.is_object() && model.contains("details") ? model["details"] : nlohmann::json();
@@ -65,6 +74,13 @@ std::string compare_run_default_name(const nlohmann::json& results,
   std::filesystem::path absolute = std::filesystem::absolute(dir).lexically_normal();
   if (!absolute.has_filename()) absolute = absolute.parent_path();
   return absolute.filename().string();
+}
+
+}  // namespace
+
+std::string compare_run_default_name(const nlohmann::json& results,
+                                     const std::filesystem::path& dir) {
+  return model_name(results, dir) + retrieval_suffix(results);
 }
 
 void compare_runs_name_unique(std::vector<CompareRun>& runs) {

@@ -23,8 +23,8 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
-ProgressBar::ProgressBar(std::string label, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), start_(std::chrono::steady_clock::now()),
+ProgressBar::ProgressBar(std::string label, std::string unit, ProgressFormat format)
+    : label_(std::move(label)), unit_(std::move(unit)), format_(format), start_(std::chrono::steady_clock::now()),
       terminal_(::isatty(STDERR_FILENO) == 1) {}
 
 ProgressBar::~ProgressBar() {
@@ -57,9 +57,15 @@ void ProgressBar::draw(int64_t done, int64_t total, bool final) {
   std::string bar(size_t(width), ' ');
   for (int i = 0; i < int(fraction * width); ++i) bar[size_t(i)] = '#';
   char line[256];
-  std::snprintf(line, sizeof line, "%-18s [%s] %lld/%lld %s  %.1f/s  elapsed %s  eta %s", label_.c_str(),
-                bar.c_str(), (long long)done, (long long)total, unit_.c_str(), rate,
-                format_duration(elapsed).c_str(), final ? "00:00" : format_duration(eta).c_str());
+  if (format_ == ProgressFormat::bytes) {
+    std::snprintf(line, sizeof line, "%-18s [%s] %.1f/%.1f MB  %.1f MB/s  elapsed %s  eta %s", label_.c_str(),
+                  bar.c_str(), double(done) / 1e6, double(total) / 1e6, rate / 1e6,
+                  format_duration(elapsed).c_str(), final ? "00:00" : format_duration(eta).c_str());
+  } else {
+    std::snprintf(line, sizeof line, "%-18s [%s] %lld/%lld %s  %.1f/s  elapsed %s  eta %s", label_.c_str(),
+                  bar.c_str(), (long long)done, (long long)total, unit_.c_str(), rate,
+                  format_duration(elapsed).c_str(), final ? "00:00" : format_duration(eta).c_str());
+  }
   if (terminal_) {
     std::fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
   } else if (!final) {

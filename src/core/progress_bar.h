@@ -9,10 +9,13 @@
 
 namespace clinbench {
 
+// How done and total read: a count of units, or bytes (shown in MB, the rate in MB/s).
+enum class ProgressFormat { count, bytes };
+
 class ProgressBar {
  public:
-  // label: what is counted ("medqa"); unit: "items", "requests", ...
-  ProgressBar(std::string label, std::string unit);
+  // label: what is counted ("medqa"); unit: "items", "requests", ... (ignored for bytes)
+  ProgressBar(std::string label, std::string unit, ProgressFormat format = ProgressFormat::count);
   ~ProgressBar();  // finishes the line
   // Thread-safe; redraws at most ten times a second.
   void update(int64_t done, int64_t total);
@@ -20,6 +23,7 @@ class ProgressBar {
  private:
   void draw(int64_t done, int64_t total, bool final);
   std::string label_, unit_;
+  ProgressFormat format_;
   std::chrono::steady_clock::time_point start_, last_draw_;
   bool terminal_;
   int last_decile_ = -1;

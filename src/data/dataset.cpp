@@ -10,6 +10,7 @@
 #include "clinbench/core.h"
 #include "clinbench/data.h"
 #include "data/csv.h"
+#include "data/dataset_text.h"
 #include "data/json_text.h"
 
 namespace clinbench {
@@ -167,6 +168,18 @@ std::vector<Record> dataset_read_csv(const std::filesystem::path& path, std::str
   return records;
 }
 
+void dataset_check_options(const std::filesystem::path& path, const DatasetReadOptions& options) {
+  if (options.format == DatasetFormat::csv_headerless && options.columns.empty()) {
+    throw_input_error(path, 0, "",
+                      "format csv_headerless needs the column names (DatasetReadOptions::columns)");
+  }
+  if (options.format != DatasetFormat::csv_headerless && !options.columns.empty()) {
+    throw_input_error(path, 0, "",
+                      "column names are only given for format csv_headerless, not " +
+                          std::string(dataset_format_name(options.format)));
+  }
+}
+
 }  // namespace
 
 DatasetFormat dataset_format_from_name(std::string_view name) {
@@ -188,26 +201,23 @@ std::string_view dataset_format_name(DatasetFormat format) {
 
 std::vector<Record> read_dataset(const std::filesystem::path& path,
                                  const DatasetReadOptions& options) {
-  if (options.format == DatasetFormat::csv_headerless && options.columns.empty()) {
-    throw_input_error(path, 0, "",
-                      "format csv_headerless needs the column names (DatasetReadOptions::columns)");
-  }
-  if (options.format != DatasetFormat::csv_headerless && !options.columns.empty()) {
-    throw_input_error(path, 0, "",
-                      "column names are only given for format csv_headerless, not " +
-                          std::string(dataset_format_name(options.format)));
-  }
-  const std::string bytes = dataset_read_bytes(path);
+  dataset_check_options(path, options);  // before reading what may be a large file
+  return read_dataset_text(dataset_read_bytes(path), path, options);
+}
+
+std::vector<Record> read_dataset_text(std::string_view text, const std::filesystem::path& path,
+                                      const DatasetReadOptions& options) {
+  dataset_check_options(path, options);
   switch (options.format) {
     case DatasetFormat::jsonl:
-      return dataset_read_jsonl(path, bytes);
+      return dataset_read_jsonl(path, text);
     case DatasetFormat::json_array:
-      return dataset_read_json(path, bytes, JsonTopLevel::array);
+      return dataset_read_json(path, text, JsonTopLevel::array);
     case DatasetFormat::json_object:
-      return dataset_read_json(path, bytes, JsonTopLevel::object);
+      return dataset_read_json(path, text, JsonTopLevel::object);
     case DatasetFormat::csv:
     case DatasetFormat::csv_headerless:
-      return dataset_read_csv(path, bytes, options);
+      return dataset_read_csv(path, text, options);
   }
   throw Error("read_dataset: unknown DatasetFormat value");
 }

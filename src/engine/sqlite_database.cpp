@@ -96,6 +96,14 @@ void SqliteDatabase::fail(std::string_view what, int code) {
     case SQLITE_FULL:
       message += "the disk is full (" + std::string(sqlite3_errmsg(handle_)) + ")";
       break;
+    case SQLITE_IOERR:
+      message += sqlite3_errmsg(handle_);
+      // A failed write is mostly a disk that filled up by another measure (a quota, a file size
+      // limit, a full log volume); say so instead of a bare "disk I/O error".
+      if (sqlite3_extended_errcode(handle_) == SQLITE_IOERR_WRITE) {
+        message += ": a write failed (is the disk full, or a quota or file size limit reached?)";
+      }
+      break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       message += "another process held the file locked for too long (" +

@@ -1,5 +1,8 @@
 #include "engine/task_evaluation.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "clinbench/prompt.h"
 #include "metrics/sample_scoring.h"
 
@@ -17,13 +20,24 @@ nlohmann::json loglikelihood_json(const LoglikelihoodResponse& response) {
 // What the prompt says, apart from the model's chat template: the plain text of a log-likelihood
 // prompt with its scored continuations, or the chat turns and answer prefix. Two models asked the
 // same thing share it, so `compare` can refuse runs that asked different things.
+// Retrieved passages are left out (they come last into the item's turn): the same model with and
+// without retrieval, or with two indexes, was asked the same thing, so compare pairs them.
 std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompted) {
+  auto without_retrieval = [&prompted](std::string text) {
+    size_t at = prompted.retrieval_text.empty() ? std::string::npos : text.rfind(prompted.retrieval_text);
+    if (at != std::string::npos) text.erase(at, prompted.retrieval_text.size());
+    return text;
+  };
   nlohmann::json content;
   if (spec.scoring == TaskScoring::loglikelihood) {
-    content = {{"text", prompted.prompt}, {"continuations", prompted.option_continuations}};
+    content = {{"text", without_retrieval(prompted.prompt)}, {"continuations", prompted.option_continuations}};
   } else {
     nlohmann::json turns = nlohmann::json::array();
-    for (const ChatMessage& message : prompted.generation.chat.messages) turns.push_back({message.role, message.content});
+    const std::vector<ChatMessage>& messages = prompted.generation.chat.messages;
+    for (size_t m = 0; m < messages.size(); ++m) {
+      bool item_turn = m + 1 == messages.size();
+      turns.push_back({messages[m].role, item_turn ? without_retrieval(messages[m].content) : messages[m].content});
+    }
     content = {{"chat", turns},
                {"answer_prefix", prompted.generation.chat.answer_prefix},
                {"max_tokens", prompted.generation.max_tokens},
@@ -38,6 +52,8 @@ std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompte
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
                          const EvaluationOptions& options, const ScoringResources& resources,
                          const ProgressCallback& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  const ComputeCounters counters_before = backend.compute_counters();
   TaskResult result;
   result.task = spec.name;
   result.dataset_items = data.dataset_items;
@@ -79,6 +95,14 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
                 {"generated_tokens", responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
                                                                  : int64_t(responses[e].tokens.size())}};
     }
+    if (scoring_wants_bertscore(spec, resources)) {
+      result.bertscore = score_bertscore(resources, data.examples, responses, scores);
+      for (const std::string& name : bertscore_metric_names()) {
+        if (std::find(result.metric_order.begin(), result.metric_order.end(), name) == result.metric_order.end()) {
+          result.metric_order.push_back(name);
+        }
+      }
+    }
   }
 
   std::string all_prompt_keys;
@@ -99,6 +123,13 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     }
     sample.update(raw[e]);
     if (!prompts[e].details.empty()) sample["prompt_details"] = prompts[e].details;
+    if (example.retrieved) {
+      nlohmann::json retrieved = nlohmann::json::array();
+      for (const RetrievedPassage& passage : *example.retrieved) {
+        retrieved.push_back({{"id", passage.id}, {"chunk", passage.chunk}, {"score", passage.score}});
+      }
+      sample["retrieved"] = retrieved;
+    }
     if (prompts[e].truncated_tokens > 0) {
       sample["truncated"] = {{"field", spec.truncate_field}, {"removed_tokens", prompts[e].truncated_tokens}};
       result.truncated += 1;
@@ -109,17 +140,21 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     if (!score.details.empty()) sample["details"] = score.details;
     result.samples.push_back(std::move(sample));
     result.statuses[score.status] += 1;
-    for (const std::string& metric : spec.metrics) {
+    for (const std::string& metric : result.metric_order) {
       auto found = score.values.find(metric);
       result.per_sample[metric].push_back(found == score.values.end() ? 0.0 : found->second);
     }
   }
   result.n = int64_t(prompts.size());
+  const ComputeCounters counters_after = backend.compute_counters();
+  result.compute.tokens_decoded = counters_after.tokens_decoded - counters_before.tokens_decoded;
+  result.compute.decode_calls = counters_after.decode_calls - counters_before.decode_calls;
   result.prompt_sha256 = sha256_hex(all_prompt_keys);
   StatsBootstrapOptions bootstrap{options.seed, options.bootstrap_resamples, 0.95};
-  for (const std::string& metric : spec.metrics) {
+  for (const std::string& metric : result.metric_order) {
     result.metrics[metric] = stats_bootstrap_mean(result.per_sample[metric], bootstrap);
   }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 

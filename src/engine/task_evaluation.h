@@ -31,11 +31,14 @@ struct TaskResult {
   std::map<std::string, int64_t> statuses;  // status -> samples
   int64_t truncated = 0;              // samples whose input was cut to fit the context
   ScheduleCounts requests;            // how the requests were answered (cache, computed, ...)
+  ComputeCounters compute;            // what the model computed for this task (0 when all cached)
+  double seconds = 0;                 // wall time of the task, scoring included
   std::map<std::string, std::vector<double>> per_sample;  // metric -> values in sample order
   std::vector<nlohmann::json> samples;  // one JSON object per example, in dataset order
   // Hash over every sample's id and prompt_key (the prompt apart from the chat template):
   // equal for two models asked the same things; compare refuses runs where it differs.
   std::string prompt_sha256;
+  nlohmann::json bertscore;           // the BERTScore model and counts; null when not computed
 };
 
 // cache may be null (no caching); every computed response is committed to it as it arrives.

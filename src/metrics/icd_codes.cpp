@@ -170,6 +170,11 @@ IcdCodeSet icd_code_set_parse(std::string_view content, const std::filesystem::p
     code_set.sorted_codes.push_back(*packed);
     if (line[kFlag] == '1') ++code_set.billable_count;
   }
+  // An empty set would score every predicted code as hallucinated: a truncated or wrong file
+  // must stop the run instead.
+  if (code_set.sorted_codes.empty()) {
+    throw_input_error(source, 0, "", "no codes: the file is empty (expected the CMS order file, one code a line)");
+  }
   std::sort(code_set.sorted_codes.begin(), code_set.sorted_codes.end());
   // A code listed twice is still one code.
   code_set.sorted_codes.erase(

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "clinbench/metrics.h"
+#include "metrics/bertscore.h"
 
 namespace clinbench {
 
@@ -24,7 +25,7 @@ const std::set<std::string>& known_metrics(const TaskSpec& spec) {
   static const std::set<std::string> generation = {
       "rouge1",         "rouge2",        "rougeL",      "acc",           "exact_acc",
       "exact_precision", "exact_recall", "exact_f1",    "approx_precision", "approx_recall",
-      "approx_f1",      "valid_code_rate"};
+      "approx_f1",      "valid_code_rate", "bertscore_precision", "bertscore_recall", "bertscore_f1"};
   if (spec.kind == TaskKind::generation) return generation;
   return spec.scoring == TaskScoring::loglikelihood ? loglikelihood : generated_choice;
 }
@@ -41,6 +42,20 @@ bool is_icd_metric(const std::string& metric) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& bertscore_metric_names() {
+  static const std::vector<std::string> names = {"bertscore_precision", "bertscore_recall", "bertscore_f1"};
+  return names;
+}
+
+bool scoring_lists_bertscore(const TaskSpec& spec) {
+  return std::any_of(spec.metrics.begin(), spec.metrics.end(), [](const std::string& m) { return m.starts_with("bertscore_"); });
+}
+
+bool scoring_wants_bertscore(const TaskSpec& spec, const ScoringResources& resources) {
+  if (spec.kind != TaskKind::generation) return false;
+  return scoring_lists_bertscore(spec) || (resources.bertscore && wants(spec, "rouge1"));
+}
 
 bool scoring_needs_icd_codes(const TaskSpec& spec) {
   return spec.kind == TaskKind::generation &&
@@ -154,6 +169,43 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.extracted = nlohmann::json(codes.predicted_codes).dump();
   }
   return score;
+}
+
+nlohmann::json score_bertscore(const ScoringResources& resources, std::span<const Example> examples,
+                               std::span<const GenerationResponse> responses, std::span<SampleScore> scores) {
+  if (!resources.bertscore) throw Error("BERTScore needs a model: give --bertscore-model gguf:PATH");
+  std::vector<std::string> predictions, references;
+  std::vector<size_t> scored;
+  for (size_t i = 0; i < responses.size(); ++i) {
+    if (responses[i].status != RequestStatus::ok) continue;
+    scored.push_back(i);
+    predictions.push_back(responses[i].text);
+    references.push_back(examples[i].reference);
+  }
+  std::vector<BertScore> pairs = bertscore_pairs(*resources.bertscore, predictions, references,
+                                                 resources.bertscore_progress);
+  for (size_t i = 0; i < scores.size(); ++i) {
+    for (const std::string& name : bertscore_metric_names()) scores[i].values[name] = 0.0;
+  }
+  for (size_t k = 0; k < scored.size(); ++k) {
+    SampleScore& score = scores[scored[k]];
+    const BertScore& pair = pairs[k];
+    score.values["bertscore_precision"] = pair.precision;
+    score.values["bertscore_recall"] = pair.recall;
+    score.values["bertscore_f1"] = pair.f;
+    score.details["bertscore"] = {{"candidate_tokens", pair.candidate_tokens},
+                                  {"reference_tokens", pair.reference_tokens},
+                                  {"candidate_truncated", pair.candidate_truncated},
+                                  {"reference_truncated", pair.reference_truncated}};
+  }
+  BertScoreMean totals = metric_bertscore_mean(pairs);
+  nlohmann::json summary = bertscore_config(resources.bertscore->info());
+  summary["pairs_scored"] = totals.items;
+  summary["empty_outputs"] = totals.empty_candidates;
+  summary["empty_references"] = totals.empty_references;
+  summary["truncated_outputs"] = totals.truncated_candidates;
+  summary["truncated_references"] = totals.truncated_references;
+  return summary;
 }
 
 }  // namespace clinbench

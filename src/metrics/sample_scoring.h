@@ -5,6 +5,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "clinbench/backends.h"
 #include "clinbench/metrics.h"
@@ -20,10 +21,24 @@ struct SampleScore {
   nlohmann::json details = nlohmann::json::object();
 };
 
+class TokenEmbedder;
+
 // What some metrics need beyond the example and the response. Owned by the caller.
 struct ScoringResources {
   const IcdCodeSet* icd_codes = nullptr;  // valid_code_rate and the list of invalid codes
+  TokenEmbedder* bertscore = nullptr;     // --bertscore-model: BERTScore of summaries
+  ProgressCallback bertscore_progress;    // (pairs embedded, total) while BERTScore runs
 };
+
+// The BERTScore metrics, in the order results show them.
+const std::vector<std::string>& bertscore_metric_names();
+
+// True when the task lists a BERTScore metric in its YAML (then a model is required).
+bool scoring_lists_bertscore(const TaskSpec& spec);
+
+// True when the task gets BERTScore: it lists a BERTScore metric, or it reports ROUGE (a summary
+// task) and a BERTScore model was given.
+bool scoring_wants_bertscore(const TaskSpec& spec, const ScoringResources& resources);
 
 // Throws Error naming the task file when a metric is unknown for the task's kind and scoring.
 void scoring_check_metrics(const TaskSpec& spec);
@@ -46,5 +61,13 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
 // valid_code_rate, with the invalid (hallucinated) codes listed in details.
 SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
                              const ScoringResources& resources);
+
+// BERTScore of every answered response against its example's reference (one embedding pass for
+// the whole task), added to scores[i].values as bertscore_precision/recall/f1 with token counts
+// and truncation flags in details; a sample without a response scores 0, like its ROUGE. Returns
+// the metric's settings and counts for results.json (empty outputs, texts cut to the model's
+// length). Needs resources.bertscore. Throws Error when the model fails.
+nlohmann::json score_bertscore(const ScoringResources& resources, std::span<const Example> examples,
+                               std::span<const GenerationResponse> responses, std::span<SampleScore> scores);
 
 }  // namespace clinbench

@@ -1,4 +1,6 @@
 #include "clinbench/prompt.h"
+
+#include <algorithm>
 #include "clinbench/stats.h"
 
 namespace clinbench {
@@ -11,7 +13,15 @@ std::map<std::string, std::string> answer_fields(const Example& example) {
           {"option", example.options[size_t(example.answer_index)]}};
 }
 
-std::string loglikelihood_context(const TaskSpec& spec, const TaskData& data, const Example& example) {
+// The item's user template: a retrieval-augmented item of a task without a {retrieved} slot gets
+// its passages in a block before the question.
+std::string item_template(const TaskSpec& spec, const Example& example, bool has_retrieved_slot) {
+  if (!example.retrieved || has_retrieved_slot) return spec.user_template;
+  return std::string(kPromptRetrievedHeading) + "{retrieved}\n\n" + spec.user_template;
+}
+
+std::string loglikelihood_context(const TaskSpec& spec, const TaskData& data, const Example& example,
+                                  const std::string& user_template) {
   std::string context;
   if (!spec.system_prompt.empty()) context = spec.system_prompt + spec.fewshot_delimiter;
   for (const Example& shot : data.shots) {
@@ -19,10 +29,11 @@ std::string loglikelihood_context(const TaskSpec& spec, const TaskData& data, co
     context += task_template_render(spec.continuation_template, shot, spec, answer_fields(shot));
     context += spec.fewshot_delimiter;
   }
-  return context + task_template_render(spec.user_template, example, spec);
+  return context + task_template_render(user_template, example, spec);
 }
 
-ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Example& example) {
+ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Example& example,
+                           const std::string& user_template) {
   ChatPrompt chat;
   if (!spec.system_prompt.empty()) chat.messages.push_back({"system", spec.system_prompt});
   for (const Example& shot : data.shots) {
@@ -30,7 +41,7 @@ ChatPrompt generation_chat(const TaskSpec& spec, const TaskData& data, const Exa
     chat.messages.push_back(
         {"assistant", spec.answer_prefix + task_template_render(spec.assistant_template, shot, spec, answer_fields(shot))});
   }
-  chat.messages.push_back({"user", task_template_render(spec.user_template, example, spec)});
+  chat.messages.push_back({"user", task_template_render(user_template, example, spec)});
   chat.answer_prefix = spec.answer_prefix;
   return chat;
 }
@@ -79,12 +90,13 @@ void fit_documents(const TaskSpec& spec, const TaskData& data, Example& example,
   details["document_budget_tokens"] = budget;
   if (!cut.is_null()) details["document_cut"] = cut;
   details["draw_seed"] = example.fields.value("draw_seed", uint64_t(0));
+  if (example.fields.contains("document_order")) details["document_order"] = example.fields["document_order"];
 }
 
 // Cuts the truncate field until the rendered prompt leaves room for max_tokens new tokens.
 // Returns the tokens removed (0 when it fits; the backend refuses what still does not fit).
 int32_t fit_to_context(const TaskSpec& spec, const TaskData& data, Example& example, const Backend& backend,
-                       GenerationRequest& request) {
+                       const std::string& user_template, GenerationRequest& request) {
   int32_t window = backend.info().context_length;
   if (spec.truncate_field.empty() || window <= 0) return 0;
   int32_t budget = window - request.max_tokens - 1;  // count_tokens leaves out the BOS token
@@ -103,7 +115,7 @@ int32_t fit_to_context(const TaskSpec& spec, const TaskData& data, Example& exam
     if (keep <= 0) break;
     std::string cut = backend.truncate_to_tokens(field, keep);
     example.fields[spec.truncate_field] = cut;
-    request.chat = generation_chat(spec, data, example);
+    request.chat = generation_chat(spec, data, example, user_template);
     request.prompt = backend.render_chat(request.chat);
     prompt_tokens = backend.count_tokens(request.prompt);
     removed = field_tokens - backend.count_tokens(cut);
@@ -121,13 +133,34 @@ std::string prompt_letter_grammar(size_t option_count) {
   return grammar;
 }
 
+std::string prompt_retrieved_passages(const std::vector<RetrievedPassage>& passages) {
+  if (passages.empty()) return kPromptNoPassages;
+  std::string text;
+  for (size_t p = 0; p < passages.size(); ++p) {
+    text += (p ? "\n\n[" : "[") + std::to_string(p + 1) + "] ";
+    if (!passages[p].title.empty()) text += passages[p].title + "\n";
+    text += passages[p].text;
+  }
+  return text;
+}
+
 std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend) {
   std::vector<PromptedExample> prompts;
   prompts.reserve(data.examples.size());
+  const std::vector<std::string> user_fields = task_template_fields(spec.user_template);
+  const bool has_retrieved_slot =
+      std::find(user_fields.begin(), user_fields.end(), "retrieved") != user_fields.end();
   for (const Example& example : data.examples) {
     PromptedExample prompted;
+    Example shown = example;  // with the passages and documents as the model sees them
+    const std::string user_template = item_template(spec, example, has_retrieved_slot);
+    if (example.retrieved) {
+      std::string passages = prompt_retrieved_passages(*example.retrieved);
+      shown.fields["retrieved"] = passages;
+      prompted.retrieval_text = has_retrieved_slot ? passages : kPromptRetrievedHeading + passages + "\n\n";
+    }
     if (spec.scoring == TaskScoring::loglikelihood) {
-      prompted.prompt = loglikelihood_context(spec, data, example);
+      prompted.prompt = loglikelihood_context(spec, data, shown, user_template);
       for (size_t o = 0; o < example.options.size(); ++o) {
         std::string continuation = task_template_render(
             spec.continuation_template, example, spec,
@@ -137,13 +170,12 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
       }
     } else {
       GenerationRequest& request = prompted.generation;
-      Example shown = example;  // with the documents as the model sees them
       fit_documents(spec, data, shown, backend, prompted.details);
-      request.chat = generation_chat(spec, data, shown);
+      request.chat = generation_chat(spec, data, shown, user_template);
       request.prompt = backend.render_chat(request.chat);
       request.max_tokens = spec.max_tokens;
       if (!spec.truncate_field.empty()) {
-        prompted.truncated_tokens = fit_to_context(spec, data, shown, backend, request);
+        prompted.truncated_tokens = fit_to_context(spec, data, shown, backend, user_template, request);
       }
       request.stop = spec.stop;
       if (spec.constrain_to_letter && task_has_options(spec)) {

@@ -16,6 +16,11 @@ void compare_write(const std::filesystem::path& output_dir, const std::vector<Co
           "\n");
   write_file_atomic(output_dir / "compare_scores.csv", compare_csv_scores(runs));
   write_file_atomic(output_dir / "compare_pairs.csv", compare_csv_pairs(runs, result));
+  if (!result.clean_rows.empty()) {
+    CompareResult clean = result;
+    clean.rows = result.clean_rows;
+    write_file_atomic(output_dir / "compare_pairs_clean.csv", compare_csv_pairs(runs, clean));
+  }
 }
 
 }  // namespace clinbench

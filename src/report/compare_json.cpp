@@ -23,6 +23,34 @@ nlohmann::json number_or_null(const nlohmann::json& value) {
   return value.is_number() ? value : nlohmann::json();
 }
 
+nlohmann::json comparison_rows(const std::vector<CompareRun>& runs, const std::vector<CompareRow>& rows,
+                               bool with_excluded) {
+  nlohmann::json comparisons = nlohmann::json::array();
+  for (const CompareRow& row : rows) {
+    const StatsPairedBootstrap& b = row.stats.bootstrap;
+    comparisons.push_back({{"task", row.task},
+                           {"metric", row.metric},
+                           {"fine_tune", runs[row.fine_tune].name},
+                           {"base", runs[row.base].name},
+                           {"higher_is_better", row.higher_is_better},
+                           {"n", b.n},
+                           {"mean_fine_tune", b.mean_a},
+                           {"mean_base", b.mean_b},
+                           {"difference", b.difference},
+                           {"ci_low", b.ci_low},
+                           {"ci_high", b.ci_high},
+                           {"wins", row.better.wins},
+                           {"ties", row.better.ties},
+                           {"losses", row.better.losses},
+                           {"test", test_key(row.stats.test)},
+                           {"p_value", row.stats.p_value},
+                           {"p_holm", row.p_holm},
+                           {"significant", row.significant}});
+    if (with_excluded) comparisons.back()["excluded"] = row.excluded;
+  }
+  return comparisons;
+}
+
 }  // namespace
 
 nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareResult& result) {
@@ -70,29 +98,13 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
   }
   out["scores"] = scores;
 
-  nlohmann::json comparisons = nlohmann::json::array();
-  for (const CompareRow& row : result.rows) {
-    const StatsPairedBootstrap& b = row.stats.bootstrap;
-    comparisons.push_back({{"task", row.task},
-                           {"metric", row.metric},
-                           {"fine_tune", runs[row.fine_tune].name},
-                           {"base", runs[row.base].name},
-                           {"higher_is_better", row.higher_is_better},
-                           {"n", b.n},
-                           {"mean_fine_tune", b.mean_a},
-                           {"mean_base", b.mean_b},
-                           {"difference", b.difference},
-                           {"ci_low", b.ci_low},
-                           {"ci_high", b.ci_high},
-                           {"wins", row.better.wins},
-                           {"ties", row.better.ties},
-                           {"losses", row.better.losses},
-                           {"test", test_key(row.stats.test)},
-                           {"p_value", row.stats.p_value},
-                           {"p_holm", row.p_holm},
-                           {"significant", row.significant}});
+  out["comparisons"] = comparison_rows(runs, result.rows, false);
+  if (!result.clean_rows.empty()) {
+    out["settings"]["exclude_ids"] = result.options.exclude_ids.source.empty()
+                                         ? nlohmann::json()
+                                         : nlohmann::json(result.options.exclude_ids.source.string());
+    out["clean_comparisons"] = comparison_rows(runs, result.clean_rows, true);
   }
-  out["comparisons"] = comparisons;
   out["notes"] = result.notes;
   return out;
 }

@@ -54,6 +54,49 @@ std::string with_commas(int64_t value) {
   return digits;
 }
 
+const CompareRow* matching_row(const std::vector<CompareRow>& rows, const CompareRow& like) {
+  for (const CompareRow& row : rows) {
+    if (row.task == like.task && row.metric == like.metric && row.fine_tune == like.fine_tune && row.base == like.base) {
+      return &row;
+    }
+  }
+  return nullptr;
+}
+
+std::string difference_text(const CompareRow& row) {
+  const StatsPairedBootstrap& b = row.stats.bootstrap;
+  return signed3(b.difference) + " [" + signed3(b.ci_low) + ", " + signed3(b.ci_high) + "]";
+}
+
+// The paired differences without the excluded (possibly leaked) items, beside the full set's.
+std::string clean_subset_markdown(const std::vector<CompareRun>& runs, const CompareResult& result) {
+  std::string out =
+      "\n## Clean subset beside the full set\n\n"
+      "| task | metric | fine-tune | base | n | difference [95% CI] | p (Holm) | clean n | excluded "
+      "| clean difference [95% CI] | clean p (Holm) | |\n"
+      "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | --- |\n";
+  for (const CompareRow& row : result.rows) {
+    const CompareRow* clean = matching_row(result.clean_rows, row);
+    out += "| " + cell(row.task) + " | " + cell(row.metric) + " | " + cell(runs[row.fine_tune].name) + " | " +
+           cell(runs[row.base].name) + " | " + std::to_string(row.stats.bootstrap.n) + " | " + difference_text(row) +
+           " | " + p_text(row.p_holm) + " | ";
+    if (clean) {
+      out += std::to_string(clean->stats.bootstrap.n) + " | " + std::to_string(clean->excluded) + " | " +
+             difference_text(*clean) + " | " + p_text(clean->p_holm) + " | " + (clean->significant ? "*" : "") + " |\n";
+    } else {
+      out += "0 | " + std::to_string(row.stats.bootstrap.n) + " | n/a | n/a | |\n";
+    }
+  }
+  std::string source = result.options.exclude_ids.source.empty()
+                           ? std::string("the items the runs marked excluded (run --exclude-ids)")
+                           : "the items " + result.options.exclude_ids.source.string() +
+                                 " names and those the runs marked excluded";
+  out += "\nClean subset: the common items without " + source +
+         ", e.g. items `clinbench audit` found in a training corpus. Its p-values are Holm-adjusted over the " +
+         std::to_string(result.clean_rows.size()) + " clean comparisons; * marks clean p (Holm) < alpha.\n";
+  return out;
+}
+
 }  // namespace
 
 std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareResult& result) {
@@ -127,6 +170,7 @@ std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareR
         std::to_string(result.rows.size()) + " comparisons of this table; * marks p (Holm) < " +
         alpha + ".\n";
   }
+  if (!result.clean_rows.empty()) out += clean_subset_markdown(runs, result);
   if (!result.notes.empty()) {
     out += "\n## Notes\n\n";
     for (const std::string& note : result.notes) out += "- " + note + "\n";

@@ -41,10 +41,53 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
                                              {"from_cache", task.requests.from_cache},
                                              {"computed", task.requests.computed},
                                              {"errors", task.requests.errors}}},
+                               // Timing and work, not results: they differ between an interrupted
+                               // run and an uninterrupted one (cached requests cost nothing).
+                               {"compute", {{"tokens_decoded", task.compute.tokens_decoded},
+                                            {"decode_calls", task.compute.decode_calls},
+                                            {"seconds", task.seconds}}},
                                {"prompt_sha256", task.prompt_sha256}};
+    if (!task.bertscore.is_null()) task_entries[task.task]["bertscore"] = task.bertscore;
   }
   results["tasks"] = task_entries;
   return results;
+}
+
+void results_add_clean_subsets(nlohmann::json& results, std::vector<TaskResult>& tasks,
+                               const AuditExcludedIds& excluded, const StatsBootstrapOptions& bootstrap) {
+  for (TaskResult& task : tasks) {
+    std::vector<bool> keep(task.samples.size(), true);
+    int64_t left_out = 0;
+    nlohmann::json statuses = nlohmann::json::object();
+    for (size_t i = 0; i < task.samples.size(); ++i) {
+      nlohmann::json& sample = task.samples[i];
+      if (excluded.excludes(task.task, sample.value("id", std::string()))) {
+        sample["excluded"] = true;
+        keep[i] = false;
+        left_out += 1;
+      } else {
+        std::string status = sample.value("status", std::string("ok"));
+        statuses[status] = statuses.value(status, int64_t(0)) + 1;
+      }
+    }
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const std::string& name : task.metric_order) {
+      std::optional<StatsEstimate> estimate;
+      auto values = task.per_sample.find(name);
+      if (values != task.per_sample.end() && values->second.size() == task.samples.size()) {
+        std::vector<double> kept;
+        for (size_t i = 0; i < keep.size(); ++i) {
+          if (keep[i]) kept.push_back(values->second[i]);
+        }
+        estimate = stats_bootstrap_mean(kept, bootstrap);
+      }
+      metrics[name] = estimate ? nlohmann::json{{"value", estimate->value}, {"ci_low", estimate->ci_low},
+                                                {"ci_high", estimate->ci_high}}
+                               : nlohmann::json{{"value", nullptr}, {"ci_low", nullptr}, {"ci_high", nullptr}};
+    }
+    results["tasks"][task.task]["clean_subset"] = {
+        {"n", int64_t(task.samples.size()) - left_out}, {"excluded", left_out}, {"metrics", metrics}, {"statuses", statuses}};
+  }
 }
 
 void results_write(const std::filesystem::path& output_dir, const nlohmann::json& results,

@@ -67,10 +67,21 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
   }
   const LongHealthSettings& settings = spec.longhealth;
   const bool with_unanswerable = settings.task != 1;
+  const bool per_patient = settings.document_order == "patient";
   std::vector<Example> examples;
   for (size_t p = 0; p < patients.size(); ++p) {
     const Record& record = *patients[p].record;
     const nlohmann::json& questions = record.fields["questions"];
+    // Per-patient draws put the letters holding any of the patient's answers first.
+    std::vector<std::string> patient_answer_ids;
+    for (size_t q = 0; q < questions.size() && per_patient; ++q) {
+      if (!questions[q].is_object()) continue;
+      for (const std::string& id : answer_letters(record, questions[q], record.key + ".questions[" + std::to_string(q) + "]")) {
+        if (std::find(patient_answer_ids.begin(), patient_answer_ids.end(), id) == patient_answer_ids.end()) {
+          patient_answer_ids.push_back(id);
+        }
+      }
+    }
     for (size_t q = 0; q < questions.size(); ++q) {
       const nlohmann::json& question = questions[q];
       std::string where = record.key + ".questions[" + std::to_string(q) + "]";
@@ -107,11 +118,13 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
         example.id = record.key + "/q" + number + "/draw" + std::to_string(repeat);
         example.line = record.line;
         example.source = record.source;
-        uint64_t draw_seed = seed ^ hash64(spec.name + "|" + example.id);
+        std::string draw = per_patient ? record.key + "/draw" + std::to_string(repeat) : example.id;
+        uint64_t draw_seed = seed ^ hash64(spec.name + "|" + draw);
         StatsRandom random = stats_random_seeded(draw_seed);
+        const std::vector<std::string>& first_ids = per_patient ? patient_answer_ids : answer_ids;
         std::vector<Letter> answers, others;
         for (const Letter& letter : patients[p].letters) {
-          bool holds_answer = std::find(answer_ids.begin(), answer_ids.end(), letter.id) != answer_ids.end();
+          bool holds_answer = std::find(first_ids.begin(), first_ids.end(), letter.id) != first_ids.end();
           (holds_answer ? answers : others).push_back(letter);
         }
         if (settings.task != 1) {
@@ -134,6 +147,7 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
                           {"answer_letter_ids", answer_ids},
                           {"patient", record.key},
                           {"draw_seed", draw_seed},
+                          {"document_order", settings.document_order},
                           {"answer_letter", multiple_choice_letter(example.answer_index)},
                           {"answer_text", options[size_t(example.answer_index)]}};
         examples.push_back(std::move(example));

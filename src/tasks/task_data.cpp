@@ -11,16 +11,12 @@ namespace clinbench {
 namespace {
 
 // The dataset path a task names, under the data directory. A relative path may not climb out
-// of it: a task file cannot read arbitrary files by accident or by design.
-std::filesystem::path resolve_data_path(const TaskSpec& spec, const std::string& relative,
-                                        const std::filesystem::path& data_dir, const std::string& field) {
-  std::filesystem::path path(relative);
-  if (path.is_absolute()) return path;
-  std::filesystem::path normal = path.lexically_normal();
-  if (normal.empty() || *normal.begin() == "..") {
-    throw_input_error(spec.source, 0, field, "'" + relative + "' leaves the data directory");
-  }
-  return data_dir / normal;
+// of it, nor may the task name an absolute path, unless the user allows it: a task file cannot
+// read arbitrary files by accident or by design.
+std::filesystem::path resolve_data_path(const TaskSpec& spec, const std::string& written,
+                                        const TaskDataOptions& options, const std::string& field) {
+  return input_path_resolve(options.data_dir, "the data directory", written,
+                            options.allow_absolute_paths, spec.source, 0, field);
 }
 
 std::vector<Record> read_task_records(const TaskSpec& spec, const std::filesystem::path& path,
@@ -130,12 +126,12 @@ std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Reco
 }
 
 std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::path& path,
-                                   const std::filesystem::path& data_dir, uint64_t seed, int64_t& dataset_items,
+                                   const TaskDataOptions& options, int64_t& dataset_items,
                                    std::vector<std::filesystem::path>& files,
                                    std::map<std::string, std::string>& documents) {
   std::vector<Record> records = read_task_records(spec, path, files);
   if (!spec.select_keys_path.empty()) {
-    std::filesystem::path keys = resolve_data_path(spec, spec.select_keys_path, data_dir, "dataset.select_keys");
+    std::filesystem::path keys = resolve_data_path(spec, spec.select_keys_path, options, "dataset.select_keys");
     files.push_back(keys);
     records = select_records_by_key_file(std::move(records), keys, spec.choices.id_field);
   }
@@ -143,7 +139,7 @@ std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::
   apply_aliases(spec, records);
   if (spec.kind == TaskKind::generation) return map_generation(spec, records);
   if (spec.kind == TaskKind::longhealth) {
-    std::vector<Example> examples = longhealth_examples(spec, records, seed, documents);
+    std::vector<Example> examples = longhealth_examples(spec, records, options.seed, documents);
     dataset_items = int64_t(examples.size());
     return examples;
   }
@@ -180,15 +176,15 @@ std::string field_text(const nlohmann::json& value) {
 TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
   TaskData data;
   int32_t shots = options.num_fewshot >= 0 ? options.num_fewshot : spec.num_fewshot;
-  std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options.data_dir, "dataset.path");
+  std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options, "dataset.path");
   std::vector<Example> examples =
-      load_examples(spec, path, options.data_dir, options.seed, data.dataset_items, data.files, data.documents);
+      load_examples(spec, path, options, data.dataset_items, data.files, data.documents);
   if (spec.fewshot_shuffle) seeded_shuffle(examples, options.seed);
 
   if (!spec.fewshot_path.empty()) {
     int64_t ignored = 0;
-    std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options.data_dir, "dataset.fewshot_path");
-    std::vector<Example> pool = load_examples(spec, shot_path, options.data_dir, options.seed, ignored, data.files, data.documents);
+    std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options, "dataset.fewshot_path");
+    std::vector<Example> pool = load_examples(spec, shot_path, options, ignored, data.files, data.documents);
     if (spec.fewshot_shuffle) seeded_shuffle(pool, options.seed);
     if (int64_t(pool.size()) < shots) {
       throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots asked for, " +
@@ -240,6 +236,8 @@ std::string task_template_render(const std::string& template_text, const Example
       }
     } else if (example.fields.contains(name)) {
       out += field_text(example.fields[name]);
+    } else if (name == "retrieved") {
+      // Shots and runs without retrieval have no passages: the slot stays empty.
     } else {
       throw_input_error(example.source, example.line, name,
                         "task '" + spec.name + "' uses {" + name + "} in a template, but the item has no such field");

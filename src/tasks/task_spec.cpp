@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "clinbench/tasks.h"
@@ -21,10 +22,17 @@ class SpecReader {
     throw_input_error(source_, line, field, message);
   }
 
+  // A mapping key as text; a list or mapping used as a key ("? [a, b]") is an error, not a
+  // yaml-cpp exception.
+  std::string key_text(const YAML::Node& key, const std::string& where) const {
+    if (!key.IsScalar()) fail(key, where, "a key must be plain text, not a list or mapping");
+    return key.Scalar();
+  }
+
   void check_keys(const YAML::Node& map, const std::string& where, const std::set<std::string>& allowed) const {
     if (!map.IsMap()) fail(map, where, "expected a mapping of keys to values");
     for (const auto& entry : map) {
-      std::string key = entry.first.as<std::string>();
+      std::string key = key_text(entry.first, where);
       if (!allowed.count(key)) {
         std::string known;
         for (const auto& name : allowed) known += (known.empty() ? "" : ", ") + name;
@@ -59,14 +67,22 @@ class SpecReader {
     return out;
   }
 
+  // Every number of a task is an int32 setting: a larger one is refused, not cut to 32 bits
+  // (max_tokens: 4294967297 would otherwise read as 1).
   int64_t integer(const YAML::Node& map, const std::string& key, const std::string& where, int64_t fallback) const {
     YAML::Node node = map[key];
     if (!node.IsDefined() || node.IsNull()) return fallback;
+    int64_t value = 0;
     try {
-      return node.as<int64_t>();
+      value = node.as<int64_t>();
     } catch (const YAML::Exception&) {
       fail(node, qualified(where, key), "expected a whole number, got '" + node.Scalar() + "'");
     }
+    if (value < INT32_MIN || value > INT32_MAX) {
+      fail(node, qualified(where, key), "'" + node.Scalar() + "' is out of range (at most " +
+                                            std::to_string(INT32_MAX) + ")");
+    }
+    return value;
   }
 
   bool boolean(const YAML::Node& map, const std::string& key, const std::string& where, bool fallback) const {
@@ -159,12 +175,16 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   } else {
     reader.fail(root["kind"], "kind", "expected multiple_choice, generation or longhealth, got '" + kind + "'");
   }
-  YAML::Node longhealth = reader.section(root, "longhealth", {"task", "repeats", "token_budget"});
+  YAML::Node longhealth = reader.section(root, "longhealth", {"task", "repeats", "token_budget", "document_order"});
   spec.longhealth.task = int32_t(reader.integer(longhealth, "task", "longhealth", 1));
   spec.longhealth.repeats = int32_t(reader.integer(longhealth, "repeats", "longhealth", 5));
   spec.longhealth.token_budget = int32_t(reader.integer(longhealth, "token_budget", "longhealth", 8140));
   if (spec.longhealth.task < 1 || spec.longhealth.task > 3) reader.fail(longhealth, "longhealth.task", "must be 1, 2 or 3");
   if (spec.longhealth.repeats < 1) reader.fail(longhealth, "longhealth.repeats", "must be at least 1");
+  spec.longhealth.document_order = reader.text(longhealth, "document_order", "longhealth", "question");
+  if (spec.longhealth.document_order != "question" && spec.longhealth.document_order != "patient") {
+    reader.fail(longhealth["document_order"], "longhealth.document_order", "expected question or patient");
+  }
 
   YAML::Node mapping = reader.section(root, "mapping", {"id", "question", "context", "options", "option_fields",
                                                         "fixed_options", "options_may_vary", "answer",
@@ -189,12 +209,18 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.reference_join = reader.text(mapping, "reference_join", "mapping", spec.reference_join);
   if (YAML::Node replace = mapping["reference_replace"]; replace.IsDefined()) {
     if (!replace.IsMap()) reader.fail(replace, "mapping.reference_replace", "expected a mapping of text to replacement");
-    for (const auto& entry : replace) spec.reference_replace.emplace_back(entry.first.as<std::string>(), entry.second.as<std::string>());
+    for (const auto& entry : replace) {
+      std::string from = reader.key_text(entry.first, "mapping.reference_replace");
+      if (!entry.second.IsScalar()) {
+        reader.fail(entry.second, "mapping.reference_replace." + from, "expected the replacement text");
+      }
+      spec.reference_replace.emplace_back(from, entry.second.Scalar());
+    }
   }
   if (YAML::Node aliases = mapping["aliases"]; aliases.IsDefined()) {
     if (!aliases.IsMap()) reader.fail(aliases, "mapping.aliases", "expected field: [alternative names]");
     for (const auto& entry : aliases) {
-      std::string field = entry.first.as<std::string>();
+      std::string field = reader.key_text(entry.first, "mapping.aliases");
       YAML::Node holder;
       holder["list"] = entry.second;
       spec.field_aliases[field] = reader.list(holder, "list", "mapping.aliases." + field);
@@ -213,7 +239,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   YAML::Node prompt = reader.section(root, "prompt", {"system", "user", "option", "assistant", "answer_prefix",
                                                       "continuation", "fewshot_delimiter", "target_delimiter",
                                                       "truncate", "documents_budget", "documents_separator",
-                                                      "documents_shuffle", "answer_rule"});
+                                                      "documents_shuffle", "answer_rule", "retrieval_query"});
   spec.system_prompt = reader.text(prompt, "system", "prompt");
   spec.user_template = reader.text(prompt, "user", "prompt");
   spec.option_template = reader.text(prompt, "option", "prompt", spec.option_template);
@@ -227,6 +253,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.documents_separator = reader.text(prompt, "documents_separator", "prompt", spec.documents_separator);
   spec.documents_shuffle = reader.boolean(prompt, "documents_shuffle", "prompt", false);
   spec.answer_rule = reader.text(prompt, "answer_rule", "prompt", spec.answer_rule);
+  spec.retrieval_query = reader.text(prompt, "retrieval_query", "prompt");
   if (spec.answer_rule != "robust" && spec.answer_rule != "longhealth") {
     reader.fail(prompt["answer_rule"], "prompt.answer_rule", "expected robust or longhealth");
   }

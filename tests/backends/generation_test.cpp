@@ -70,6 +70,44 @@ INSTANTIATE_TEST_SUITE_P(Vocabs, GreedyBatchingTest, ::testing::Values("llama-sp
                            return name;
                          });
 
+// Prompts behind one long few-shot block: the block is decoded once (the root) and branched into
+// every slot; what each prompt generates is what it generates alone.
+TEST(Generation, SharedPrefixIsDecodedOnceAndChangesNothing) {
+  std::string shots;
+  for (int i = 0; i < 8; ++i) {
+    shots += "Question: A patient with fever for " + std::to_string(i + 2) +
+             " days and a stiff neck. Next step?\nAnswer: lumbar puncture after imaging\n\n";
+  }
+  std::vector<GenerationRequest> requests;
+  for (int q = 0; q < 24; ++q) {
+    GenerationRequest request;
+    request.prompt = shots + "Question: Case " + std::to_string(q * 37 % 100) + ": chest pain. Next step?\nAnswer:";
+    request.max_tokens = 6 + q % 5;
+    requests.push_back(request);
+  }
+  BackendOptions options;
+  options.threads = 2;
+  options.batch_size = 64;
+  options.parallel = 1;
+  auto alone = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  options.parallel = 8;
+  auto batched = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+
+  std::map<size_t, GenerationResponse> together = run(*batched, requests);
+  int64_t unshared = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    GenerationResponse single = run(*alone, {requests[i]})[0];
+    ASSERT_EQ(single.status, RequestStatus::ok) << single.error;
+    EXPECT_EQ(together[i].tokens, single.tokens) << "prompt " << i;
+    unshared += single.prompt_tokens + int64_t(single.tokens.size());
+  }
+  int32_t block = alone->count_tokens(shots);
+  ASSERT_GT(block, 200);
+  int64_t decoded = batched->compute_counters().tokens_decoded;
+  // Unshared, the block alone would be decoded 24 times.
+  EXPECT_LT(decoded, unshared - 20 * int64_t(block)) << "unshared " << unshared << ", block " << block;
+}
+
 TEST(Generation, StopsAtMaxTokensAndReportsLength) {
   BackendOptions options;
   options.threads = 2;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "backends/llama/continuation_split.h"
 #include "backends/llama/llama_session.h"
@@ -175,6 +176,70 @@ TEST(Loglikelihood, ContextThatDoesNotFitIsRefusedNotTruncated) {
   EXPECT_EQ(got[0].status, RequestStatus::context_overflow);
   EXPECT_NE(got[0].error.find("do not fit the context window of 64"), std::string::npos) << got[0].error;
   EXPECT_EQ(got[1].status, RequestStatus::ok);
+}
+
+// Tokens a one-request-at-a-time engine that shared nothing would decode, and the least any
+// engine must: the distinct prefixes of the requests' token sequences (each request decodes all
+// its tokens but the last).
+struct PrefixWork {
+  int64_t unshared = 0;
+  int64_t distinct = 0;
+};
+PrefixWork prefix_work(LlamaSession& session, const std::vector<LoglikelihoodRequest>& requests) {
+  std::set<std::vector<llama_token>> prefixes;
+  PrefixWork work;
+  for (const LoglikelihoodRequest& request : requests) {
+    TokenizedPair pair = tokenize_pair(session, request.context, request.continuation);
+    work.unshared += int64_t(pair.tokens.size()) - 1;
+    for (size_t length = 1; length < pair.tokens.size(); ++length) {
+      prefixes.emplace(pair.tokens.begin(), pair.tokens.begin() + std::ptrdiff_t(length));
+    }
+  }
+  work.distinct = int64_t(prefixes.size());
+  return work;
+}
+
+// A long few-shot block before many questions: far more work than one round holds, so the block
+// must be kept across rounds (branched into each round's sequences) and decoded once, and the
+// numbers must still equal each request evaluated alone.
+TEST(Loglikelihood, FewShotBlockIsComputedOnceAcrossRounds) {
+  std::string shots;
+  for (int i = 0; i < 12; ++i) {
+    shots += "Question: Case " + std::to_string(i) + ": a patient with fever, cough and a rash on the trunk " +
+             "for " + std::to_string(i + 2) + " days. Which test comes first?\nAnswer: blood culture\n\n";
+  }
+  std::vector<LoglikelihoodRequest> requests;
+  for (int q = 0; q < 90; ++q) {
+    std::string stem = shots + "Question: Patient " + std::to_string(q * 7919 % 1000) +
+                       " reports chest pain after exercise. Which drug first?\nAnswer:";
+    for (const char* option : {" aspirin", " nitroglycerin spray", " morphine", " oxygen"}) {
+      requests.push_back({stem, option});
+    }
+  }
+  BackendOptions options;
+  options.threads = 2;
+  options.batch_size = 64;  // rounds of 2,048 cells: the questions need many
+  LlamaSession reference(testing::tiny_model("llama-spm"), options);
+  PrefixWork work = prefix_work(reference, requests);
+
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  std::vector<LoglikelihoodResponse> got(requests.size());
+  backend->loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { got[i] = std::move(r); }, {});
+  int64_t decoded = backend->compute_counters().tokens_decoded;
+  // The block alone is over 400 tokens and 360 requests share it: sharing nothing would decode it
+  // 360 times; reusing it across rounds leaves only question stems cut by round ends repeated.
+  EXPECT_GT(work.unshared, 20 * work.distinct);
+  EXPECT_GE(decoded, work.distinct);
+  EXPECT_LE(decoded, work.distinct + work.distinct / 10) << "distinct " << work.distinct;
+
+  for (size_t r = 0; r < requests.size(); r += 11) {
+    ASSERT_EQ(got[r].status, RequestStatus::ok) << got[r].error;
+    std::vector<double> expected = naive_token_logprobs(reference, requests[r]);
+    ASSERT_EQ(got[r].token_logprobs.size(), expected.size()) << "request " << r;
+    for (size_t t = 0; t < expected.size(); ++t) {
+      EXPECT_NEAR(got[r].token_logprobs[t], expected[t], 1e-3) << "request " << r << " token " << t;
+    }
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The study's clinical tasks run end to end on fixtures in their published layouts.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -12,28 +13,11 @@
 namespace clinbench {
 namespace {
 
-int run_clinbench(const std::string& arguments, std::string& output) {
-  std::string command = testing::clinbench_binary().string() + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int raw = pclose(pipe);
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
-std::vector<nlohmann::json> read_samples(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> samples;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) samples.push_back(nlohmann::json::parse(line));
-  return samples;
-}
-
 TEST(ClinicalRun, EveryStudyTaskRunsOnItsFixture) {
   std::filesystem::path out = testing::work_dir("cli_clinical_run");
   std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
   std::string output;
-  int status = run_clinbench("run --model " + model +
+  int status = testing::run_clinbench("run --model " + model +
                                  " --tasks mednli,problem_summary,medisumqa,medisumcode --threads 2 --data-dir " +
                                  (testing::test_data_dir() / "fixtures" / "clinical").string() + " --icd10cm " +
                                  (testing::shared_data_dir() / "icd10cm" / "icd10cm_order_2019.txt").string() +
@@ -48,7 +32,7 @@ TEST(ClinicalRun, EveryStudyTaskRunsOnItsFixture) {
   EXPECT_EQ(results["tasks"]["medisumqa"]["n"], 3);
   EXPECT_TRUE(results["tasks"]["medisumcode"]["metrics"].contains("valid_code_rate"));
   EXPECT_FALSE(results["config"]["icd10cm"].is_null());
-  for (const nlohmann::json& sample : read_samples(out / "samples" / "medisumcode.jsonl")) {
+  for (const nlohmann::json& sample : testing::read_jsonl(out / "samples" / "medisumcode.jsonl")) {
     ASSERT_TRUE(sample["details"].contains("invalid_codes")) << sample;
     EXPECT_TRUE(sample["details"]["invalid_codes"].is_array());
     // The answer prefix ends the prompt: the model continues after "ICD-10 Codes: ".
@@ -61,7 +45,7 @@ TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
   std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
   std::string output;
   // A 400-token window leaves 200 for the prompt after MeQSum's 200 new tokens: long inquiries must be cut.
-  int status = run_clinbench("run --model " + model + " --tasks meqsum --limit 4 --num-fewshot 0 --threads 2 " +
+  int status = testing::run_clinbench("run --model " + model + " --tasks meqsum --limit 4 --num-fewshot 0 --threads 2 " +
                                  "--ctx-size 400 --data-dir " + testing::shared_data_dir().string() +
                                  " --output-dir " + out.string(),
                              output);
@@ -71,7 +55,7 @@ TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
   EXPECT_EQ(meqsum["n"], 4);
   EXPECT_GT(meqsum["truncated"].get<int64_t>(), 0) << meqsum;
   int64_t marked = 0;
-  for (const nlohmann::json& sample : read_samples(out / "samples" / "meqsum.jsonl")) {
+  for (const nlohmann::json& sample : testing::read_jsonl(out / "samples" / "meqsum.jsonl")) {
     if (!sample.contains("truncated")) continue;
     ++marked;
     EXPECT_EQ(sample["truncated"]["field"], "CHQ");
@@ -80,6 +64,71 @@ TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
   }
   EXPECT_EQ(marked, meqsum["truncated"].get<int64_t>());
   EXPECT_NE(output.find("truncated"), std::string::npos) << output;
+}
+
+// The acceptance run: MeQSum on the real data with a BERT-architecture model for BERTScore.
+TEST(ClinicalRun, MeqsumReportsRougeAndBertscore) {
+  std::filesystem::path out = testing::work_dir("cli_clinical_bertscore");
+  std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
+  std::string bert = "gguf:" + testing::tiny_bert_model().string();
+  std::string output;
+  int status = testing::run_clinbench("run --model " + model + " --tasks meqsum --limit 30 --threads 2 --parallel 16" +
+                                          " --bertscore-model " + bert + " --data-dir " +
+                                          testing::shared_data_dir().string() + " --output-dir " + out.string(),
+                                      output);
+  ASSERT_EQ(status, 0) << output;
+  nlohmann::json meqsum = nlohmann::json::parse(read_file(out / "results.json"))["tasks"]["meqsum"];
+  EXPECT_EQ(meqsum["n"], 30);
+  for (const char* metric : {"rouge1", "rouge2", "rougeL", "bertscore_precision", "bertscore_recall", "bertscore_f1"}) {
+    ASSERT_TRUE(meqsum["metrics"].contains(metric)) << metric << meqsum;
+    EXPECT_TRUE(meqsum["metrics"][metric]["value"].is_number()) << metric;
+  }
+  // The metric's settings say which model and layer produced it, and what was cut or empty.
+  const nlohmann::json& config = meqsum["bertscore"];
+  EXPECT_EQ(config["model"], bert);
+  EXPECT_EQ(config["architecture"], "bert");
+  EXPECT_EQ(config["layer"], config["model_layers"]);
+  EXPECT_FALSE(config["layer_note"].get<std::string>().empty());
+  EXPECT_EQ(config["pairs_scored"].get<int64_t>() + meqsum["statuses"].value("backend_error", 0) +
+                meqsum["statuses"].value("context_overflow", 0),
+            30);
+  EXPECT_TRUE(config.contains("truncated_outputs"));
+  EXPECT_TRUE(config.contains("empty_outputs"));
+  double f1_sum = 0;
+  std::vector<nlohmann::json> samples = testing::read_jsonl(out / "samples" / "meqsum.jsonl");
+  ASSERT_EQ(samples.size(), 30u);
+  for (const nlohmann::json& sample : samples) {
+    double p = sample["scores"]["bertscore_precision"], r = sample["scores"]["bertscore_recall"];
+    double f = sample["scores"]["bertscore_f1"];
+    EXPECT_LE(std::abs(p), 1.0 + 1e-9);
+    EXPECT_LE(std::abs(r), 1.0 + 1e-9);
+    if (p + r > 0) {
+      EXPECT_NEAR(f, 2 * p * r / (p + r), 1e-9) << sample["id"];
+    }
+    if (sample["status"] == "ok") {
+      EXPECT_TRUE(sample["details"].contains("bertscore")) << sample["id"];
+    }
+    f1_sum += f;
+  }
+  EXPECT_NEAR(meqsum["metrics"]["bertscore_f1"]["value"].get<double>(), f1_sum / 30, 1e-9);
+}
+
+TEST(ClinicalRun, TaskListingBertscoreNeedsAModel) {
+  std::filesystem::path out = testing::work_dir("cli_clinical_bertscore_missing");
+  std::string yaml = read_file(testing::test_data_dir() / ".." / ".." / "tasks" / "meqsum.yaml");
+  size_t metrics = yaml.find("metrics: [rouge1, rouge2, rougeL]");
+  ASSERT_NE(metrics, std::string::npos);
+  yaml.replace(metrics, std::string("metrics: [rouge1, rouge2, rougeL]").size(), "metrics: [rougeL, bertscore_f1]");
+  write_file_atomic(out / "meqsum_bertscore.yaml", yaml);
+  std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
+  std::string output;
+  int status = testing::run_clinbench("run --model " + model + " --tasks " + (out / "meqsum_bertscore.yaml").string() +
+                                          " --limit 2 --data-dir " + testing::shared_data_dir().string() +
+                                          " --output-dir " + (out / "run").string(),
+                                      output);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("--bertscore-model"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(out / "run" / "results.json"));
 }
 
 }  // namespace

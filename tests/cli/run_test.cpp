@@ -13,30 +13,6 @@
 namespace clinbench {
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_clinbench(const std::string& arguments) {
-  std::string command = testing::clinbench_binary().string() + " " + arguments + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) outcome.output.append(buffer, n);
-  int raw = pclose(pipe);
-  outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return outcome;
-}
-
-std::vector<nlohmann::json> read_samples(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> samples;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) samples.push_back(nlohmann::json::parse(line));
-  return samples;
-}
-
 class RunCommand : public ::testing::Test {
  protected:
   // Mistral-7B-Instruct-v0.1 template on its SentencePiece vocab: no system role, so the
@@ -48,9 +24,9 @@ class RunCommand : public ::testing::Test {
 TEST_F(RunCommand, ResultsDoNotDependOnBatchSize) {
   std::filesystem::path dir = testing::work_dir("cli_run_batches");
   const std::string tasks = "--tasks medqa,medqa_gen,pubmedqa --limit 50 --threads 2 ";
-  Outcome large = run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 512 --parallel 8 --output-dir " + (dir / "large").string());
+  testing::CommandOutcome large = testing::run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 512 --parallel 8 --output-dir " + (dir / "large").string());
   ASSERT_EQ(large.status, 0) << large.output;
-  Outcome small = run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 7 --parallel 3 --output-dir " + (dir / "small").string());
+  testing::CommandOutcome small = testing::run_clinbench("run --model " + model_ + " " + tasks + data_ + " --batch-size 7 --parallel 3 --output-dir " + (dir / "small").string());
   ASSERT_EQ(small.status, 0) << small.output;
   EXPECT_NE(large.output.find("medqa_gen"), std::string::npos) << large.output;  // the table
 
@@ -69,8 +45,8 @@ TEST_F(RunCommand, ResultsDoNotDependOnBatchSize) {
       EXPECT_LE(metric["ci_low"].get<double>(), value);
       EXPECT_GE(metric["ci_high"].get<double>(), value);
     }
-    std::vector<nlohmann::json> samples_a = read_samples(dir / "large" / "samples" / (std::string(task) + ".jsonl"));
-    std::vector<nlohmann::json> samples_b = read_samples(dir / "small" / "samples" / (std::string(task) + ".jsonl"));
+    std::vector<nlohmann::json> samples_a = testing::read_jsonl(dir / "large" / "samples" / (std::string(task) + ".jsonl"));
+    std::vector<nlohmann::json> samples_b = testing::read_jsonl(dir / "small" / "samples" / (std::string(task) + ".jsonl"));
     ASSERT_EQ(samples_a.size(), 50u);
     ASSERT_EQ(samples_b.size(), 50u);
     for (size_t i = 0; i < samples_a.size(); ++i) {
@@ -90,14 +66,14 @@ TEST_F(RunCommand, ResultsDoNotDependOnBatchSize) {
     }
   }
   // PubMedQA samples carry the PMID as id.
-  EXPECT_GT(std::stoll(read_samples(dir / "large" / "samples" / "pubmedqa.jsonl")[0]["id"].get<std::string>()), 1000);
+  EXPECT_GT(std::stoll(testing::read_jsonl(dir / "large" / "samples" / "pubmedqa.jsonl")[0]["id"].get<std::string>()), 1000);
 }
 
 TEST_F(RunCommand, BadDataStopsBeforeTheModelLoads) {
   std::filesystem::path dir = testing::work_dir("cli_run_bad_data");
   std::filesystem::create_directories(dir / "medqa");
   std::ofstream(dir / "medqa" / "US_4_options_test.jsonl") << R"({"question": "q", "options": {"A": "a"}, )" << "\n";
-  Outcome outcome = run_clinbench("run --model gguf:/nonexistent/model.gguf --tasks medqa --data-dir " + dir.string() +
+  testing::CommandOutcome outcome = testing::run_clinbench("run --model gguf:/nonexistent/model.gguf --tasks medqa --data-dir " + dir.string() +
                                   " --output-dir " + (dir / "out").string());
   EXPECT_EQ(outcome.status, 1) << outcome.output;
   EXPECT_NE(outcome.output.find("US_4_options_test.jsonl:1"), std::string::npos) << outcome.output;
@@ -107,7 +83,7 @@ TEST_F(RunCommand, BadDataStopsBeforeTheModelLoads) {
 
 TEST_F(RunCommand, PromptsLongerThanTheContextAreRefusedAndCounted) {
   std::filesystem::path dir = testing::work_dir("cli_run_overflow");
-  Outcome outcome = run_clinbench("run --model " + model_ + " --tasks medqa " + data_ +
+  testing::CommandOutcome outcome = testing::run_clinbench("run --model " + model_ + " --tasks medqa " + data_ +
                                   " --limit 20 --ctx-size 150 --threads 2 --output-dir " + dir.string());
   ASSERT_EQ(outcome.status, 0) << outcome.output;
   nlohmann::json results = nlohmann::json::parse(read_file(dir / "results.json"));
@@ -121,7 +97,7 @@ TEST_F(RunCommand, PromptsLongerThanTheContextAreRefusedAndCounted) {
 }
 
 TEST_F(RunCommand, HelpExplainsTheFlags) {
-  Outcome outcome = run_clinbench("run --help");
+  testing::CommandOutcome outcome = testing::run_clinbench("run --help");
   EXPECT_EQ(outcome.status, 0);
   for (const char* flag : {"--model", "--tasks", "--limit", "--num-fewshot", "--seed", "--output-dir", "--data-dir"}) {
     EXPECT_NE(outcome.output.find(flag), std::string::npos) << flag;
@@ -129,7 +105,7 @@ TEST_F(RunCommand, HelpExplainsTheFlags) {
 }
 
 TEST_F(RunCommand, UnknownModelSpecIsAClearError) {
-  Outcome outcome = run_clinbench("run --model onnx:x --tasks medqa --limit 1 " + data_ + " --output-dir " +
+  testing::CommandOutcome outcome = testing::run_clinbench("run --model onnx:x --tasks medqa --limit 1 " + data_ + " --output-dir " +
                                   testing::work_dir("cli_run_spec").string());
   EXPECT_EQ(outcome.status, 1);
   EXPECT_NE(outcome.output.find("expected gguf:PATH"), std::string::npos) << outcome.output;

@@ -28,6 +28,7 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
   cli::RunSettings defaults;
   defaults.data_dir = testing::shared_data_dir();
   defaults.output_dir = dir / "out";
+  defaults.allow_absolute_paths = true;  // the models are outside the suite's folder
   defaults.backend.threads = 2;
   defaults.backend.parallel = 10;
   int status = cli::run_suite(std::filesystem::path(CLINBENCH_SOURCE_DIR) / "suites" / "demo.yaml",

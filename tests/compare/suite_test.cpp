@@ -43,12 +43,13 @@ TEST(Suite, ReferenceStudyNamesThePlaceholderToFill) {
 }
 
 TEST(Suite, ReferenceStudyHasTheStudysDesign) {
-  // Fill the placeholders with existing files, then check the pairs and tasks of the study.
+  // Fill the placeholders with an existing file beside the suite, then check the pairs and
+  // tasks of the study.
   std::filesystem::path dir = testing::work_dir("suite_reference");
   std::string yaml = read_file(source_dir() / "suites" / "reference_study.yaml");
   write_file_atomic(dir / "model.gguf", "not read by the parser");
   for (size_t at = yaml.find("FILL_IN"); at != std::string::npos; at = yaml.find("FILL_IN")) {
-    yaml.replace(at, 7, "gguf:" + (dir / "model.gguf").string());
+    yaml.replace(at, 7, "gguf:model.gguf");
   }
   cli::Suite suite = cli::suite_parse(yaml, dir / "reference_study.yaml");
   for (const char* task :
@@ -78,7 +79,8 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
   write_file_atomic(dir / "base.gguf", "x");
   write_file_atomic(dir / "tuned.gguf", "x");
   setenv("CLINBENCH_SUITE_MODELS", dir.c_str(), 1);
-  cli::Suite suite = cli::suite_read(source_dir() / "suites" / "demo.yaml");
+  // The models are outside the suite's folder: the user allows that explicitly.
+  cli::Suite suite = cli::suite_read(source_dir() / "suites" / "demo.yaml", true);
   ASSERT_EQ(suite.models.size(), 2u);
   EXPECT_EQ(suite.models[0].spec, "gguf:" + (dir / "base.gguf").string());
   ASSERT_EQ(suite.pairs.size(), 1u);
@@ -108,7 +110,7 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
 TEST(Suite, ServerModelsAndRelativePaths) {
   cli::Suite suite =
       cli::suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
-                       "/study/suites/suite.yaml");
+                       "/study/suites/suite.yaml", true);
   EXPECT_EQ(suite.models[1].spec, "openai:http://127.0.0.1:9/v1");
   EXPECT_EQ(suite.models[1].model_name, "openbio");
   EXPECT_EQ(*suite.data_dir, std::filesystem::path("/study/data"));

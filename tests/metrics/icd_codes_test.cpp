@@ -132,7 +132,18 @@ TEST(IcdCodeSet, AcceptsCrlfAndNoFinalNewline) {
   EXPECT_EQ(icd_code_set_size(icd_code_set_parse(crlf, "crlf.txt")), 4);
   content.pop_back();
   EXPECT_EQ(icd_code_set_size(icd_code_set_parse(content, "no-newline.txt")), 4);
-  EXPECT_EQ(icd_code_set_size(icd_code_set_parse("", "empty.txt")), 0);
+}
+
+// Found by fuzz/icd_codes_fuzz.cpp (fuzz/regressions/icd_codes/empty_order_file): an empty file
+// parsed as an empty code set, which scores every predicted code as hallucinated.
+TEST(IcdCodeSet, EmptyFileIsAnErrorNamingIt) {
+  try {
+    icd_code_set_parse("", "empty.txt");
+    FAIL() << "an empty order file has no codes";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "empty.txt: no codes: the file is empty (expected the CMS order file, one code a line)");
+  }
 }
 
 TEST(IcdCodeSet, MalformedLinesNameFileLineAndField) {

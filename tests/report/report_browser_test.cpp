@@ -14,15 +14,6 @@
 namespace clinbench {
 namespace {
 
-int run_clinbench(const std::string& arguments, std::string& output) {
-  std::string command = testing::clinbench_binary().string() + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int raw = pclose(pipe);
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
 TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
   std::filesystem::path dir = testing::work_dir("report_browser");
   std::vector<std::filesystem::path> runs = testing::report_fixture_runs(dir);
@@ -30,7 +21,7 @@ TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
                     "- {fine_tune: Llama3-OpenBioLLM-8B, base: Meta-Llama-3-8B-Instruct}\n"
                     "- {fine_tune: Llama3-Aloe-8B-Alpha, base: Meta-Llama-3-8B-Instruct}\n");
   std::string output;
-  int status = run_clinbench("report " + runs[0].string() + " " + runs[1].string() + " " +
+  int status = testing::run_clinbench("report " + runs[0].string() + " " + runs[1].string() + " " +
                                  runs[2].string() + " --pairs " + (dir / "pairs.yaml").string() +
                                  " --resamples 2000 -o " + (dir / "report.html").string(),
                              output);

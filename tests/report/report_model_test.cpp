@@ -13,15 +13,6 @@
 namespace clinbench {
 namespace {
 
-int run_clinbench(const std::string& arguments, std::string& output) {
-  std::string command = testing::clinbench_binary().string() + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int raw = pclose(pipe);
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
 // Puts the planted markup into the first sample of a run (a log-likelihood task has no
 // response; the report shows one when the sample carries it).
 void plant(const std::filesystem::path& samples_file) {
@@ -43,7 +34,7 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
   shape_b.seed = 2;
   std::string tasks = "medqa,medqa_gen";
   std::string listing;
-  run_clinbench("tasks", listing);
+  testing::run_clinbench("tasks", listing);
   if (listing.find("meqsum") != std::string::npos) tasks += ",meqsum";
   const std::string common = " --tasks " + tasks +
                              " --limit 24 --threads 2 --parallel 24 --data-dir " +
@@ -51,7 +42,7 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
   for (auto [name, shape] : {std::pair{"model-a", shape_a}, std::pair{"model-b", shape_b}}) {
     std::string output;
     std::string model = testing::tiny_model("llama-spm", "mistral", shape).string();
-    ASSERT_EQ(run_clinbench(
+    ASSERT_EQ(testing::run_clinbench(
                   "run --model gguf:" + model + common + " --output-dir " + (dir / name).string(),
                   output),
               0)
@@ -60,7 +51,7 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
 
   std::string compared;
   ASSERT_EQ(
-      run_clinbench("compare " + (dir / "model-a").string() + " " + (dir / "model-b").string() +
+      testing::run_clinbench("compare " + (dir / "model-a").string() + " " + (dir / "model-b").string() +
                         " --output-dir " + (dir / "compare").string(),
                     compared),
       0)
@@ -86,7 +77,7 @@ TEST(ReportModel, TwoTestModelsCompareAndTheReportPassesTheBrowserTest) {
 
   plant(dir / "model-a" / "samples" / "medqa.jsonl");
   std::string reported;
-  ASSERT_EQ(run_clinbench("report " + (dir / "model-a").string() + " " +
+  ASSERT_EQ(testing::run_clinbench("report " + (dir / "model-a").string() + " " +
                               (dir / "model-b").string() + " -o " + (dir / "report.html").string(),
                           reported),
             0)

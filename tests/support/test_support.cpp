@@ -1,6 +1,10 @@
 #include "test_support.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace clinbench::testing {
@@ -22,6 +26,33 @@ std::filesystem::path test_data_dir() { return from_environment("CLINBENCH_TEST_
 std::filesystem::path shared_data_dir() { return from_environment("CLINBENCH_SHARED_DATA_DIR"); }
 
 std::filesystem::path clinbench_binary() { return from_environment("CLINBENCH_BINARY"); }
+
+CommandOutcome run_clinbench(const std::string& arguments) {
+  std::string command = clinbench_binary().string() + " " + arguments + " 2>&1";
+  CommandOutcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot start " + command);
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) outcome.output.append(buffer, n);
+  int raw = pclose(pipe);
+  outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return outcome;
+}
+
+int run_clinbench(const std::string& arguments, std::string& output) {
+  CommandOutcome outcome = run_clinbench(arguments);
+  output += outcome.output;
+  return outcome.status;
+}
+
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::vector<nlohmann::json> lines;
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
 
 std::filesystem::path work_dir(const std::string& name) {
   std::filesystem::path dir = from_environment("CLINBENCH_TEST_WORK_DIR") / name;

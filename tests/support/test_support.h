@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace clinbench::testing {
 
@@ -17,6 +20,18 @@ std::filesystem::path work_dir(const std::string& name);
 
 // The built clinbench binary (for tests that run the CLI as a child process).
 std::filesystem::path clinbench_binary();
+
+// `clinbench ARGUMENTS` run to completion: its exit status (-1 if killed) and stdout + stderr.
+struct CommandOutcome {
+  int status = -1;
+  std::string output;
+};
+CommandOutcome run_clinbench(const std::string& arguments);
+// The same, appending the output to `output` and returning the status.
+int run_clinbench(const std::string& arguments, std::string& output);
+
+// Every line of a JSON Lines file (samples/TASK.jsonl), parsed.
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file);
 
 }  // namespace clinbench::testing
 

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
@@ -79,6 +81,40 @@ TEST(LongHealth, LettersAreFittedToTheBudgetTheOverflowingOneCut) {
   EXPECT_EQ(details["document_budget_tokens"], 300);
   EXPECT_NE(prompts[0].prompt.find("tolerated it well"), std::string::npos);
   EXPECT_EQ(prompts[0].prompt.find("F: Question cannot"), std::string::npos);  // task 1 has no option F
+}
+
+// The engine-friendly option: one draw per patient and repeat, so every question of a patient in
+// one repeat sees the same letters in the same order (a prefix computed once), recorded per sample.
+TEST(LongHealth, PerPatientDocumentOrderIsSharedByThePatientsQuestions) {
+  TaskSpec spec = task_spec_find("longhealth_task2");
+  spec.longhealth.document_order = "patient";
+  TaskData data = task_data_load(spec, TaskDataOptions{fixtures(), -1, -1, 1234});
+  std::map<std::string, nlohmann::json> order_by_draw;  // "patient/drawN" -> document_ids
+  std::set<std::string> answer_letters_first;
+  for (const Example& example : data.examples) {
+    std::string patient = example.fields["patient"];
+    std::string draw = patient + example.id.substr(example.id.rfind('/'));
+    auto [found, inserted] = order_by_draw.emplace(draw, example.fields["document_ids"]);
+    EXPECT_EQ(found->second, example.fields["document_ids"]) << example.id;
+    EXPECT_EQ(example.fields["document_order"], "patient");
+    // This question's own answer letters are among the patient's, which come first.
+    for (const auto& id : example.fields["answer_letter_ids"]) {
+      EXPECT_TRUE(holds(example.fields["document_ids"], patient + "/" + id.get<std::string>())) << example.id;
+    }
+  }
+  EXPECT_EQ(order_by_draw.size(), 3u * 5u);  // patients x repeats
+  EXPECT_NE(order_by_draw["patient_01/draw0"], order_by_draw["patient_01/draw1"]);
+
+  // The rendered prompts of two questions of one patient and repeat share everything up to the question.
+  auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm", "mistral").string(), BackendOptions{});
+  std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+  const std::string& q1 = prompts[0].prompt;  // patient_01/q1/draw0
+  const std::string& q2 = prompts[5].prompt;  // patient_01/q2/draw0
+  ASSERT_EQ(data.examples[5].id.substr(data.examples[5].id.rfind('/')), "/draw0");
+  size_t documents_end = q1.find("--------------END DOCUMENTS--------------");
+  ASSERT_NE(documents_end, std::string::npos);
+  EXPECT_EQ(q1.substr(0, documents_end), q2.substr(0, documents_end));
+  EXPECT_EQ(prompts[0].details["document_order"], "patient");
 }
 
 TEST(LongHealth, TheStudysAnswerRule) {

@@ -115,6 +115,33 @@ TEST(TaskData, TaskPathsCannotLeaveTheDataDirectory) {
   }
 }
 
+TEST(TaskData, AbsolutePathsNeedTheUsersPermission) {
+  std::filesystem::path dir = testing::work_dir("task_data_absolute");
+  std::ofstream(dir / "items.jsonl") << R"({"q": "Which?", "o": {"A": "x", "B": "y"}, "a": "B"})" << "\n";
+  std::filesystem::path file = dir / "absolute.yaml";
+  std::ofstream(file) << "name: absolute\ndataset:\n  path: " << (dir / "items.jsonl").string()
+                      << "\n  fewshot_path: " << (dir / "items.jsonl").string()
+                      << "\nmapping:\n  question: q\n  options: o\n  answer: a\nprompt:\n  user: \"{question}\"\n"
+                         "metrics: [acc]\n";
+  TaskSpec spec = task_spec_find(file.string());
+  TaskDataOptions options{testing::shared_data_dir(), -1, 0, 1};
+  try {
+    task_data_load(spec, options);
+    FAIL() << "an absolute data path was read without --allow-absolute-paths";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find(file.string() + ": field 'dataset.path': '" + (dir / "items.jsonl").string() +
+                           "' is an absolute path"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("--allow-absolute-paths"), std::string::npos) << message;
+  }
+  options.allow_absolute_paths = true;
+  TaskData data = task_data_load(spec, options);
+  ASSERT_EQ(data.examples.size(), 1u);
+  EXPECT_EQ(data.examples[0].answer_index, 1);
+}
+
 TEST(TaskTemplate, RendersFieldsOptionsAndLiteralBraces) {
   TaskSpec spec = task_spec_find("medqa");
   Example example;

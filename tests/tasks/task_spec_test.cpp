@@ -109,5 +109,47 @@ TEST(TaskSpec, UserFileIsFoundByPath) {
   EXPECT_EQ(task_spec_find(file.string()).source, file.string());
 }
 
+// Found by fuzz/task_yaml_fuzz.cpp (fuzz/regressions/task_yaml/non_scalar_keys.yaml): a list or
+// mapping used as a key, or a missing replacement, escaped as a yaml-cpp exception (the CLI's
+// "internal error") instead of an Error naming the line.
+TEST(TaskSpec, NonScalarKeysAreErrorsNamingTheLine) {
+  const std::string head = "name: keys\ndataset: {path: x.jsonl}\nkind: generation\nmapping:\n  reference: r\n";
+  const std::string tail = "scoring: generate\nprompt: {user: \"{r}\"}\nmetrics: [rouge1]\n";
+  auto error = [&](const std::string& mapping_lines) {
+    try {
+      task_spec_parse(head + mapping_lines + tail, "keys.yaml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("  reference_replace: {[a]: b}\n"),
+            "keys.yaml:6: field 'mapping.reference_replace': a key must be plain text, not a list or mapping");
+  EXPECT_EQ(error("  reference_replace: {c: [d]}\n"),
+            "keys.yaml:6: field 'mapping.reference_replace.c': expected the replacement text");
+  EXPECT_EQ(error("  reference_replace: {e: }\n"),
+            "keys.yaml:6: field 'mapping.reference_replace.e': expected the replacement text");
+  EXPECT_EQ(error("  aliases: {? {f: g} : [h]}\n"),
+            "keys.yaml:6: field 'mapping.aliases': a key must be plain text, not a list or mapping");
+  EXPECT_EQ(error("  ? [x]\n  : y\n"),
+            "keys.yaml:6: field 'mapping': a key must be plain text, not a list or mapping");
+}
+
+// Found by reading task_spec.cpp for the fuzz target's invariants
+// (fuzz/regressions/task_yaml/int32_overflow.yaml): numbers were cut to 32 bits, so
+// max_tokens: 4294967297 read as 1.
+TEST(TaskSpec, NumbersBeyondInt32AreRefusedNotCut) {
+  std::string yaml = kMinimal;
+  yaml += "generation: {max_tokens: 4294967297}\n";
+  try {
+    task_spec_parse(yaml, "my_task.yaml");
+    FAIL() << "4294967297 is not a token count";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'generation.max_tokens': '4294967297' is out of range"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace clinbench

@@ -53,8 +53,30 @@ size_t find_stop(const std::string& text, size_t from, const std::vector<std::st
   return best;
 }
 
+// The shared-prefix root: the prompt prefix that a run of queued requests (sorted by tokens)
+// have in common (a system prompt and few-shot turns; a patient's letters) is decoded once on
+// its own sequence and branched into each request's sequence with llama_memory_seq_cp. Its cells
+// stay reserved until the root is replaced and every request that branched from it finished.
+struct RootGeneration {
+  int64_t cells = 0;
+  int32_t sharers = 0;
+  bool retired = false;
+};
+
+// A root pays when at least this many tokens are shared: below it, a separate decode call for
+// the root costs more than the tokens it saves.
+constexpr int32_t kMinRootTokens = 32;
+
+size_t common_prefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
 struct Slot {
   size_t request = 0;
+  int32_t root_generation = -1;  // the root this slot branched from, or -1
   int32_t sequence = 0;
   std::vector<llama_token> prompt;
   size_t prompt_decoded = 0;
@@ -105,21 +127,71 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
     }
     queue.emplace_back(r, std::move(prompt));
   }
+  // Requests that share a prefix become neighbours, so one root serves a whole run of them.
+  std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
 
-  const int32_t slot_count = std::clamp(parallel, 1, std::min(session.max_sequences(), session.batch_size()));
+  // One sequence id is the root's; the others are slots.
+  const int32_t slot_count =
+      std::clamp(parallel, 1, std::min(session.max_sequences() - 1, session.batch_size()));
+  const llama_seq_id root_sequence = slot_count;
   std::vector<Slot> slots(static_cast<size_t>(slot_count));
   for (int32_t s = 0; s < slot_count; ++s) slots[size_t(s)].sequence = s;
   int64_t free_cells = session.kv_size();
   OwnedBatch owned_batch(session.batch_size(), 1);
   llama_batch& batch = owned_batch.batch;
   llama_memory_clear(session.memory(), false);
+  std::vector<llama_token> root;
+  std::vector<RootGeneration> generations;
 
+  auto drop_generation_if_unused = [&](RootGeneration& generation) {
+    if (generation.retired && generation.sharers == 0 && generation.cells > 0) {
+      free_cells += generation.cells;
+      generation.cells = 0;
+    }
+  };
   auto release = [&](Slot& slot) {
     llama_memory_seq_rm(session.memory(), slot.sequence, -1, -1);
     free_cells += slot.reserved_cells;
+    if (slot.root_generation >= 0) {
+      RootGeneration& generation = generations[size_t(slot.root_generation)];
+      generation.sharers -= 1;
+      drop_generation_if_unused(generation);
+    }
     slot.active = false;
     slot.sampler.reset();
     finish(slot.request, std::move(slot.response));
+  };
+  // Replaces the root by `tokens`, decoded on the root sequence alone. Returns false (and leaves
+  // no root) when llama.cpp fails; the requests then run unshared.
+  auto drop_root = [&] {
+    if (!generations.empty()) {
+      generations.back().retired = true;
+      drop_generation_if_unused(generations.back());
+    }
+    llama_memory_seq_rm(session.memory(), root_sequence, -1, -1);
+    root.clear();
+  };
+  auto build_root = [&](std::vector<llama_token> tokens) {
+    drop_root();
+    for (size_t start = 0; start < tokens.size(); start += size_t(session.batch_size())) {
+      size_t count = std::min(tokens.size() - start, size_t(session.batch_size()));
+      batch.n_tokens = int32_t(count);
+      for (size_t i = 0; i < count; ++i) {
+        batch.token[i] = tokens[start + i];
+        batch.pos[i] = llama_pos(start + i);
+        batch.n_seq_id[i] = 1;
+        batch.seq_id[i][0] = root_sequence;
+        batch.logits[i] = 0;
+      }
+      if (session.decode(batch) != 0) {
+        llama_memory_seq_rm(session.memory(), root_sequence, -1, -1);
+        return false;
+      }
+    }
+    generations.push_back({int64_t(tokens.size()), 0, false});
+    free_cells -= int64_t(tokens.size());
+    root = std::move(tokens);
+    return true;
   };
 
   while (true) {
@@ -127,7 +199,33 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
     for (Slot& slot : slots) {
       if (slot.active || queue.empty()) continue;
       auto& [index, prompt] = queue.front();
-      int32_t reserve = int32_t(prompt.size()) + requests[index].max_tokens;
+      // The last prompt token is always decoded by the slot: its logits give the first token.
+      const int32_t shareable = int32_t(prompt.size()) - 1;
+      int32_t shared = std::min(int32_t(common_prefix(root, prompt)), shareable);
+      if (queue.size() > 1) {
+        // A new root when this prompt and the next share clearly more than the current root.
+        const std::vector<llama_token>& next = queue[1].second;
+        int32_t group = std::min({int32_t(common_prefix(prompt, next)), shareable, int32_t(next.size()) - 1});
+        int32_t remainder = shareable + 1 - group + requests[index].max_tokens;
+        if (group >= kMinRootTokens && group >= shared + kMinRootTokens) {
+          if (group + remainder > free_cells) {
+            // The cells come back as running requests finish (the old root's with its last
+            // sharer): wait for them rather than spend them on an unshared copy.
+            if (std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; })) break;
+          } else if (build_root(std::vector<llama_token>(prompt.begin(), prompt.begin() + group))) {
+            shared = group;
+          }
+        }
+      }
+      if (shared < kMinRootTokens) shared = 0;
+      int32_t reserve = int32_t(prompt.size()) - shared + requests[index].max_tokens;
+      bool any_active = std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; });
+      if (reserve > free_cells && !any_active && !root.empty()) {
+        // Nothing runs, so nothing will free cells: the root must make room (the window fits).
+        drop_root();
+        shared = 0;
+        reserve = int32_t(prompt.size()) + requests[index].max_tokens;
+      }
       if (reserve > free_cells) break;
       std::string error;
       SamplerPtr sampler = make_sampler(session, requests[index], error);
@@ -147,6 +245,13 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       slot.reserved_cells = reserve;
       slot.sampler = std::move(sampler);
       slot.response.prompt_tokens = int32_t(slot.prompt.size());
+      if (shared > 0) {
+        llama_memory_seq_cp(session.memory(), root_sequence, slot.sequence, 0, shared);
+        slot.prompt_decoded = size_t(shared);
+        slot.position = shared;
+        slot.root_generation = int32_t(generations.size()) - 1;
+        generations.back().sharers += 1;
+      }
       slot.active = true;
       free_cells -= reserve;
       queue.pop_front();
@@ -179,7 +284,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
     }
     if (batch.n_tokens == 0) break;  // nothing active and nothing admissible
 
-    int32_t status = llama_decode(session.context(), batch);
+    int32_t status = session.decode(batch);
     if (status != 0) {
       std::string error = "llama_decode failed with status " + std::to_string(status) + ": " +
                           llama_recent_errors();

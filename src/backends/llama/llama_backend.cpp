@@ -59,6 +59,8 @@ class LlamaBackend final : public Backend {
 
   ChatFormat chat_format() const override { return chat_format_of_template(template_); }
 
+  ComputeCounters compute_counters() const override { return session_.counters(); }
+
   int32_t count_tokens(std::string_view text) const override {
     return int32_t(session_.tokenize(text, true).size());
   }

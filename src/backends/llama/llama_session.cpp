@@ -89,7 +89,13 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
 
   int32_t trained = llama_model_n_ctx_train(model_);
   window_ = options.context_length > 0 ? options.context_length : std::min(trained, 16384);
-  kv_size_ = std::max(window_, 4096);
+  // Room for the window, and for `parallel` generations of about 1,024 tokens each at once
+  // (memory only: attention runs over the cells in use, not over the whole cache).
+  kv_size_ = options.kv_size > 0 ? options.kv_size : std::max({window_, 4096, std::min(options.parallel, 256) * 1024});
+  if (kv_size_ < window_) {
+    throw Error("--kv-size " + std::to_string(kv_size_) + " is smaller than the context window of " +
+                std::to_string(window_) + " tokens");
+  }
   batch_size_ = std::max(options.batch_size, 1);
   max_sequences_ = int32_t(std::min<size_t>(llama_max_parallel_sequences(), 256));
 
@@ -176,6 +182,12 @@ std::string LlamaSession::metadata(const char* key) const {
   llama_model_meta_val_str(model_, key, large.data(), large.size());
   large.resize(size_t(n));
   return large;
+}
+
+int32_t LlamaSession::decode(const llama_batch& batch) {
+  counters_.decode_calls += 1;
+  counters_.tokens_decoded += batch.n_tokens;
+  return llama_decode(context_, batch);
 }
 
 }  // namespace clinbench

@@ -53,6 +53,11 @@ class LlamaSession {
   // Metadata value as a string, or "" when absent.
   std::string metadata(const char* key) const;
 
+  // llama_decode, counted: every token the engine computes goes through here, so the counts
+  // show how much work prefix sharing saved (results.json "compute").
+  int32_t decode(const llama_batch& batch);
+  const ComputeCounters& counters() const { return counters_; }
+
  private:
   llama_model* model_ = nullptr;
   llama_context* context_ = nullptr;
@@ -62,6 +67,7 @@ class LlamaSession {
   int32_t batch_size_ = 0;
   int32_t max_sequences_ = 0;
   int32_t vocab_size_ = 0;
+  ComputeCounters counters_;
   bool adds_bos_ = false;
   llama_token bos_ = LLAMA_TOKEN_NULL;
 };

@@ -323,6 +323,10 @@ TokenEmbedder::~TokenEmbedder() {
   if (model_) llama_model_free(model_);
 }
 
+int32_t TokenEmbedder::count_tokens(const std::string& text) const {
+  return int32_t(tokenize(vocab_, text, false).size());
+}
+
 std::vector<TokenEmbeddings> TokenEmbedder::embed(std::span<const std::string> texts,
                                                   const ProgressCallback& progress) {
   std::vector<TokenEmbeddings> results;

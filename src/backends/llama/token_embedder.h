@@ -80,6 +80,10 @@ class TokenEmbedder {
 
   const TokenEmbedderInfo& info() const { return info_; }
 
+  // Tokens of text as the model's tokenizer splits it, without the special tokens it adds
+  // (retrieval passages are cut to the model's length with this). Reads the vocab only.
+  int32_t count_tokens(const std::string& text) const;
+
   // Embeds every text, one result per text in input order. Texts are tokenised without parsing
   // special-token markers ("[SEP]" in a text is three word pieces), with the tokenizer's own
   // special tokens added around them. Packs texts into llama_encode calls (batch_tokens tokens,

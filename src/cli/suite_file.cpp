@@ -1,0 +1,276 @@
+// Suite files: YAML to a checked Suite, before any model runs.
+#include "cli/suite_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <set>
+
+#include "compare/pairs_file.h"
+
+namespace clinbench::cli {
+
+namespace {
+
+int64_t line_of(const YAML::Node& node) {
+  return node.IsDefined() ? int64_t(node.Mark().line) + 1 : 0;
+}
+
+class SuiteReader {
+ public:
+  SuiteReader(std::filesystem::path path, bool allow_outside)
+      : path_(std::move(path)), allow_outside_(allow_outside) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& field,
+                         const std::string& message) const {
+    throw_input_error(path_, line_of(node), field, message);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& where,
+                  const std::set<std::string>& known) const {
+    if (!map.IsMap()) fail(map, where, "expected a mapping of keys to values");
+    for (const auto& entry : map) {
+      std::string key = entry.first.Scalar();
+      if (known.count(key)) continue;
+      std::string names;
+      for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
+      fail(entry.first, where.empty() ? key : where + "." + key,
+           "unknown key (known: " + names + ")");
+    }
+  }
+
+  std::string text(const YAML::Node& map, const char* key, const std::string& where) const {
+    YAML::Node node = map[key];
+    if (!node.IsDefined() || node.IsNull()) return "";
+    if (!node.IsScalar()) fail(node, where + key, "expected a string");
+    return node.Scalar();
+  }
+
+  template <typename Number>
+  std::optional<Number> number(const YAML::Node& map, const char* key,
+                               const std::string& where) const {
+    YAML::Node node = map[key];
+    if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+    try {
+      return node.as<Number>();
+    } catch (const YAML::Exception&) {
+      fail(node, where + key,
+           "expected a number, got '" +
+               (node.IsScalar() ? node.Scalar() : std::string("a list or map")) + "'");
+    }
+  }
+
+  // ${VAR} → the environment variable's value; an unset variable is an error, not "".
+  std::string expand(const std::string& value, const YAML::Node& node,
+                     const std::string& field) const {
+    std::string out;
+    size_t i = 0;
+    while (i < value.size()) {
+      size_t start = value.find("${", i);
+      if (start == std::string::npos) break;
+      size_t end = value.find('}', start);
+      if (end == std::string::npos) fail(node, field, "unterminated ${ in '" + value + "'");
+      std::string name = value.substr(start + 2, end - start - 2);
+      const char* env = std::getenv(name.c_str());
+      if (!env || !*env)
+        fail(node, field,
+             "uses ${" + name + "}, but the environment variable " + name + " is not set");
+      out += value.substr(i, start - i) + env;
+      i = end + 1;
+    }
+    return out + value.substr(i);
+  }
+
+  // A path written in the suite, under the suite's folder unless the user allows otherwise.
+  std::filesystem::path relative_to_suite(const std::string& written, const YAML::Node& node,
+                                          const std::string& field) const {
+    return input_path_resolve(std::filesystem::absolute(path_).parent_path(), "the suite's folder",
+                              written, allow_outside_, path_, line_of(node), field);
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  bool allow_outside_ = false;
+};
+
+bool name_is_folder_safe(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name == "compare") return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == '+';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t index) {
+  const std::string where = "models[" + std::to_string(index) + "]";
+  reader.check_keys(node, where, {"name", "model", "model_name", "api_key_env", "description", "rag", "rag_mode", "rag_k"});
+  SuiteModel model;
+  model.line = line_of(node);
+  model.name = reader.text(node, "name", where + ".");
+  model.description = reader.text(node, "description", where + ".");
+  model.model_name = reader.text(node, "model_name", where + ".");
+  model.api_key_env = reader.text(node, "api_key_env", where + ".");
+  if (model.name.empty())
+    reader.fail(node, where + ".name", "missing: every model needs a name (its output folder)");
+  if (!name_is_folder_safe(model.name)) {
+    reader.fail(node["name"], where + ".name",
+                "'" + model.name +
+                    "' must be a folder name: letters, digits, '.', '_', '+' and '-' only (and not "
+                    "'compare')");
+  }
+  std::string spec = reader.text(node, "model", where + ".");
+  const std::string field = where + ".model";
+  if (spec.empty()) reader.fail(node, field, "missing: gguf:PATH or openai:URL");
+  if (spec.find("FILL_IN") != std::string::npos) {
+    std::string what =
+        model.description.empty() ? model.name : model.name + " (" + model.description + ")";
+    reader.fail(node["model"], field,
+                "not filled in: replace FILL_IN with where " + what +
+                    " is: gguf:/path/to/model.gguf for a local GGUF file, or "
+                    "openai:http://HOST:PORT/v1 with "
+                    "model_name: NAME for a model on an inference server");
+  }
+  spec = reader.expand(spec, node["model"], field);
+  if (spec.rfind("gguf:", 0) == 0) {
+    std::filesystem::path file = reader.relative_to_suite(spec.substr(5), node["model"], field);
+    if (!std::filesystem::exists(file))
+      reader.fail(node["model"], field, "model file not found: " + file.string());
+    spec = "gguf:" + file.string();
+  } else if (spec.rfind("openai:", 0) != 0) {
+    reader.fail(node["model"], field, "'" + spec + "': expected gguf:PATH or openai:URL");
+  } else if (model.model_name.find("FILL_IN") != std::string::npos) {
+    reader.fail(node["model_name"], where + ".model_name",
+                "not filled in: the server's name for " + model.name);
+  }
+  model.spec = spec;
+  if (std::string rag = reader.text(node, "rag", where + "."); !rag.empty()) {
+    model.rag_index = reader.relative_to_suite(reader.expand(rag, node["rag"], where + ".rag"), node["rag"], where + ".rag");
+  }
+  model.rag_mode = reader.text(node, "rag_mode", where + ".");
+  model.rag_k = reader.number<int32_t>(node, "rag_k", where + ".");
+  if ((!model.rag_mode.empty() || model.rag_k) && model.rag_index.empty()) {
+    reader.fail(node, where + ".rag", "missing: rag_mode and rag_k need an index folder in rag");
+  }
+  if (!model.rag_mode.empty() && model.rag_mode != "bm25" && model.rag_mode != "dense" && model.rag_mode != "hybrid") {
+    reader.fail(node["rag_mode"], where + ".rag_mode", "expected bm25, dense or hybrid, got '" + model.rag_mode + "'");
+  }
+  if (model.rag_k && (*model.rag_k < 1 || *model.rag_k > 100)) {
+    reader.fail(node["rag_k"], where + ".rag_k", "must be 1 to 100");
+  }
+  return model;
+}
+
+void pairs_check(const SuiteReader& reader, const YAML::Node& list, const Suite& suite) {
+  for (size_t i = 0; i < suite.pairs.size(); ++i) {
+    const ComparePairEntry& pair = suite.pairs[i];
+    for (auto [side, key] :
+         {std::pair{pair.fine_tune, "fine_tune"}, std::pair{pair.base, "base"}}) {
+      bool known = false;
+      for (const SuiteModel& model : suite.models) known = known || model.name == side;
+      if (!known) {
+        std::string names;
+        for (const SuiteModel& model : suite.models)
+          names += (names.empty() ? "" : ", ") + model.name;
+        reader.fail(list[i], "pairs[" + std::to_string(i) + "]." + key,
+                    "'" + side + "' is not one of the suite's models (" + names + ")");
+      }
+    }
+    if (!pair.fine_tune_name.empty() || !pair.base_name.empty()) {
+      reader.fail(list[i], "pairs[" + std::to_string(i) + "]",
+                  "in a suite the model's name is its display name; rename the model instead");
+    }
+  }
+}
+
+}  // namespace
+
+Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
+                  bool allow_absolute_paths) {
+  SuiteReader reader(path, allow_absolute_paths);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::ParserException& e) {
+    throw_input_error(path, int64_t(e.mark.line) + 1, "", "YAML syntax: " + e.msg);
+  }
+  if (!root.IsMap()) reader.fail(root, "", "a suite is a mapping with tasks, models and pairs");
+  reader.check_keys(root, "",
+                    {"name", "description", "tasks", "data_dir", "limit", "num_fewshot", "seed",
+                     "models", "pairs", "compare"});
+  Suite suite;
+  suite.path = path;
+  suite.name = reader.text(root, "name", "");
+  if (suite.name.empty()) suite.name = path.stem().string();
+  suite.description = reader.text(root, "description", "");
+
+  YAML::Node tasks = root["tasks"];
+  if (!tasks.IsDefined() || tasks.IsNull())
+    reader.fail(root, "tasks", "missing: the tasks every model runs");
+  if (!tasks.IsSequence() || tasks.size() == 0)
+    reader.fail(tasks, "tasks", "expected a non-empty list of task names");
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (!tasks[i].IsScalar())
+      reader.fail(tasks[i], "tasks[" + std::to_string(i) + "]", "expected a task name");
+    std::string task = tasks[i].Scalar();
+    bool is_file =
+        task.find('/') != std::string::npos || task.ends_with(".yaml") || task.ends_with(".yml");
+    suite.tasks.push_back(
+        is_file ? reader.relative_to_suite(task, tasks[i], "tasks[" + std::to_string(i) + "]").string()
+                : task);
+  }
+  if (std::string dir = reader.text(root, "data_dir", ""); !dir.empty()) {
+    suite.data_dir = reader.relative_to_suite(reader.expand(dir, root["data_dir"], "data_dir"),
+                                              root["data_dir"], "data_dir");
+  }
+  suite.limit = reader.number<int64_t>(root, "limit", "");
+  suite.num_fewshot = reader.number<int32_t>(root, "num_fewshot", "");
+  suite.seed = reader.number<uint64_t>(root, "seed", "");
+  if (suite.limit && *suite.limit < 1)
+    reader.fail(root["limit"], "limit", "must be at least 1 (leave it out for all items)");
+
+  YAML::Node compare = root["compare"];
+  if (compare.IsDefined() && !compare.IsNull()) {
+    reader.check_keys(compare, "compare", {"resamples", "alpha"});
+    suite.resamples = reader.number<int64_t>(compare, "resamples", "compare.");
+    suite.alpha = reader.number<double>(compare, "alpha", "compare.");
+    if (suite.resamples && *suite.resamples < 1)
+      reader.fail(compare["resamples"], "compare.resamples", "must be at least 1");
+    if (suite.alpha && (*suite.alpha <= 0 || *suite.alpha >= 1))
+      reader.fail(compare["alpha"], "compare.alpha", "must be in (0, 1)");
+  }
+
+  YAML::Node models = root["models"];
+  if (!models.IsDefined() || models.IsNull())
+    reader.fail(root, "models", "missing: the models to evaluate");
+  if (!models.IsSequence())
+    reader.fail(models, "models", "expected a list of {name, model} entries");
+  if (models.size() < 2) reader.fail(models, "models", "a suite compares models: list two or more");
+  for (size_t i = 0; i < models.size(); ++i) {
+    SuiteModel model = model_parse(reader, models[i], i);
+    for (const SuiteModel& earlier : suite.models) {
+      if (earlier.name == model.name) {
+        reader.fail(models[i]["name"], "models[" + std::to_string(i) + "].name",
+                    "'" + model.name + "' is used twice (also on line " +
+                        std::to_string(earlier.line) + ")");
+      }
+    }
+    suite.models.push_back(std::move(model));
+  }
+
+  YAML::Node pairs = root["pairs"];
+  if (pairs.IsDefined() && !pairs.IsNull()) {
+    suite.pairs = compare_pairs_from_yaml(pairs, path, "pairs");
+    pairs_check(reader, pairs, suite);
+  }
+  return suite;
+}
+
+Suite suite_read(const std::filesystem::path& path, bool allow_absolute_paths) {
+  return suite_parse(read_file(path), path, allow_absolute_paths);
+}
+
+}  // namespace clinbench::cli
