@@ -73,7 +73,13 @@ for target in "${targets[@]}"; do
 done
 printf '%s\n' "${targets[@]}" | xargs -P "$parallel" -I{} bash -c 'run_target "$@"' _ {} "$seconds" "$build"
 
-printf '\n%-18s %12s %9s %7s %8s %7s %9s\n' target executions exec/s cov features corpus findings
+# The table goes to the terminal and is appended to build-fuzz/logs/summary.txt (each run's
+# figures stay; the per-target logs are overwritten by the next run).
+summary=$build/logs/summary.txt
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) ${seconds}s per target, $parallel at a time" >>"$summary"
+row() { printf "$@" | tee -a "$summary"; }
+echo
+row '%-18s %12s %9s %7s %8s %7s %9s\n' target executions exec/s cov features corpus findings
 status=0
 for target in "${targets[@]}"; do
   log=$build/logs/$target.log
@@ -86,7 +92,7 @@ for target in "${targets[@]}"; do
   corpus=$(sed -n 's/.*corp: \([0-9]*\).*/\1/p' <<<"$line")
   after=$(find "$build/findings/$target" -type f | wc -l)
   found=$((after - ${findings_before[$target]}))
-  printf '%-18s %12s %9s %7s %8s %7s %9s\n' "$target" "${executions:-?}" "${rate:-?}" "${cov:-?}" \
+  row '%-18s %12s %9s %7s %8s %7s %9s\n' "$target" "${executions:-?}" "${rate:-?}" "${cov:-?}" \
     "${features:-?}" "${corpus:-?}" "$found"
   if [ -z "$executions" ]; then
     status=1

@@ -5,10 +5,10 @@
 // Everything is validated before any model work starts, and nothing is dropped silently: a file
 // either reads completely or the read ends with an Error whose message names the file, the line
 // and, where there is one, the field ("data/dev.json:17: field 'cop': ..."). Checked: malformed
-// JSON (with the parser's explanation and the column), a JSON key that appears twice in one
-// object, content after the top-level JSON value, invalid UTF-8 anywhere, CSV quoting (RFC 4180)
-// and cell counts, an empty file, missing fields, fields of the wrong type, answers that are not
-// among the options, and duplicate ids. The only things skipped are empty lines (whitespace only
+// JSON (with the parser's explanation and the column), JSON nested deeper than 128 levels, a
+// JSON key that appears twice in one object, content after the top-level JSON value, invalid
+// UTF-8 anywhere, CSV quoting (RFC 4180) and cell counts, an empty file, missing fields, fields
+// of the wrong type, answers that are not among the options, and duplicate ids. The only things skipped are empty lines (whitespace only
 // in JSONL, completely empty in CSV), which carry no record; a UTF-8 byte order mark is skipped
 // and CRLF line ends are accepted everywhere.
 //

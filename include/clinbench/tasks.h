@@ -174,6 +174,10 @@ TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options);
 // for an unclosed '{'.
 std::vector<std::string> task_template_fields(const std::string& template_text);
 
+// A field's value as a template shows it: a string as is, a list one element a line, null as
+// nothing, anything else as JSON.
+std::string task_field_text(const nlohmann::json& value);
+
 // Renders a template with an example's fields; throws Error naming the task and the unknown
 // field. `extra` adds or overrides fields (letter, option, ...).
 std::string task_template_render(const std::string& template_text, const Example& example,

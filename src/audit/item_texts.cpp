@@ -9,23 +9,12 @@ namespace clinbench {
 
 namespace {
 
-std::string field_text(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_array()) {
-    std::string joined;
-    for (const auto& part : value) joined += (joined.empty() ? "" : "\n") + field_text(part);
-    return joined;
-  }
-  if (value.is_null()) return "";
-  return value.dump();
-}
-
 // LongHealth: the letters of the item's own patient (a draw also lists other patients' letters
 // as distractors; their leak is theirs). Other tasks: the documents the item names.
 std::vector<std::string> item_documents(const TaskSpec& spec, const TaskData& data, const Example& example) {
   std::vector<std::string> texts;
   if (spec.kind == TaskKind::longhealth && example.fields.contains("patient")) {
-    std::string prefix = field_text(example.fields["patient"]) + "/";
+    std::string prefix = task_field_text(example.fields["patient"]) + "/";
     for (auto it = data.documents.lower_bound(prefix); it != data.documents.end() && it->first.starts_with(prefix); ++it) {
       texts.push_back(it->second);
     }
@@ -65,7 +54,7 @@ std::vector<std::string> audit_item_texts(const TaskSpec& spec, const TaskData& 
     } else if (name == "documents") {
       for (std::string& document : item_documents(spec, data, example)) add(std::move(document));
     } else if (example.fields.contains(name)) {
-      add(field_text(example.fields[name]));
+      add(task_field_text(example.fields[name]));
     }
   }
   add(example.reference);

@@ -137,8 +137,13 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
   spec = reader.expand(spec, node["model"], field);
   if (spec.rfind("gguf:", 0) == 0) {
     std::filesystem::path file = reader.relative_to_suite(spec.substr(5), node["model"], field);
-    if (!std::filesystem::exists(file))
-      reader.fail(node["model"], field, "model file not found: " + file.string());
+    // The error_code form: a name the system refuses (longer than NAME_MAX, say) is a finding
+    // about this field, not a filesystem_error escaping the parser.
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) {
+      reader.fail(node["model"], field,
+                  "model file not found: " + file.string() + (error ? " (" + error.message() + ")" : ""));
+    }
     spec = "gguf:" + file.string();
   } else if (spec.rfind("openai:", 0) != 0) {
     reader.fail(node["model"], field, "'" + spec + "': expected gguf:PATH or openai:URL");

@@ -173,6 +173,31 @@ class JsonDomBuilder {
   }
 };
 
+// Offset of the bracket that opens a container nested deeper than json_max_depth, or npos.
+// Strings are skipped (brackets in them are text); the text may be malformed, json_parse_text
+// reports that afterwards.
+size_t json_too_deep_at(std::string_view text) {
+  int64_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > json_max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string json_field_path_at(std::string_view text, size_t offset) {
@@ -241,6 +266,19 @@ json json_parse_text(std::string_view text, const JsonTextOrigin& origin) {
     throw_input_error(origin.path, line, json_field_path_at(text, bad),
                       "invalid UTF-8 (" + utf8_describe_invalid(text, bad) + " at column " +
                           std::to_string(column) + ")");
+  }
+  // nlohmann parses any depth, but copies, compares and writes values recursively: a value
+  // nested thousands deep would overflow the stack far from this file.
+  if (size_t deep = json_too_deep_at(text); deep != std::string_view::npos) {
+    int64_t line = 0;
+    int64_t column = 0;
+    json_origin_position(text, origin, deep, line, column);
+    std::string field = json_field_path_at(text, deep);
+    if (field.size() > 60) field = std::string(utf8_prefix(field, 60)) + "...";
+    throw_input_error(origin.path, line, field,
+                      "JSON nested deeper than " + std::to_string(json_max_depth) +
+                          " levels at column " + std::to_string(column) +
+                          " (no data set needs that; the file is damaged or hostile)");
   }
   JsonDomBuilder builder;
   const bool ok = json::sax_parse(text.data(), text.data() + text.size(), &builder);

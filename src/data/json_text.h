@@ -20,10 +20,15 @@ struct JsonTextOrigin {
   int64_t column = 1;
 };
 
+// How deep arrays and objects may nest in a value json_parse_text accepts (data sets nest a few
+// levels; values are copied and written recursively, so depth costs stack).
+inline constexpr int64_t json_max_depth = 128;
+
 // Parses exactly one JSON value (RFC 8259; surrounding whitespace allowed, nothing else).
 // Throws Error naming origin.path, the line of the problem and the field (a path such as
-// "options.A" or "CONTEXTS[2]") for: invalid UTF-8 anywhere in text, malformed JSON (with the
-// parser's own explanation and the column), and a key that appears twice in one object (which
+// "options.A" or "CONTEXTS[2]") for: invalid UTF-8 anywhere in text, arrays and objects nested
+// deeper than json_max_depth, malformed JSON (with the parser's own explanation and the
+// column), and a key that appears twice in one object (which
 // nlohmann::json would resolve by silently keeping one of the values; this error names the line
 // where text starts, since the parser does not say where the key was).
 nlohmann::json json_parse_text(std::string_view text, const JsonTextOrigin& origin);

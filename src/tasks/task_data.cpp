@@ -24,7 +24,8 @@ std::vector<Record> read_task_records(const TaskSpec& spec, const std::filesyste
   bool is_glob = path.filename().string().find_first_of("*?[") != std::string::npos;
   std::vector<std::filesystem::path> found =
       is_glob ? dataset_glob_files(path) : std::vector<std::filesystem::path>{path};
-  if (found.empty() || (!is_glob && !std::filesystem::exists(path))) {
+  std::error_code error;  // a name the system refuses is "not there", not a filesystem_error
+  if (found.empty() || (!is_glob && !std::filesystem::exists(path, error))) {
     std::string hint = spec.data_url.empty() ? "" : " (get it from " + spec.data_url + ")";
     throw Error("task '" + spec.name + "' expects its data at " + path.string() + hint +
                 "; point --data-dir (or CLINBENCH_DATA) at the folder that holds it");
@@ -160,17 +161,6 @@ void seeded_shuffle(std::vector<Example>& examples, uint64_t seed) {
   }
 }
 
-std::string field_text(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_array()) {
-    std::string joined;
-    for (const auto& part : value) joined += (joined.empty() ? "" : "\n") + field_text(part);
-    return joined;
-  }
-  if (value.is_null()) return "";
-  return value.dump();
-}
-
 }  // namespace
 
 TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
@@ -235,7 +225,7 @@ std::string task_template_render(const std::string& template_text, const Example
                                     {{"letter", multiple_choice_letter(int(o))}, {"option", example.options[o]}});
       }
     } else if (example.fields.contains(name)) {
-      out += field_text(example.fields[name]);
+      out += task_field_text(example.fields[name]);
     } else if (name == "retrieved") {
       // Shots and runs without retrieval have no passages: the slot stays empty.
     } else {
@@ -244,6 +234,17 @@ std::string task_template_render(const std::string& template_text, const Example
     }
   }
   return out;
+}
+
+std::string task_field_text(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string joined;
+    for (const auto& part : value) joined += (joined.empty() ? "" : "\n") + task_field_text(part);
+    return joined;
+  }
+  if (value.is_null()) return "";
+  return value.dump();
 }
 
 }  // namespace clinbench

@@ -108,6 +108,38 @@ TEST(Generation, SharedPrefixIsDecodedOnceAndChangesNothing) {
   EXPECT_LT(decoded, unshared - 20 * int64_t(block)) << "unshared " << unshared << ", block " << block;
 }
 
+// A cache that holds the root and one prompt at most: requests wait for cells, roots give way,
+// and every prompt is still answered exactly as alone.
+TEST(Generation, TightCacheAnswersEveryPromptOfTwoGroups) {
+  std::vector<GenerationRequest> requests;
+  for (const char* group : {"Discharge letter: the patient was admitted with pneumonia and treated. ",
+                            "Radiology report: the chest film shows a left lower lobe opacity. "}) {
+    std::string block;
+    for (int i = 0; i < 6; ++i) block += group;
+    for (int q = 0; q < 5; ++q) {
+      GenerationRequest request;
+      request.prompt = block + "Question " + std::to_string(q) + ": what next?\nAnswer:";
+      request.max_tokens = 5;
+      requests.push_back(request);
+    }
+  }
+  BackendOptions options;
+  options.threads = 2;
+  options.context_length = 256;
+  options.kv_size = 256;
+  options.parallel = 1;
+  auto alone = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  options.parallel = 4;
+  auto batched = open_backend("gguf:" + testing::tiny_model("llama-spm").string(), options);
+  std::map<size_t, GenerationResponse> together = run(*batched, requests);
+  ASSERT_EQ(together.size(), requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    ASSERT_EQ(together[i].status, RequestStatus::ok) << together[i].error;
+    GenerationResponse single = run(*alone, {requests[i]})[0];
+    EXPECT_EQ(together[i].tokens, single.tokens) << "prompt " << i;
+  }
+}
+
 TEST(Generation, StopsAtMaxTokensAndReportsLength) {
   BackendOptions options;
   options.threads = 2;

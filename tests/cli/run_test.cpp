@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -109,6 +110,32 @@ TEST_F(RunCommand, UnknownModelSpecIsAClearError) {
                                   testing::work_dir("cli_run_spec").string());
   EXPECT_EQ(outcome.status, 1);
   EXPECT_NE(outcome.output.find("expected gguf:PATH"), std::string::npos) << outcome.output;
+}
+
+// The study in one command, as a user types it: the shipped demo suite runs both models, compares
+// the pair and writes the report.
+TEST_F(RunCommand, SuiteRunsEveryModelComparesAndReports) {
+  std::filesystem::path dir = testing::work_dir("cli_run_suite");
+  std::filesystem::create_directories(dir / "models");
+  testing::TinyModelShape base, tuned;
+  base.seed = 1;
+  tuned.seed = 2;
+  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", base), dir / "models" / "base.gguf");
+  std::filesystem::copy_file(testing::tiny_model("llama-spm", "mistral", tuned), dir / "models" / "tuned.gguf");
+  setenv("CLINBENCH_SUITE_MODELS", (dir / "models").c_str(), 1);  // the suite file names its models by it
+  testing::CommandOutcome outcome = testing::run_clinbench(
+      "run --suite " + (testing::test_data_dir() / ".." / ".." / "suites" / "demo.yaml").string() + " " + data_ +
+      " --allow-absolute-paths --threads 2 --parallel 10 --output-dir " + (dir / "out").string());
+  unsetenv("CLINBENCH_SUITE_MODELS");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  for (const char* model : {"test-base", "test-tuned"}) {
+    nlohmann::json results = nlohmann::json::parse(read_file(dir / "out" / model / "results.json"));
+    EXPECT_EQ(results["tasks"]["meqsum"]["n"], 10) << model;
+  }
+  std::string table = read_file(dir / "out" / "compare" / "compare.md");
+  EXPECT_NE(table.find("| meqsum | rougeL | test-tuned | test-base |"), std::string::npos) << table;
+  EXPECT_NE(table.find("McNemar exact"), std::string::npos) << table;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / "report.html"));
 }
 
 }  // namespace

@@ -81,5 +81,22 @@ TEST(SuitePaths, AllowedEscapesResolve) {
   EXPECT_EQ(*suite.data_dir, std::filesystem::path("/study/data"));
 }
 
+// Found while checking suite_parse's contract for fuzz/suite_yaml_fuzz.cpp
+// (fuzz/regressions/suite_yaml/long_model_file_name.yaml): a model file name longer than the
+// system allows made std::filesystem::exists throw filesystem_error out of the parser.
+TEST(SuitePaths, ModelFileNamesTheSystemRefusesAreErrors) {
+  const std::string name(300, 'a');
+  std::string message = "accepted";
+  try {
+    cli::suite_parse("tasks: [medqa]\nmodels:\n  - {name: a, model: \"gguf:/" + name + ".gguf\"}\n"
+                     "  - {name: b, model: openai:http://x/v1}\n",
+                     "/study/suite.yaml", true);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_EQ(message, "/study/suite.yaml:3: field 'models[0].model': model file not found: /" + name +
+                         ".gguf (File name too long)");
+}
+
 }  // namespace
 }  // namespace clinbench

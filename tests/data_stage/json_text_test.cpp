@@ -76,6 +76,20 @@ TEST(JsonParseText, EscapedLoneSurrogateIsAnError) {
   EXPECT_THAT(message, HasSubstr("surrogate"));
 }
 
+// Found by fuzz/dataset_jsonl_fuzz.cpp (fuzz/regressions/dataset_jsonl/deep_nesting.jsonl): a
+// value nested 100,000 deep parsed, then overflowed the stack when it was copied or written.
+TEST(JsonParseText, DeepNestingIsRefusedNamingLineAndColumn) {
+  std::string deep = "{\"a\": " + std::string(200, '[') + std::string(200, ']') + "}";
+  std::string message = error_message([&] { json_parse_text(deep, {"d.jsonl", 3}); });
+  EXPECT_THAT(message, HasSubstr("d.jsonl:3: field 'a"));
+  EXPECT_THAT(message, HasSubstr("JSON nested deeper than 128 levels at column 134"));
+  // Brackets inside strings are text, and 128 levels are fine.
+  std::string in_strings = "{\"a\": \"" + std::string(500, '[') + "\\\"[\"}";
+  EXPECT_EQ(json_parse_text(in_strings, {"d.jsonl"})["a"].get<std::string>().size(), 502u);
+  std::string limit = std::string(127, '[') + "{}" + std::string(127, ']');
+  EXPECT_NO_THROW(json_parse_text(limit, {"d.jsonl"}));
+}
+
 TEST(JsonParseText, LongEchoedTokensAreShortened) {
   std::string text = "{\"q\": \"" + std::string(5000, 'x');  // unterminated string
   std::string message = error_message([&] { json_parse_text(text, {"d.jsonl", 1}); });

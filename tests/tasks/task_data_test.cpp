@@ -142,6 +142,22 @@ TEST(TaskData, AbsolutePathsNeedTheUsersPermission) {
   EXPECT_EQ(data.examples[0].answer_index, 1);
 }
 
+// Same class as fuzz/regressions/suite_yaml/long_model_file_name.yaml: a data file name longer
+// than the system allows made std::filesystem::exists throw filesystem_error (the CLI's
+// "internal error") instead of saying where the data was expected.
+TEST(TaskData, DataFileNamesTheSystemRefusesAreErrors) {
+  std::filesystem::path file = testing::work_dir("task_data_long_name") / "long.yaml";
+  std::ofstream(file) << "name: long\ndataset:\n  path: " << std::string(300, 'a')
+                      << ".jsonl\nmapping:\n  question: q\n  options: o\n  answer: a\nprompt:\n"
+                         "  user: \"{question}\"\nmetrics: [acc]\n";
+  try {
+    task_data_load(task_spec_find(file.string()), TaskDataOptions{testing::shared_data_dir(), -1, 0, 1});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("task 'long' expects its data at"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TaskTemplate, RendersFieldsOptionsAndLiteralBraces) {
   TaskSpec spec = task_spec_find("medqa");
   Example example;

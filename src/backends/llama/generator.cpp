@@ -81,7 +81,7 @@ struct Slot {
   std::vector<llama_token> prompt;
   size_t prompt_decoded = 0;
   llama_pos position = 0;      // next position to decode
-  int32_t reserved_cells = 0;  // prompt + max_tokens, held until the slot finishes
+  int32_t reserved_cells = 0;  // prompt beyond the root + max_tokens, held until the slot finishes
   SamplerPtr sampler{nullptr, llama_sampler_free};
   int32_t batch_row = -1;      // row of this slot's logits in the current batch, or -1
   llama_token pending = LLAMA_TOKEN_NULL;  // sampled, not yet decoded
@@ -161,8 +161,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
     slot.sampler.reset();
     finish(slot.request, std::move(slot.response));
   };
-  // Replaces the root by `tokens`, decoded on the root sequence alone. Returns false (and leaves
-  // no root) when llama.cpp fails; the requests then run unshared.
+  // Retires the root: its cells come back when the last request that branched from it finishes.
   auto drop_root = [&] {
     if (!generations.empty()) {
       generations.back().retired = true;
@@ -171,6 +170,8 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
     llama_memory_seq_rm(session.memory(), root_sequence, -1, -1);
     root.clear();
   };
+  // Replaces the root by `tokens`, decoded on the root sequence alone. Returns false (and leaves
+  // no root) when llama.cpp fails; the requests then run unshared.
   auto build_root = [&](std::vector<llama_token> tokens) {
     drop_root();
     for (size_t start = 0; start < tokens.size(); start += size_t(session.batch_size())) {
@@ -201,30 +202,28 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       auto& [index, prompt] = queue.front();
       // The last prompt token is always decoded by the slot: its logits give the first token.
       const int32_t shareable = int32_t(prompt.size()) - 1;
+      const int64_t whole = int64_t(prompt.size()) + requests[index].max_tokens;
+      // With nothing running, only the root holds cells: it gives way to a prompt that needs them.
+      const bool any_active = std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; });
       int32_t shared = std::min(int32_t(common_prefix(root, prompt)), shareable);
       if (queue.size() > 1) {
         // A new root when this prompt and the next share clearly more than the current root.
         const std::vector<llama_token>& next = queue[1].second;
         int32_t group = std::min({int32_t(common_prefix(prompt, next)), shareable, int32_t(next.size()) - 1});
-        int32_t remainder = shareable + 1 - group + requests[index].max_tokens;
         if (group >= kMinRootTokens && group >= shared + kMinRootTokens) {
-          if (group + remainder > free_cells) {
-            // The cells come back as running requests finish (the old root's with its last
-            // sharer): wait for them rather than spend them on an unshared copy.
-            if (std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; })) break;
-          } else if (build_root(std::vector<llama_token>(prompt.begin(), prompt.begin() + group))) {
-            shared = group;
-          }
+          if (whole > free_cells && !any_active) drop_root();
+          // Cells come back as running requests finish: wait for them rather than spend them on
+          // an unshared copy.
+          if (whole > free_cells) break;
+          shared = build_root(std::vector<llama_token>(prompt.begin(), prompt.begin() + group)) ? group : 0;
         }
       }
       if (shared < kMinRootTokens) shared = 0;
-      int32_t reserve = int32_t(prompt.size()) - shared + requests[index].max_tokens;
-      bool any_active = std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; });
+      int64_t reserve = whole - shared;
       if (reserve > free_cells && !any_active && !root.empty()) {
-        // Nothing runs, so nothing will free cells: the root must make room (the window fits).
         drop_root();
         shared = 0;
-        reserve = int32_t(prompt.size()) + requests[index].max_tokens;
+        reserve = whole;
       }
       if (reserve > free_cells) break;
       std::string error;
@@ -242,7 +241,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       slot.sequence = int32_t(&slot - slots.data());
       slot.request = index;
       slot.prompt = std::move(prompt);
-      slot.reserved_cells = reserve;
+      slot.reserved_cells = int32_t(reserve);
       slot.sampler = std::move(sampler);
       slot.response.prompt_tokens = int32_t(slot.prompt.size());
       if (shared > 0) {
