@@ -59,6 +59,9 @@ std::string read_file(const std::filesystem::path& path);
 // old or the new content, never a partial one. Throws Error naming the file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// The current time as ISO 8601 UTC, e.g. 2026-11-22T01:50:00Z (results and manifests).
+std::string utc_timestamp();
+
 // --- paths written in input files -----------------------------------------------------------
 
 // Where a path written in a task or suite file leads. A relative path is taken under base and

@@ -38,13 +38,6 @@ void check_output_dir(const std::filesystem::path& dir) {
   }
 }
 
-std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buffer;
-}
-
 nlohmann::json backend_json(const BackendOptions& o) {
   return {{"threads", o.threads},           {"context_length", o.context_length},
           {"batch_size", o.batch_size},     {"parallel", o.parallel}, {"kv_size", o.kv_size},

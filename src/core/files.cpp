@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -66,6 +67,13 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     ::unlink(temporary.c_str());
     throw_input_error(path, 0, "", std::string("cannot rename into place: ") + std::strerror(saved));
   }
+}
+
+std::string utc_timestamp() {
+  std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
 }
 
 }  // namespace clinbench

@@ -17,13 +17,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buffer;
-}
-
 // What the embedding model reads for a passage: its title line, then its text.
 std::string dense_text(const RagPassage& passage) {
   return passage.title.empty() ? passage.text : passage.title + "\n" + passage.text;
@@ -132,7 +125,7 @@ RagBuildResult rag_index_build(const RagBuildOptions& options, const std::filesy
       {"format", kRagManifestKind},
       {"format_version", kRagIndexFormatVersion},
       {"clinbench_version", CLINBENCH_VERSION},
-      {"created_at", utc_now()},
+      {"created_at", utc_timestamp()},
       {"corpus", {{"path", std::filesystem::absolute(options.corpus.path).lexically_normal().string()},
                   {"sha256", corpus_sha256},
                   {"format", std::string(dataset_format_name(options.corpus.format))},

@@ -67,13 +67,6 @@ struct RootGeneration {
 // the root costs more than the tokens it saves.
 constexpr int32_t kMinRootTokens = 32;
 
-size_t common_prefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
-  size_t n = std::min(a.size(), b.size());
-  size_t i = 0;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
-
 struct Slot {
   size_t request = 0;
   int32_t root_generation = -1;  // the root this slot branched from, or -1
@@ -205,11 +198,11 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       const int64_t whole = int64_t(prompt.size()) + requests[index].max_tokens;
       // With nothing running, only the root holds cells: it gives way to a prompt that needs them.
       const bool any_active = std::any_of(slots.begin(), slots.end(), [](const Slot& other) { return other.active; });
-      int32_t shared = std::min(int32_t(common_prefix(root, prompt)), shareable);
+      int32_t shared = std::min(int32_t(token_common_prefix(root, prompt)), shareable);
       if (queue.size() > 1) {
         // A new root when this prompt and the next share clearly more than the current root.
         const std::vector<llama_token>& next = queue[1].second;
-        int32_t group = std::min({int32_t(common_prefix(prompt, next)), shareable, int32_t(next.size()) - 1});
+        int32_t group = std::min({int32_t(token_common_prefix(prompt, next)), shareable, int32_t(next.size()) - 1});
         if (group >= kMinRootTokens && group >= shared + kMinRootTokens) {
           if (whole > free_cells && !any_active) drop_root();
           // Cells come back as running requests finish: wait for them rather than spend them on

@@ -4,6 +4,7 @@
 
 #include <llama.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -71,6 +72,14 @@ class LlamaSession {
   bool adds_bos_ = false;
   llama_token bos_ = LLAMA_TOKEN_NULL;
 };
+
+// Tokens a and b share from the start: how much of one prompt's work another can reuse.
+inline size_t token_common_prefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
 
 // llama.cpp logs go to a buffer instead of stderr (set CLINBENCH_LLAMA_LOG=1 to see them);
 // the last error lines are added to load errors. Idempotent.

@@ -36,13 +36,6 @@ struct Placement {
   std::vector<Consumer> consumers;  // empty: no logits needed
 };
 
-size_t common_prefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
-  size_t n = std::min(a.size(), b.size());
-  size_t i = 0;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
-
 // Tokens a request must decode: all but the last (its logits would predict nothing we score).
 int32_t decoded_length(const Item& item) { return int32_t(item.tokens.size()) - 1; }
 
@@ -74,7 +67,7 @@ std::vector<Placement> place_round(const std::vector<Item>& items, const std::ve
   std::vector<int32_t> shared(n + 1, 0);
   shared[0] = root_length;
   for (size_t k = 1; k < n; ++k) {
-    shared[k] = int32_t(common_prefix(items[size_t(order[begin + k - 1])].tokens,
+    shared[k] = int32_t(token_common_prefix(items[size_t(order[begin + k - 1])].tokens,
                                       items[size_t(order[begin + k])].tokens));
   }
   for (size_t k = 0; k < n; ++k) {
@@ -274,7 +267,7 @@ void evaluate_loglikelihood(LlamaSession& session, std::span<const Loglikelihood
     while (end < order.size() && int32_t(end - begin) < session.max_sequences() - 1) {
       const Item& item = items[size_t(order[end])];
       const Item& previous = items[size_t(order[end - 1])];
-      int32_t shared = int32_t(common_prefix(previous.tokens, item.tokens));
+      int32_t shared = int32_t(token_common_prefix(previous.tokens, item.tokens));
       int64_t added = (placed_length(previous, shared) - decoded_length(previous)) +
                       decoded_length(item) - std::min(shared, decoded_length(item));
       int32_t grown_root = std::min({root_length, shared, item.context_tokens - 1});
@@ -284,7 +277,7 @@ void evaluate_loglikelihood(LlamaSession& session, std::span<const Loglikelihood
       ++end;
     }
     root_length = std::max(root_length, 0);
-    int32_t root_kept = std::min(int32_t(common_prefix(root, first.tokens)), root_length);
+    int32_t root_kept = std::min(int32_t(token_common_prefix(root, first.tokens)), root_length);
     runner.trim_root(root_kept);
     root.assign(first.tokens.begin(), first.tokens.begin() + root_length);
 
