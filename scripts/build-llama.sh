@@ -6,7 +6,8 @@
 #                                     (llama-server, llama-perplexity, llama-bench) into PREFIX/bin
 #
 # Source: the npm package node-llama-cpp@3.22.1 ships llama.cpp as llama/gitRelease.bundle.
-# The cache folder is keyed by the source commit, the variant (cpu/cuda) and the compiler, and
+# clinbench's patches in scripts/llama-patches/ are applied first (each file says why).
+# The cache folder is keyed by the source commit, the patches, the variant (cpu/cuda) and the compiler, and
 # marked complete only after a successful install, so a killed build is redone, never half-used.
 # Environment: CLINBENCH_CACHE_DIR (default ~/.cache/clinbench), CLINBENCH_CUDA=1 for a CUDA build,
 # CLINBENCH_JOBS (default: all cores).
@@ -35,6 +36,21 @@ if [ ! -f "$source_dir/.complete" ]; then
 fi
 commit=$(git -C "$source_dir" rev-parse --short=12 HEAD)
 
+# 2. clinbench's patches (scripts/llama-patches/, applied in name order; each says why) go onto a
+# copy of the source keyed by their content, so a changed patch builds afresh.
+patch_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/llama-patches"
+patches=("$patch_dir"/*.patch)
+patch_id=$(cat "${patches[@]}" | sha256sum | cut -c1-8)
+patched_dir="$cache/llama.cpp-src-$NODE_LLAMA_CPP_VERSION-p$patch_id"
+if [ ! -f "$patched_dir/.complete" ]; then
+  log "applying ${#patches[@]} patch(es) from $patch_dir"
+  rm -rf "$patched_dir"
+  git clone --quiet "$source_dir" "$patched_dir" 2>/dev/null
+  git -C "$patched_dir" -c advice.detachedHead=false checkout --quiet "$(git -C "$source_dir" rev-parse HEAD)"
+  for patch in "${patches[@]}"; do git -C "$patched_dir" apply "$patch"; done
+  touch "$patched_dir/.complete"
+fi
+
 variant=cpu
 cmake_variant_flags=(-DGGML_NATIVE=ON)
 if [ "${CLINBENCH_CUDA:-0}" = "1" ]; then
@@ -42,17 +58,17 @@ if [ "${CLINBENCH_CUDA:-0}" = "1" ]; then
   cmake_variant_flags+=(-DGGML_CUDA=ON)
 fi
 compiler=$(c++ -dumpfullversion 2>/dev/null || echo unknown)
-prefix="$cache/llama-$commit-$variant-gcc$compiler"
+prefix="$cache/llama-$commit-p$patch_id-$variant-gcc$compiler"
 
 common_flags=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF
   -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF "${cmake_variant_flags[@]}")
 
-# 2. Libraries, installed (headers, static libs, CMake package config) into the prefix.
+# 3. Libraries, installed (headers, static libs, CMake package config) into the prefix.
 if [ ! -f "$prefix/.complete" ]; then
   log "building llama.cpp $commit ($variant) libraries into $prefix"
   rm -rf "$prefix"
-  cmake -S "$source_dir" -B "$prefix/build-libs" "${common_flags[@]}" \
+  cmake -S "$patched_dir" -B "$prefix/build-libs" "${common_flags[@]}" \
     -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_COMMON=OFF \
     -DCMAKE_INSTALL_PREFIX="$prefix" >&2
   cmake --build "$prefix/build-libs" --target llama ggml -j "$jobs" >&2
@@ -60,10 +76,10 @@ if [ ! -f "$prefix/.complete" ]; then
   touch "$prefix/.complete"
 fi
 
-# 3. Peer tools for tests and benchmarks, built from the same source.
+# 4. Peer tools for tests and benchmarks, built from the same source.
 if [ "$want_tools" = 1 ] && [ ! -f "$prefix/.tools-complete" ]; then
   log "building llama-server, llama-perplexity, llama-bench into $prefix/bin"
-  cmake -S "$source_dir" -B "$prefix/build-tools" "${common_flags[@]}" \
+  cmake -S "$patched_dir" -B "$prefix/build-tools" "${common_flags[@]}" \
     -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_COMMON=ON >&2
   cmake --build "$prefix/build-tools" --target llama-server llama-perplexity llama-bench -j "$jobs" >&2
   mkdir -p "$prefix/bin"

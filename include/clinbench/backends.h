@@ -160,6 +160,8 @@ class Backend {
 
 // --- construction ---------------------------------------------------------------------------
 
+enum class FlashAttention { automatic, on, off };
+
 struct BackendOptions {
   int32_t threads = 0;          // 0 = all cores
   int32_t context_length = 0;   // 0 = the model's trained context, capped at 16384
@@ -167,7 +169,9 @@ struct BackendOptions {
   int32_t parallel = 8;         // sequences generated at once
   int32_t kv_size = 0;          // KV cache cells; 0 = max(window, 4096, parallel * 1024)
   int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
-  bool flash_attention = false; // faster on GPUs; makes scores depend slightly on batching
+  // automatic: on where it is exact (the CPU with an f32 cache, on clinbench's patched llama.cpp);
+  // on: also on a GPU, where it rounds K and V to f16 (scores then vary ~1e-3 nats with batching).
+  FlashAttention flash_attention = FlashAttention::automatic;
   bool kv_cache_f16 = false;    // half the KV memory; makes scores depend slightly on batching
 
   // Server backend (openai:URL) only.

@@ -38,10 +38,19 @@ void check_output_dir(const std::filesystem::path& dir) {
   }
 }
 
+const char* flash_attention_name(FlashAttention mode) {
+  switch (mode) {
+    case FlashAttention::on: return "on";
+    case FlashAttention::off: return "off";
+    case FlashAttention::automatic: break;
+  }
+  return "auto";
+}
+
 nlohmann::json backend_json(const BackendOptions& o) {
   return {{"threads", o.threads},           {"context_length", o.context_length},
           {"batch_size", o.batch_size},     {"parallel", o.parallel}, {"kv_size", o.kv_size},
-          {"flash_attention", o.flash_attention}, {"kv_cache_f16", o.kv_cache_f16},
+          {"flash_attention", flash_attention_name(o.flash_attention)}, {"kv_cache_f16", o.kv_cache_f16},
           {"gpu_layers", o.gpu_layers},     {"model_name", o.model_name},
           {"api_key_env", o.api_key_env},   {"concurrency", o.concurrency},
           {"request_timeout_seconds", o.request_timeout_seconds}, {"max_retries", o.max_retries}};
@@ -63,8 +72,12 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_option("--kv-size", options.kv_size,
                  "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024))")
       ->capture_default_str();
-  app.add_flag("--flash-attn", options.flash_attention,
-               "use flash attention (faster on GPUs; scores then vary by ~1e-3 nats with batching)");
+  // Flash attention is on by default where it is exact (the CPU, f32 cache); these override it.
+  app.add_flag_callback("--flash-attn", [&options] { options.flash_attention = FlashAttention::on; },
+                        "flash attention on a GPU too (it rounds the cache to f16 there: scores then vary "
+                        "by ~1e-3 nats with batching); on the CPU it is on by default, and exact");
+  app.add_flag_callback("--no-flash-attn", [&options] { options.flash_attention = FlashAttention::off; },
+                        "plain attention everywhere (slower; the reference flash attention is checked against)");
   app.add_flag("--kv-f16", options.kv_cache_f16,
                "keep the KV cache in f16 (half the memory; scores then vary slightly with batching)");
   app.add_option("--gpu-layers", options.gpu_layers, "layers on the GPU with a CUDA build (-1 = all)")

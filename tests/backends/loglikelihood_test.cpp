@@ -89,9 +89,11 @@ TEST_P(LoglikelihoodBatchingTest, PrefixSharedBatchedEqualsNaive) {
   BackendOptions options;
   options.batch_size = c.batch_size;
   options.threads = 2;
-  // The reference runs in its own session with a large batch: only the batched path varies.
+  // The reference runs in its own session with a large batch and plain attention: the batched
+  // path runs with flash attention where it is on by default (the CPU).
   BackendOptions reference_options;
   reference_options.threads = 2;
+  reference_options.flash_attention = FlashAttention::off;
   LlamaSession session(testing::tiny_model(c.vocab), reference_options);
   std::vector<LoglikelihoodRequest> requests = multiple_choice_requests();
 
@@ -142,6 +144,41 @@ INSTANTIATE_TEST_SUITE_P(
       for (char& ch : name) if (ch == '-') ch = '_';
       return name;
     });
+
+// On the CPU with an f32 cache flash attention is on by default, and computes in f32: the same
+// requests score as with plain attention to float rounding (llama.cpp rounds K and V to f16
+// without clinbench's patch: ~5e-4 nats).
+TEST(Loglikelihood, CpuFlashAttentionIsOnByDefaultAndEqualsPlainAttention) {
+#ifndef LLAMA_CPU_FLASH_ATTN_KEEPS_F32_KV
+  GTEST_SKIP() << "built against a llama.cpp without scripts/llama-patches (flash attention stays off)";
+#endif
+  BackendOptions options;
+  options.threads = 2;
+  options.gpu_layers = 0;
+  BackendOptions plain = options;
+  plain.flash_attention = FlashAttention::off;
+  const std::filesystem::path model = testing::tiny_model("llama-spm");
+  EXPECT_TRUE(LlamaSession(model, options).flash_attention());
+  EXPECT_FALSE(LlamaSession(model, plain).flash_attention());
+
+  std::vector<LoglikelihoodRequest> requests = multiple_choice_requests();
+  auto score = [&](const BackendOptions& backend_options) {
+    std::vector<LoglikelihoodResponse> out(requests.size());
+    open_backend("gguf:" + model.string(), backend_options)
+        ->loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { out[i] = std::move(r); }, {});
+    return out;
+  };
+  std::vector<LoglikelihoodResponse> flash = score(options);
+  std::vector<LoglikelihoodResponse> reference = score(plain);
+  for (size_t r = 0; r < requests.size(); ++r) {
+    ASSERT_EQ(flash[r].status, RequestStatus::ok) << flash[r].error;
+    ASSERT_EQ(flash[r].token_logprobs.size(), reference[r].token_logprobs.size());
+    for (size_t t = 0; t < flash[r].token_logprobs.size(); ++t) {
+      EXPECT_NEAR(flash[r].token_logprobs[t], reference[r].token_logprobs[t], 2e-5)
+          << "request " << r << " token " << t;
+    }
+  }
+}
 
 TEST(Loglikelihood, IsGreedyMatchesArgmaxContinuation) {
   BackendOptions options;

@@ -31,7 +31,7 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
   defaults.allow_absolute_paths = true;  // the models are outside the suite's folder
   defaults.backend.threads = 2;
   defaults.backend.parallel = 10;
-  int status = cli::run_suite(std::filesystem::path(CLINBENCH_SOURCE_DIR) / "suites" / "demo.yaml",
+  int status = cli::run_suite(testing::source_dir() / "suites" / "demo.yaml",
                               defaults);
   unsetenv("CLINBENCH_SUITE_MODELS");
   ASSERT_EQ(status, 0);

@@ -10,7 +10,7 @@
 namespace clinbench {
 namespace {
 
-std::filesystem::path source_dir() { return std::filesystem::path(CLINBENCH_SOURCE_DIR); }
+std::filesystem::path source_dir() { return testing::source_dir(); }
 
 std::string suite_error(const std::string& yaml) {
   try {

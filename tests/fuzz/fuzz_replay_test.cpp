@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "clinbench/core.h"
+#include "test_support.h"
 
 #define CLINBENCH_DECLARE_FUZZ_TARGET(name) \
   extern "C" int clinbench_fuzz_##name(const uint8_t* data, size_t size);
@@ -51,7 +52,7 @@ const std::vector<FuzzTarget>& fuzz_targets() {
   return targets;
 }
 
-std::filesystem::path fuzz_dir() { return std::filesystem::path(CLINBENCH_SOURCE_DIR) / "fuzz"; }
+std::filesystem::path fuzz_dir() { return testing::source_dir() / "fuzz"; }
 
 // The files of fuzz/KIND/TARGET/, sorted so failures name the same file every run.
 std::vector<std::filesystem::path> inputs_of(const std::string& kind, const std::string& target) {

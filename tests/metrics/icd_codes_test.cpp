@@ -15,21 +15,15 @@
 
 #include "clinbench/core.h"
 #include "clinbench/metrics.h"
+#include "test_support.h"
 
 namespace clinbench {
 namespace {
 
-std::filesystem::path golden_dir() {
-  const char* data = std::getenv("CLINBENCH_TEST_DATA_DIR");
-  return std::filesystem::path(data != nullptr ? data : CLINBENCH_SOURCE_DIR "/tests/data") /
-         "golden" / "metrics";
-}
+std::filesystem::path golden_dir() { return testing::test_data_dir() / "golden" / "metrics"; }
 
 std::filesystem::path order_file() {
-  const char* shared = std::getenv("CLINBENCH_SHARED_DATA_DIR");
-  return std::filesystem::path(shared != nullptr ? shared
-                                                 : CLINBENCH_SOURCE_DIR "/../shared/data") /
-         "icd10cm" / "icd10cm_order_2019.txt";
+  return testing::shared_data_dir() / "icd10cm" / "icd10cm_order_2019.txt";
 }
 
 // One order-file line in the CMS layout.

@@ -12,15 +12,12 @@
 #include <vector>
 
 #include "clinbench/metrics.h"
+#include "test_support.h"
 
 namespace clinbench {
 namespace {
 
-std::filesystem::path golden_dir() {
-  const char* data = std::getenv("CLINBENCH_TEST_DATA_DIR");
-  return std::filesystem::path(data != nullptr ? data : CLINBENCH_SOURCE_DIR "/tests/data") /
-         "golden" / "metrics";
-}
+std::filesystem::path golden_dir() { return testing::test_data_dir() / "golden" / "metrics"; }
 
 void expect_score(const PrecisionRecallF& actual, const nlohmann::json& expected,
                   const std::string& what) {

@@ -25,6 +25,8 @@ std::filesystem::path test_data_dir() { return from_environment("CLINBENCH_TEST_
 
 std::filesystem::path shared_data_dir() { return from_environment("CLINBENCH_SHARED_DATA_DIR"); }
 
+std::filesystem::path source_dir() { return from_environment("CLINBENCH_SOURCE_DIR"); }
+
 std::filesystem::path clinbench_binary() { return from_environment("CLINBENCH_BINARY"); }
 
 CommandOutcome run_clinbench(const std::string& arguments) {

@@ -15,6 +15,9 @@ std::filesystem::path test_data_dir();
 // ../shared/data beside the repository (real public data sets).
 std::filesystem::path shared_data_dir();
 
+// The repository's root (suites/, fuzz/ and the like).
+std::filesystem::path source_dir();
+
 // A scratch folder for this test binary under build/test-work/NAME, emptied on first use.
 std::filesystem::path work_dir(const std::string& name);
 

@@ -20,7 +20,7 @@ class LlamaBackend final : public Backend {
     // not served to a run without them.
     std::string file_sha256 = file_fingerprint(path);
     info_.fingerprint = file_sha256 + (options.kv_cache_f16 ? "+kv-f16" : "") +
-                        (options.flash_attention ? "+flash-attn" : "");
+                        (options.flash_attention == FlashAttention::on ? "+flash-attn" : "");
     info_.context_length = session_.window();
     char description[256] = {};
     llama_model_desc(session_.model(), description, sizeof(description));
@@ -36,6 +36,8 @@ class LlamaBackend final : public Backend {
         {"context_window", session_.window()},
         {"vocab_size", session_.vocab_size()},
         {"adds_bos", session_.adds_bos()},
+        {"flash_attention", session_.flash_attention()},
+        {"kv_cache_type", options.kv_cache_f16 ? "f16" : "f32"},
         {"chat_format", chat_format_name(chat_format_of_template(template_))},
         {"chat_template_sha256", template_.empty() ? "" : sha256_hex(template_)},
     };

@@ -115,10 +115,20 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
   ggml_type cache_type = options.kv_cache_f16 ? GGML_TYPE_F16 : GGML_TYPE_F32;
   context_params.type_k = cache_type;
   context_params.type_v = cache_type;
-  // Flash attention rounds queries to f16 on the CPU, which moves log-likelihoods by ~1e-3
-  // nats depending on how requests are batched; off by default so results do not depend on it.
+  // Flash attention skips the masked cells of other sequences, which plain attention multiplies
+  // out. On the CPU with an f32 cache it computes in f32 (scripts/llama-patches/0001): scores
+  // equal plain attention's to 1e-6 nats, so it is on there. A GPU kernel rounds K and V to f16,
+  // which moves log-likelihoods by ~1e-3 nats with batching, so there it waits for --flash-attn.
+#ifdef LLAMA_CPU_FLASH_ATTN_KEEPS_F32_KV
+  const bool exact_flash_attention = options.gpu_layers == 0 || !llama_supports_gpu_offload();
+#else
+  const bool exact_flash_attention = false;  // an unpatched llama.cpp rounds K and V to f16
+#endif
+  flash_attention_ = options.flash_attention == FlashAttention::on ||
+                     (options.flash_attention == FlashAttention::automatic && exact_flash_attention &&
+                      !options.kv_cache_f16);
   context_params.flash_attn_type =
-      options.flash_attention ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+      flash_attention_ ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
   context_ = llama_init_from_model(model_, context_params);
   if (!context_) {
     std::string reason = llama_recent_errors();

@@ -35,6 +35,7 @@ class LlamaSession {
   int32_t max_sequences() const { return max_sequences_; }
   int32_t vocab_size() const { return vocab_size_; }
   bool adds_bos() const { return adds_bos_; }
+  bool flash_attention() const { return flash_attention_; }  // as used, not as asked
   llama_token bos() const { return bos_; }
 
   // Tokens of text without BOS. parse_special: chat-template markers such as <|eot_id|>
@@ -65,6 +66,7 @@ class LlamaSession {
   const llama_vocab* vocab_ = nullptr;
   int32_t kv_size_ = 0;
   int32_t window_ = 0;
+  bool flash_attention_ = false;
   int32_t batch_size_ = 0;
   int32_t max_sequences_ = 0;
   int32_t vocab_size_ = 0;
