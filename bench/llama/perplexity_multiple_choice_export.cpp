@@ -12,6 +12,8 @@
 //   peer_tokens=N                        what llama-perplexity decodes (per question: the common
 //                                        prefix of its options once, then each option's rest)
 //   peer_max_question_tokens=N           the largest question, to size llama-perplexity's -c
+//   shared_prefix_tokens=N               the tokens every request starts with (the shot block):
+//                                        the depth every other token attends over
 //   token_mismatches=N                   requests whose tokens differ between the two tokenisations
 //                                        (clinbench's context/continuation split and
 //                                        llama-perplexity's question + " " + answer); 0 = same input
@@ -149,6 +151,7 @@ int main(int argc, char** argv) {
     std::vector<PerplexityTask> tasks;
     PrefixTree tree;
     int64_t requests = 0, request_tokens = 0, peer_tokens = 0, peer_max_question = 0, mismatches = 0;
+    std::vector<llama_token> shared_prefix;
     for (size_t e = 0; e < prompts.size(); ++e) {
       const Example& example = data.examples[e];
       PerplexityTask task;
@@ -168,6 +171,8 @@ int main(int argc, char** argv) {
 
         TokenizedPair ours = tokenize_pair(session, request.context, request.continuation);
         tree.insert(ours.tokens, ours.tokens.size() - 1);
+        if (requests == 0) shared_prefix = ours.tokens;
+        shared_prefix.resize(token_common_prefix(shared_prefix, ours.tokens));
         request_tokens += int64_t(ours.tokens.size());
         ++requests;
         // common_tokenize(ctx, question + " " + answer, add_special = true, parse_special = false)
@@ -181,10 +186,11 @@ int main(int argc, char** argv) {
     }
     write_file_atomic(out_path, serialize(tasks));
     std::printf("items=%zu\nrequests=%lld\nrequest_tokens=%lld\nunique_tokens=%lld\npeer_tokens=%lld\n"
-                "peer_max_question_tokens=%lld\ntoken_mismatches=%lld\n",
+                "peer_max_question_tokens=%lld\nshared_prefix_tokens=%zu\ntoken_mismatches=%lld\n",
                 tasks.size(), static_cast<long long>(requests), static_cast<long long>(request_tokens),
                 static_cast<long long>(tree.nodes()), static_cast<long long>(peer_tokens),
-                static_cast<long long>(peer_max_question), static_cast<long long>(mismatches));
+                static_cast<long long>(peer_max_question), shared_prefix.size(),
+                static_cast<long long>(mismatches));
   } catch (const Error& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     return 1;

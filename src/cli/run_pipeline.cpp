@@ -86,7 +86,8 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_option("--api-key-env", options.api_key_env,
                  "openai: environment variable holding the API key (never printed or written)")
       ->capture_default_str()->group("Server (openai:URL)");
-  app.add_option("--concurrency", options.concurrency, "openai: requests in flight")
+  app.add_option("--concurrency", options.concurrency,
+                 "openai: requests in flight (at most the server's slots, when it reports them: llama-server)")
       ->capture_default_str()->group("Server (openai:URL)");
   app.add_option("--request-timeout", options.request_timeout_seconds, "openai: seconds per request attempt")
       ->capture_default_str()->group("Server (openai:URL)");

@@ -197,6 +197,9 @@ TEST_F(LlamaServerTest, ReportsItselfAndCountsTokensLikeTheEmbeddedBackend) {
   EXPECT_EQ(info.context_length, kContext);
   EXPECT_EQ(info.details["server_properties"]["model_path"], model_->string());
   EXPECT_EQ(info.details["token_counts"], "server /tokenize");
+  // --concurrency 16 against 8 slots: 8 in flight (more only queue on connections of their own,
+  // which llama-server's thread per connection leaves waiting for seconds).
+  EXPECT_EQ(info.details["requests_in_flight"], 8);
   EXPECT_EQ(open_server_backend()->info().fingerprint, info.fingerprint);  // stable between opens
   for (const std::string& text : kClinicalTexts) {
     EXPECT_EQ(served->count_tokens(text), embedded->count_tokens(text)) << text;

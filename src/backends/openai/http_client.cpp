@@ -74,6 +74,18 @@ std::string method_and_url(const HttpCall& call) {
   return (call.body.empty() ? "GET " : "POST ") + call.url;
 }
 
+// Below the usual keep-alive timeouts of servers (5 s for cpp-httplib and uvicorn).
+constexpr long kMaxIdleConnectionSeconds = 2;
+
+// The attempt went out on a reused connection and died before a byte came back: the server had
+// closed that connection (an idle keep-alive timeout), not failed the request.
+bool closed_while_idle(const Transfer& transfer, CURLcode code) {
+  if (code != CURLE_GOT_NOTHING && code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR) return false;
+  long new_connections = 0;
+  curl_easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &new_connections);
+  return new_connections == 0 && transfer.response.empty();
+}
+
 }  // namespace
 
 struct HttpClient::State {
@@ -116,6 +128,9 @@ struct HttpClient::State {
       curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_text);
       curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+      // Servers close idle keep-alive connections after about 5 s (llama-server's cpp-httplib,
+      // vLLM's uvicorn); a request sent on one as it closes fails. Older ones are not reused.
+      curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN, kMaxIdleConnectionSeconds);
       long timeout_ms = long(options.request_timeout_seconds * 1000.0);
       curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
       curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
@@ -251,7 +266,11 @@ void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handle
       throw Error("the server refused " + s.mask(failure));
     }
     if (outcome == AttemptOutcome::retry && transfer->attempt < max_attempts) {
-      double delay = s.delay_before_retry(transfer->attempt, transfer->retry_after_seconds);
+      // A kept-alive connection that the server closed as the request went out fails without
+      // an answer: the server never saw it, so it is sent again at once, not after a backoff.
+      double delay = closed_while_idle(*transfer, code)
+                         ? 0.0
+                         : s.delay_before_retry(transfer->attempt, transfer->retry_after_seconds);
       auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
       delayed.push({due, transfer->index, transfer->attempt});
       return;

@@ -5,7 +5,8 @@
 // next arrives. Transient failures (429, 5xx, timeouts, refused or dropped connections, a body
 // the caller cannot use) are retried with exponential backoff and jitter, honouring the
 // server's Retry-After; a refusal (401, 403, 404, unknown model) ends the run with an Error that
-// carries the server's own message. Connections are kept alive and reused between calls.
+// carries the server's own message. Connections are kept alive and reused between calls, for
+// at most 2 idle seconds (servers close idle ones after about 5).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,8 @@
 #include "backends/openai/openai_backend.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 
 #include "backends/llama/continuation_split.h"
@@ -28,11 +30,15 @@ HttpClientOptions client_options(const BackendOptions& options, int32_t concurre
 class OpenaiBackend final : public Backend {
  public:
   OpenaiBackend(const std::string& url, const std::string& spec, const BackendOptions& options)
-      : api_url_(url),
-        client_(client_options(options, options.concurrency)),
-        side_client_(client_options(options, 1)) {
+      : api_url_(url), side_client_(client_options(options, 1)) {
     ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
     model_ = identity.model_name;
+    // A server that reports its slots computes at most that many requests at once; the rest
+    // would only queue there, each on a connection of its own. llama-server serves a connection
+    // per HTTP thread (slots + 4 of them) and keeps an idle one for 5 s, so connections beyond
+    // its threads stall until one times out (64 prompts took 12 s instead of 2.5 s).
+    requests_in_flight_ = identity.slots > 0 ? std::min(options.concurrency, identity.slots) : options.concurrency;
+    client_ = std::make_unique<HttpClient>(client_options(options, requests_in_flight_));
 
     // Only llama-server has /props; it is also the one that repeats a continued message.
     llama_server_ = !identity.server_properties.is_null();
@@ -53,6 +59,7 @@ class OpenaiBackend final : public Backend {
         {"server_properties", identity.server_properties},
         {"chat_format", "canonical text; the server applies the model's own template"},
         {"token_counts", server_tokenizes_ ? "server /tokenize" : "estimate: bytes / 4, rounded up"},
+        {"requests_in_flight", requests_in_flight_},
     };
   }
 
@@ -86,7 +93,7 @@ class OpenaiBackend final : public Backend {
       request_of_call.push_back(r);
       continuation_characters.push_back(utf8_characters(split.continuation));
     }
-    client_.run(calls, [&](size_t call, const HttpReply& reply) {
+    client_->run(calls, [&](size_t call, const HttpReply& reply) {
       LoglikelihoodResponse response;
       if (reply.ok()) {
         std::string problem = read_prompt_logprobs_reply(reply.body, continuation_characters[call], response);
@@ -124,7 +131,7 @@ class OpenaiBackend final : public Backend {
                        .body = chat ? chat_completion_body(model_, request) : completion_body(model_, request)});
       request_of_call.push_back(r);
     }
-    client_.run(calls, [&](size_t call, const HttpReply& reply) {
+    client_->run(calls, [&](size_t call, const HttpReply& reply) {
       const GenerationRequest& request = requests[request_of_call[call]];
       GenerationResponse response;
       if (reply.ok()) {
@@ -165,7 +172,7 @@ class OpenaiBackend final : public Backend {
     if (prompt_logprobs_checked_) return;
     HttpCall probe{.url = api_url_ + "/completions", .body = prompt_logprobs_body(model_, "The patient was"),
                    .max_attempts = 3, .refusal_ends_run = false};
-    HttpReply reply = client_.call(probe);
+    HttpReply reply = client_->call(probe);
     if (!reply.ok() || !reply_has_prompt_logprobs(reply.body)) {
       std::string answer = reply.ok() ? "a reply without prompt log-probabilities" : reply.failure;
       throw Error("log-likelihood tasks need the server to return the log-probabilities of prompt "
@@ -177,9 +184,10 @@ class OpenaiBackend final : public Backend {
 
   std::string api_url_;
   std::string model_;
-  HttpClient client_;                // generate() and loglikelihood(): many in flight
   mutable std::mutex side_mutex_;    // guards side_client_
   mutable HttpClient side_client_;   // probes and count_tokens(), one at a time
+  int32_t requests_in_flight_ = 0;   // --concurrency, at most the server's slots
+  std::unique_ptr<HttpClient> client_;  // generate() and loglikelihood(): many in flight
   bool server_tokenizes_ = false;
   bool llama_server_ = false;  // repeats a continued answer prefix; its own /tokenize form
   bool prompt_logprobs_checked_ = false;

@@ -111,6 +111,7 @@ ServerIdentity probe_server_identity(HttpClient& client, const std::string& api_
   json properties = props.ok() ? json::parse(props.body, nullptr, false) : json();
   if (properties.is_object() && (properties.contains("model_path") || properties.contains("build_info"))) {
     identity.server_properties = stable_properties(properties);
+    identity.slots = integer_at(properties, {"total_slots"});
   }
 
   identity.context_length = integer_at(identity.model_entry, {"max_model_len"});

@@ -20,6 +20,9 @@ struct ServerIdentity {
   // servers without /props (vLLM, TGI, Ollama, OpenAI).
   nlohmann::json server_properties;
   int32_t context_length = 0;  // vLLM max_model_len, llama-server's per-slot n_ctx; 0 = unknown
+  // Requests the server computes at once (llama-server's total_slots, its --parallel); 0 = not
+  // reported. Not part of the fingerprint: it changes speed, not answers.
+  int32_t slots = 0;
 };
 
 // The server's root for endpoints outside the OpenAI API (/props, /tokenize): the API base
