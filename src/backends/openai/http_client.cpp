@@ -77,15 +77,6 @@ std::string method_and_url(const HttpCall& call) {
 // Below the usual keep-alive timeouts of servers (5 s for cpp-httplib and uvicorn).
 constexpr long kMaxIdleConnectionSeconds = 2;
 
-// The attempt went out on a reused connection and died before a byte came back: the server had
-// closed that connection (an idle keep-alive timeout), not failed the request.
-bool closed_while_idle(const Transfer& transfer, CURLcode code) {
-  if (code != CURLE_GOT_NOTHING && code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR) return false;
-  long new_connections = 0;
-  curl_easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &new_connections);
-  return new_connections == 0 && transfer.response.empty();
-}
-
 }  // namespace
 
 struct HttpClient::State {
@@ -266,11 +257,7 @@ void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handle
       throw Error("the server refused " + s.mask(failure));
     }
     if (outcome == AttemptOutcome::retry && transfer->attempt < max_attempts) {
-      // A kept-alive connection that the server closed as the request went out fails without
-      // an answer: the server never saw it, so it is sent again at once, not after a backoff.
-      double delay = closed_while_idle(*transfer, code)
-                         ? 0.0
-                         : s.delay_before_retry(transfer->attempt, transfer->retry_after_seconds);
+      double delay = s.delay_before_retry(transfer->attempt, transfer->retry_after_seconds);
       auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
       delayed.push({due, transfer->index, transfer->attempt});
       return;
