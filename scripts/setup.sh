@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh          system packages, the pinned llama.cpp (built once into
 #                             ~/.cache/clinbench), then clinbench itself
-#   scripts/setup.sh --test   also what the test suite needs (Chromium, clang for fuzzing)
+#   scripts/setup.sh --test   also what the test suite needs (Chromium, clang for fuzzing), and
+#                             no build of clinbench: scripts/test.sh builds it next, warnings as errors
 #
 # Idempotent: installed packages and a built llama.cpp are reused. Environment:
 #   LLAMA_CPP_DIR=/path/to/llama.cpp   build against that source tree instead of the pinned one
@@ -11,6 +12,9 @@
 #   CLINBENCH_CACHE_DIR                where llama.cpp is built (default ~/.cache/clinbench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Compiler cache hits across clones of the repository at different paths (NOHASHDIR: also for
+# objects with debug info, the sanitizer build's, which then name the first clone's paths).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 packages=(build-essential cmake ninja-build ccache git pkg-config ca-certificates
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
@@ -41,6 +45,7 @@ else
 fi
 # Vega-Lite and vega-embed (npm), inlined by `clinbench report` so reports open offline.
 scripts/fetch-vega.sh >/dev/null
+[ "${1:-}" = "--test" ] && exit 0
 
 cmake -S . -B build "${cmake_args[@]}" >/dev/null
 cmake --build build --target clinbench

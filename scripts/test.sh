@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Compiler cache hits across clones of the repository at different paths (NOHASHDIR: also for
+# objects with debug info, the sanitizer build's, which then name the first clone's paths).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 scripts/setup.sh --test
 prefix=$(scripts/build-llama.sh --tools)   # llama-server, llama-perplexity, llama-bench: peers
 jobs=$(nproc)
-# Compiler cache hits across clones of the repository at different paths.
-export CCACHE_BASEDIR="$PWD"
 
 echo "[test] build (warnings are errors)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
