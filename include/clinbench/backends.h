@@ -181,6 +181,10 @@ struct BackendOptions {
   // The environment variable that holds the API key (sent as a Bearer token; no key = no
   // header). Only the variable's name is kept here; the key is never stored, logged or written.
   std::string api_key_env = "OPENAI_API_KEY";
+  // Where the server cannot return prompt log-probs (llama-server), score continuations of one
+  // token (letter answers) from the top log-probs of the first generated token instead of
+  // stopping. A continuation not among them gets a backend_error status, counted, never guessed.
+  bool first_token_logprobs = false;
   int32_t concurrency = 32;               // requests in flight at once
   double request_timeout_seconds = 600;   // one attempt, from connecting to the last byte
   int32_t max_retries = 6;                // after 429, 5xx, timeouts and dropped connections

@@ -53,7 +53,8 @@ nlohmann::json backend_json(const BackendOptions& o) {
           {"flash_attention", flash_attention_name(o.flash_attention)}, {"kv_cache_f16", o.kv_cache_f16},
           {"gpu_layers", o.gpu_layers},     {"model_name", o.model_name},
           {"api_key_env", o.api_key_env},   {"concurrency", o.concurrency},
-          {"request_timeout_seconds", o.request_timeout_seconds}, {"max_retries", o.max_retries}};
+          {"request_timeout_seconds", o.request_timeout_seconds}, {"max_retries", o.max_retries},
+          {"first_token_logprobs", o.first_token_logprobs}};
 }
 
 }  // namespace
@@ -86,6 +87,10 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_option("--api-key-env", options.api_key_env,
                  "openai: environment variable holding the API key (never printed or written)")
       ->capture_default_str()->group("Server (openai:URL)");
+  app.add_flag("--first-token-logprobs", options.first_token_logprobs,
+               "openai: where the server returns no prompt log-probs (llama-server), score one-token answers "
+               "(letters) from the top 20 log-probs of the first generated token")
+      ->group("Server (openai:URL)");
   app.add_option("--concurrency", options.concurrency,
                  "openai: requests in flight (at most the server's slots, when it reports them: llama-server)")
       ->capture_default_str()->group("Server (openai:URL)");

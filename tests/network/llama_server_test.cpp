@@ -3,6 +3,7 @@
 // completions and for chats (which the server templates itself), with and without grammars.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -49,8 +50,9 @@ class LlamaServerTest : public ::testing::Test {
     }
   }
 
-  static std::unique_ptr<Backend> open_server_backend() {
+  static std::unique_ptr<Backend> open_server_backend(bool first_token_logprobs = false) {
     BackendOptions options;
+    options.first_token_logprobs = first_token_logprobs;
     options.model_name = "test";  // llama-server answers to any name
     options.api_key_env = "CLINBENCH_NETWORK_TEST_NO_KEY";
     options.concurrency = 16;
@@ -217,6 +219,51 @@ TEST_F(LlamaServerTest, LoglikelihoodStopsAndNamesTheGenVariant) {
     EXPECT_NE(message.find("the task's _gen variant"), std::string::npos) << message;
     EXPECT_NE(message.find("medqa_gen"), std::string::npos) << message;
   }
+}
+
+// --first-token-logprobs on a server without prompt log-probs: a one-token continuation gets the
+// log-prob the embedded backend computes for it on the same model; one the server does not list
+// gets an error status, never a made-up number.
+TEST_F(LlamaServerTest, FirstTokenLogprobsEqualTheEmbeddedLoglikelihoods) {
+  auto embedded = open_embedded_backend();
+  std::vector<GenerationRequest> firsts;
+  for (size_t i = 0; i < 12; ++i) {
+    GenerationRequest request;
+    request.prompt = kClinicalTexts[i];
+    request.max_tokens = 1;
+    firsts.push_back(request);
+  }
+  auto greedy = run(*embedded, firsts);
+  std::vector<LoglikelihoodRequest> requests;
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    // The top token as the continuation; a context ending in whitespace would give that
+    // whitespace to the continuation (the harness's rule), making it more than one token.
+    if (greedy[i].text.empty() || std::isspace(static_cast<unsigned char>(kClinicalTexts[i].back()))) continue;
+    requests.push_back({kClinicalTexts[i], greedy[i].text});
+  }
+  const size_t listed = requests.size();
+  requests.push_back({kClinicalTexts[0], " zzzz-not-a-first-token"});
+
+  auto score = [&](Backend& backend) {
+    std::vector<LoglikelihoodResponse> out(requests.size());
+    backend.loglikelihood(requests, [&](size_t i, LoglikelihoodResponse&& r) { out[i] = std::move(r); }, {});
+    return out;
+  };
+  std::vector<LoglikelihoodResponse> reference = score(*embedded);
+  std::vector<LoglikelihoodResponse> served = score(*open_server_backend(true));
+  int compared = 0;
+  for (size_t r = 0; r < listed; ++r) {
+    ASSERT_EQ(served[r].status, RequestStatus::ok) << "request " << r << ": " << served[r].error;
+    EXPECT_TRUE(served[r].is_greedy) << "request " << r;
+    // Comparable where the harness's joint encoding also ends in that one top token (it can
+    // merge the context's last characters with the continuation's first into other tokens).
+    if (reference[r].continuation_tokens != 1 || !reference[r].is_greedy) continue;
+    EXPECT_NEAR(served[r].logprob, reference[r].logprob, 1e-3) << "request " << r;
+    ++compared;
+  }
+  EXPECT_GE(compared, 6);
+  EXPECT_EQ(served[listed].status, RequestStatus::backend_error);
+  EXPECT_NE(served[listed].error.find("not among the server's top"), std::string::npos) << served[listed].error;
 }
 
 }  // namespace

@@ -137,6 +137,26 @@ TEST(OpenaiReplies, RecognisesRepliesWithoutPromptLogprobs) {
       "token_logprobs":[-1.0]}}],"usage":{"prompt_tokens":3,"completion_tokens":1}})"));
 }
 
+// The two shapes servers use for the first generated token's alternatives (vLLM's legacy
+// completions object; llama-server's chat-style list, as the pinned build sends it), best first.
+TEST(OpenaiReplies, FirstTokenAlternativesInBothShapes) {
+  std::vector<std::pair<std::string, double>> top;
+  EXPECT_EQ(read_first_token_logprobs_reply(R"({"choices":[{"text":" B","logprobs":{"tokens":[" B"],
+      "token_logprobs":[-0.5],"top_logprobs":[{" A":-1.5," B":-0.5," C":-3.0}]}}]})", top), "");
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0], (std::pair<std::string, double>{" B", -0.5}));
+  EXPECT_EQ(top[2], (std::pair<std::string, double>{" C", -3.0}));
+  EXPECT_EQ(read_first_token_logprobs_reply(R"({"choices":[{"text":" dioc","logprobs":{"content":[{"id":22386,
+      "token":" dioc","logprob":-6.4,"top_logprobs":[{"id":22386,"token":" dioc","logprob":-6.4},
+      {"id":1910,"token":"је","logprob":-7.1}]}]}}]})", top), "");
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].first, " dioc");
+  EXPECT_EQ(top[1].first, "\xD1\x98\xD0\xB5");
+  EXPECT_NE(read_first_token_logprobs_reply(R"({"choices":[{"text":"x","logprobs":null}]})", top), "");
+  EXPECT_NE(read_first_token_logprobs_reply(R"({"choices":[{"text":"x","logprobs":{"content":[{"token":"x",
+      "top_logprobs":[{"token":"x"}]}]}}]})", top), "");
+}
+
 TEST(OpenaiReplies, TokenizeAndFailureStatus) {
   EXPECT_EQ(read_tokenize_reply(R"({"tokens":[1,2,3]})"), 3);
   EXPECT_EQ(read_tokenize_reply(R"({"count":7,"tokens":[1],"max_model_len":4096})"), 7);

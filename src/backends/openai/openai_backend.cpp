@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 
 #include "backends/llama/continuation_split.h"
@@ -30,7 +32,8 @@ HttpClientOptions client_options(const BackendOptions& options, int32_t concurre
 class OpenaiBackend final : public Backend {
  public:
   OpenaiBackend(const std::string& url, const std::string& spec, const BackendOptions& options)
-      : api_url_(url), side_client_(client_options(options, 1)) {
+      : api_url_(url), side_client_(client_options(options, 1)),
+        first_token_logprobs_(options.first_token_logprobs) {
     ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
     model_ = identity.model_name;
     // A server that reports its slots computes at most that many requests at once; the rest
@@ -68,13 +71,22 @@ class OpenaiBackend final : public Backend {
   void loglikelihood(std::span<const LoglikelihoodRequest> requests, const LoglikelihoodSink& sink,
                      const ProgressCallback& progress) override {
     if (requests.empty()) return;
-    require_prompt_logprobs();
     const int64_t total = int64_t(requests.size());
     int64_t done = 0;
     auto finish = [&](size_t index, LoglikelihoodResponse&& response) {
       sink(index, std::move(response));
       if (progress) progress(++done, total);
     };
+    if (!prompt_logprobs_available()) {
+      if (!first_token_logprobs_) {
+        throw Error("log-likelihood tasks need the server to return the log-probabilities of prompt "
+                    "tokens (POST /completions with echo and logprobs, as vLLM does); the server at " +
+                    api_url_ + " cannot (" + prompt_logprobs_answer_ + "). Use the task's _gen variant "
+                    "instead, e.g. medqa_gen, or --first-token-logprobs for one-token (letter) answers");
+      }
+      loglikelihood_from_first_tokens(requests, finish);
+      return;
+    }
 
     std::vector<HttpCall> calls;
     std::vector<size_t> request_of_call;
@@ -168,18 +180,72 @@ class OpenaiBackend final : public Backend {
 
  private:
   // Checked once, with one short request, before the first log-likelihood run.
-  void require_prompt_logprobs() {
-    if (prompt_logprobs_checked_) return;
-    HttpCall probe{.url = api_url_ + "/completions", .body = prompt_logprobs_body(model_, "The patient was"),
-                   .max_attempts = 3, .refusal_ends_run = false};
-    HttpReply reply = client_->call(probe);
-    if (!reply.ok() || !reply_has_prompt_logprobs(reply.body)) {
-      std::string answer = reply.ok() ? "a reply without prompt log-probabilities" : reply.failure;
-      throw Error("log-likelihood tasks need the server to return the log-probabilities of prompt "
-                  "tokens (POST /completions with echo and logprobs, as vLLM does); the server at " +
-                  api_url_ + " cannot (" + answer + "). Use the task's _gen variant instead, e.g. medqa_gen");
+  // Asked once: whether the server returns prompt log-probs (else prompt_logprobs_answer_ says
+  // what it answered).
+  bool prompt_logprobs_available() {
+    if (!prompt_logprobs_.has_value()) {
+      HttpCall probe{.url = api_url_ + "/completions", .body = prompt_logprobs_body(model_, "The patient was"),
+                     .max_attempts = 3, .refusal_ends_run = false};
+      HttpReply reply = client_->call(probe);
+      prompt_logprobs_ = reply.ok() && reply_has_prompt_logprobs(reply.body);
+      prompt_logprobs_answer_ = reply.ok() ? "a reply without prompt log-probabilities" : reply.failure;
     }
-    prompt_logprobs_checked_ = true;
+    return *prompt_logprobs_;
+  }
+
+  // --first-token-logprobs: one request per distinct context asks for the top log-probs of the
+  // first generated token; each continuation (after the harness's whitespace split) is looked up
+  // among them by its text. One that is not there (several tokens, or less likely than all of
+  // them) gets an error status: its log-prob is unknown, not guessed.
+  template <typename Finish>
+  void loglikelihood_from_first_tokens(std::span<const LoglikelihoodRequest> requests, Finish& finish) {
+    constexpr int32_t kAlternatives = 20;  // vLLM's default ceiling for logprobs
+    std::map<std::string, size_t> call_of_context;
+    std::vector<HttpCall> calls;
+    std::vector<std::vector<std::pair<size_t, std::string>>> members;  // (request, continuation)
+    for (size_t r = 0; r < requests.size(); ++r) {
+      ContinuationSplit split = split_trailing_whitespace(requests[r].context, requests[r].continuation);
+      if (split.continuation.empty()) {
+        LoglikelihoodResponse empty;
+        empty.status = RequestStatus::empty_continuation;
+        empty.error = "the continuation has no tokens";
+        finish(r, std::move(empty));
+        continue;
+      }
+      auto [found, inserted] = call_of_context.try_emplace(split.context, calls.size());
+      if (inserted) {
+        calls.push_back({.url = api_url_ + "/completions",
+                         .body = first_token_logprobs_body(model_, split.context, kAlternatives)});
+        members.emplace_back();
+      }
+      members[found->second].emplace_back(r, split.continuation);
+    }
+    client_->run(calls, [&](size_t call, const HttpReply& reply) {
+      std::vector<std::pair<std::string, double>> top;
+      if (reply.ok()) {
+        std::string problem = read_first_token_logprobs_reply(reply.body, top);
+        if (!problem.empty()) return ReplyVerdict{false, problem};
+      }
+      for (auto& [r, continuation] : members[call]) {
+        LoglikelihoodResponse response;
+        auto match = std::find_if(top.begin(), top.end(), [&](const auto& entry) { return entry.first == continuation; });
+        if (!reply.ok()) {
+          response.status = status_of_failure(reply.failure);
+          response.error = reply.failure;
+        } else if (match == top.end()) {
+          response.status = RequestStatus::backend_error;
+          response.error = "'" + continuation + "' is not among the server's top " + std::to_string(top.size()) +
+                           " first tokens (more than one token, or less likely than all of them)";
+        } else {
+          response.logprob = match->second;
+          response.token_logprobs = {float(match->second)};
+          response.continuation_tokens = 1;
+          response.is_greedy = match == top.begin();
+        }
+        finish(r, std::move(response));
+      }
+      return ReplyVerdict{};
+    });
   }
 
   std::string api_url_;
@@ -190,7 +256,9 @@ class OpenaiBackend final : public Backend {
   std::unique_ptr<HttpClient> client_;  // generate() and loglikelihood(): many in flight
   bool server_tokenizes_ = false;
   bool llama_server_ = false;  // repeats a continued answer prefix; its own /tokenize form
-  bool prompt_logprobs_checked_ = false;
+  bool first_token_logprobs_ = false;
+  std::optional<bool> prompt_logprobs_;  // probed on the first log-likelihood call
+  std::string prompt_logprobs_answer_;
   ModelInfo info_;
 };
 

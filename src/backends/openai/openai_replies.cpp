@@ -79,6 +79,39 @@ std::string read_generation_reply(std::string_view body, bool chat, std::string_
   return {};
 }
 
+std::string read_first_token_logprobs_reply(std::string_view body,
+                                            std::vector<std::pair<std::string, double>>& top) {
+  top.clear();
+  json reply = json::parse(body, nullptr, false);
+  std::string problem;
+  const json* choice = first_choice(reply, problem);
+  if (!choice) return problem;
+  auto logprobs = choice->find("logprobs");
+  if (logprobs == choice->end() || !logprobs->is_object()) return "no logprobs in choices[0]";
+  auto content = logprobs->find("content");
+  auto legacy = logprobs->find("top_logprobs");
+  if (content != logprobs->end() && content->is_array() && !content->empty() && (*content)[0].is_object() &&
+      (*content)[0].contains("top_logprobs") && (*content)[0]["top_logprobs"].is_array()) {
+    for (const json& entry : (*content)[0]["top_logprobs"]) {
+      if (!entry.is_object() || !entry.contains("token") || !entry["token"].is_string() ||
+          !entry.contains("logprob") || !entry["logprob"].is_number()) {
+        return "an entry of choices[0].logprobs.content[0].top_logprobs lacks token or logprob";
+      }
+      top.emplace_back(entry["token"].get<std::string>(), entry["logprob"].get<double>());
+    }
+  } else if (legacy != logprobs->end() && legacy->is_array() && !legacy->empty() && (*legacy)[0].is_object()) {
+    for (const auto& [token, logprob] : (*legacy)[0].items()) {
+      if (!logprob.is_number()) return "a log-prob in choices[0].logprobs.top_logprobs[0] is not a number";
+      top.emplace_back(token, logprob.get<double>());
+    }
+  } else {
+    return "no top log-probs for the first generated token";
+  }
+  if (top.empty()) return "no top log-probs for the first generated token";
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return {};
+}
+
 bool reply_has_prompt_logprobs(std::string_view body) {
   json reply = json::parse(body, nullptr, false);
   std::string problem;

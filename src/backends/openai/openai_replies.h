@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "clinbench/backends.h"
@@ -33,6 +34,13 @@ std::string read_generation_reply(std::string_view body, bool chat, std::string_
 // straddles the boundary counts as continuation.
 std::string read_prompt_logprobs_reply(std::string_view body, size_t continuation_characters,
                                        LoglikelihoodResponse& response);
+
+// A reply to first_token_logprobs_body(): the first generated token's alternatives, (token text,
+// log-prob), best first. Reads OpenAI/vLLM's choices[0].logprobs.top_logprobs[0] (an object of
+// text: log-prob) and llama-server's choices[0].logprobs.content[0].top_logprobs (a list of
+// {token, logprob}). Returns "" or what is missing.
+std::string read_first_token_logprobs_reply(std::string_view body,
+                                            std::vector<std::pair<std::string, double>>& top);
 
 // Whether a reply to prompt_logprobs_body() carries log-probs for prompt tokens (more
 // token_logprobs entries than generated tokens): the capability check made once per backend.

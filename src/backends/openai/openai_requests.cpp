@@ -56,6 +56,12 @@ std::string prompt_logprobs_body(const std::string& model, std::string_view prom
   return dump(body);
 }
 
+std::string first_token_logprobs_body(const std::string& model, std::string_view prompt, int32_t top) {
+  json body = {{"model", model}, {"prompt", prompt}, {"logprobs", top},
+               {"max_tokens", 1}, {"temperature", 0}, {"stream", false}};
+  return dump(body);
+}
+
 std::string tokenize_body(const std::string& model, std::string_view text, bool llama_server) {
   if (llama_server) return dump({{"content", text}, {"add_special", false}});
   return dump({{"model", model}, {"prompt", text}, {"add_special_tokens", false}});

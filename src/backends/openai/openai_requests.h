@@ -24,6 +24,10 @@ std::string completion_body(const std::string& model, const GenerationRequest& r
 // generated because some servers refuse max_tokens 0; it is not used.
 std::string prompt_logprobs_body(const std::string& model, std::string_view prompt);
 
+// POST /completions for the top `top` log-probs of the first token after `prompt` (greedy, one
+// token): how single-token continuations are scored where prompt log-probs are not returned.
+std::string first_token_logprobs_body(const std::string& model, std::string_view prompt, int32_t top);
+
 // POST /tokenize at the server root, without BOS: llama-server's form ("content",
 // "add_special") or vLLM's ("model", "prompt", "add_special_tokens"; vLLM logs a warning for
 // every field it does not know, so the two are not mixed).
