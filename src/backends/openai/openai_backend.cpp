@@ -29,6 +29,19 @@ HttpClientOptions client_options(const BackendOptions& options, int32_t concurre
   return client;
 }
 
+// The harness's whitespace split of a request; a request with no continuation left is answered
+// at once (empty_continuation) and gets nullopt.
+template <typename Finish>
+std::optional<ContinuationSplit> split_or_refuse(const LoglikelihoodRequest& request, size_t index, Finish& finish) {
+  ContinuationSplit split = split_trailing_whitespace(request.context, request.continuation);
+  if (!split.continuation.empty()) return split;
+  LoglikelihoodResponse empty;
+  empty.status = RequestStatus::empty_continuation;
+  empty.error = "the continuation has no tokens";
+  finish(index, std::move(empty));
+  return std::nullopt;
+}
+
 class OpenaiBackend final : public Backend {
  public:
   OpenaiBackend(const std::string& url, const std::string& spec, const BackendOptions& options)
@@ -92,18 +105,12 @@ class OpenaiBackend final : public Backend {
     std::vector<size_t> request_of_call;
     std::vector<size_t> continuation_characters;
     for (size_t r = 0; r < requests.size(); ++r) {
-      ContinuationSplit split = split_trailing_whitespace(requests[r].context, requests[r].continuation);
-      if (split.continuation.empty()) {
-        LoglikelihoodResponse empty;
-        empty.status = RequestStatus::empty_continuation;
-        empty.error = "the continuation has no tokens";
-        finish(r, std::move(empty));
-        continue;
-      }
+      std::optional<ContinuationSplit> split = split_or_refuse(requests[r], r, finish);
+      if (!split) continue;
       calls.push_back({.url = api_url_ + "/completions",
-                       .body = prompt_logprobs_body(model_, split.context + split.continuation)});
+                       .body = prompt_logprobs_body(model_, split->context + split->continuation)});
       request_of_call.push_back(r);
-      continuation_characters.push_back(utf8_characters(split.continuation));
+      continuation_characters.push_back(utf8_characters(split->continuation));
     }
     client_->run(calls, [&](size_t call, const HttpReply& reply) {
       LoglikelihoodResponse response;
@@ -204,21 +211,15 @@ class OpenaiBackend final : public Backend {
     std::vector<HttpCall> calls;
     std::vector<std::vector<std::pair<size_t, std::string>>> members;  // (request, continuation)
     for (size_t r = 0; r < requests.size(); ++r) {
-      ContinuationSplit split = split_trailing_whitespace(requests[r].context, requests[r].continuation);
-      if (split.continuation.empty()) {
-        LoglikelihoodResponse empty;
-        empty.status = RequestStatus::empty_continuation;
-        empty.error = "the continuation has no tokens";
-        finish(r, std::move(empty));
-        continue;
-      }
-      auto [found, inserted] = call_of_context.try_emplace(split.context, calls.size());
+      std::optional<ContinuationSplit> split = split_or_refuse(requests[r], r, finish);
+      if (!split) continue;
+      auto [found, inserted] = call_of_context.try_emplace(split->context, calls.size());
       if (inserted) {
         calls.push_back({.url = api_url_ + "/completions",
-                         .body = first_token_logprobs_body(model_, split.context, kAlternatives)});
+                         .body = first_token_logprobs_body(model_, split->context, kAlternatives)});
         members.emplace_back();
       }
-      members[found->second].emplace_back(r, split.continuation);
+      members[found->second].emplace_back(r, split->continuation);
     }
     client_->run(calls, [&](size_t call, const HttpReply& reply) {
       std::vector<std::pair<std::string, double>> top;

@@ -24,6 +24,18 @@ const json* first_choice(const json& reply, std::string& problem) {
   return &(*choices)[0];
 }
 
+// choices[0].logprobs, an object; nullptr (and the problem) otherwise.
+const json* first_choice_logprobs(const json& reply, std::string& problem) {
+  const json* choice = first_choice(reply, problem);
+  if (!choice) return nullptr;
+  auto logprobs = choice->find("logprobs");
+  if (logprobs == choice->end() || !logprobs->is_object()) {
+    problem = "no logprobs in choices[0]";
+    return nullptr;
+  }
+  return &*logprobs;
+}
+
 int32_t usage_count(const json& reply, const char* field) {
   auto usage = reply.find("usage");
   if (usage == reply.end() || !usage->is_object()) return 0;
@@ -84,10 +96,8 @@ std::string read_first_token_logprobs_reply(std::string_view body,
   top.clear();
   json reply = json::parse(body, nullptr, false);
   std::string problem;
-  const json* choice = first_choice(reply, problem);
-  if (!choice) return problem;
-  auto logprobs = choice->find("logprobs");
-  if (logprobs == choice->end() || !logprobs->is_object()) return "no logprobs in choices[0]";
+  const json* logprobs = first_choice_logprobs(reply, problem);
+  if (!logprobs) return problem;
   auto content = logprobs->find("content");
   auto legacy = logprobs->find("top_logprobs");
   if (content != logprobs->end() && content->is_array() && !content->empty() && (*content)[0].is_object() &&
@@ -130,10 +140,8 @@ std::string read_prompt_logprobs_reply(std::string_view body, size_t continuatio
                                        LoglikelihoodResponse& response) {
   json reply = json::parse(body, nullptr, false);
   std::string problem;
-  const json* choice = first_choice(reply, problem);
-  if (!choice) return problem;
-  auto logprobs = choice->find("logprobs");
-  if (logprobs == choice->end() || !logprobs->is_object()) return "no logprobs in choices[0]";
+  const json* logprobs = first_choice_logprobs(reply, problem);
+  if (!logprobs) return problem;
   auto tokens = logprobs->find("tokens");
   auto token_logprobs = logprobs->find("token_logprobs");
   if (tokens == logprobs->end() || !tokens->is_array() || token_logprobs == logprobs->end() ||
