@@ -53,8 +53,9 @@ class OpenaiBackend final : public Backend {
     // would only queue there, each on a connection of its own. llama-server serves a connection
     // per HTTP thread (slots + 4 of them) and keeps an idle one for 5 s, so connections beyond
     // its threads stall until one times out (64 prompts took 12 s instead of 2.5 s).
-    requests_in_flight_ = identity.slots > 0 ? std::min(options.concurrency, identity.slots) : options.concurrency;
-    client_ = std::make_unique<HttpClient>(client_options(options, requests_in_flight_));
+    const int32_t requests_in_flight =
+        identity.slots > 0 ? std::min(options.concurrency, identity.slots) : options.concurrency;
+    client_ = std::make_unique<HttpClient>(client_options(options, requests_in_flight));
 
     // Only llama-server has /props; it is also the one that repeats a continued message.
     llama_server_ = !identity.server_properties.is_null();
@@ -75,7 +76,7 @@ class OpenaiBackend final : public Backend {
         {"server_properties", identity.server_properties},
         {"chat_format", "canonical text; the server applies the model's own template"},
         {"token_counts", server_tokenizes_ ? "server /tokenize" : "estimate: bytes / 4, rounded up"},
-        {"requests_in_flight", requests_in_flight_},
+        {"requests_in_flight", requests_in_flight},
     };
   }
 
@@ -253,7 +254,6 @@ class OpenaiBackend final : public Backend {
   std::string model_;
   mutable std::mutex side_mutex_;    // guards side_client_
   mutable HttpClient side_client_;   // probes and count_tokens(), one at a time
-  int32_t requests_in_flight_ = 0;   // --concurrency, at most the server's slots
   std::unique_ptr<HttpClient> client_;  // generate() and loglikelihood(): many in flight
   bool server_tokenizes_ = false;
   bool llama_server_ = false;  // repeats a continued answer prefix; its own /tokenize form
