@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinbench/core.h"
@@ -33,6 +34,23 @@ struct LongHealthSettings {
   // one repeat sees the same letters in the same order and the engine computes them once.
   std::string document_order = "question";
 };
+
+// CLUE's clean-up of a generated answer before it is scored, one step at a time in the order the
+// task lists them (CLUE: eval_mednli.py 95-100, eval_meqsum.py 114-119, eval_ProblemSummary.py
+// 119-123, eval_MeDiSumCode.py 116-121, eval_MeDiSumQA.py 122-124, eval_LongHealth.py 295-296).
+enum class OutputCleanup {
+  strip,               // Python's str.strip(): leading and trailing Unicode whitespace
+  phi_end_split,       // output.split(" <|end|>")[0]: the text before Phi-3's end marker
+  cut_self_prompting,  // re.sub(r"(You are an AI.*)|(\[INST\].*)|((<\|user\|>).*)", "", output)
+};
+
+// "strip" | "phi_end_split" | "cut_self_prompting"; nullopt for any other name.
+std::optional<OutputCleanup> output_cleanup_from_name(std::string_view name);
+std::string_view output_cleanup_name(OutputCleanup step);
+
+// A BERTScore model's name (task files' bertscore.model, --bertscore-model NAME=...): letters,
+// digits, '_', '-' and '.', not empty.
+bool bertscore_model_name_is_valid(std::string_view name);
 
 enum class TaskScoring {
   loglikelihood,  // each option's continuation scored by log-probability (acc, acc_norm)
@@ -107,6 +125,16 @@ struct TaskSpec {
   bool constrain_to_letter = false;   // a grammar allows only one option letter
 
   std::vector<std::string> metrics;   // what results.json reports, in order
+
+  // Applied to each generated answer before any metric reads it; the raw text stays in the
+  // samples (`response`) beside the scored one (`scored_response`). Empty = scored as generated.
+  std::vector<OutputCleanup> output_cleanup;
+  // BERTScore as the study ran it: which of the run's named BERTScore models scores this task
+  // (`--bertscore-model NAME=gguf:PATH`; empty = the run's only one) and which encoder layer,
+  // counted from 1 (0 = the model's last). MeQSum: scibert, 8; problem lists, MeDiSumQA:
+  // bio_clinicalbert, 9 (bert_score's model2layers, which CLUE's fork used).
+  std::string bertscore_model;
+  int32_t bertscore_layer = 0;
 };
 
 // Whether examples carry lettered options (multiple choice and LongHealth).

@@ -48,11 +48,16 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
                 "the suite's folder), by absolute path or ../; off, such a path stops the run");
   app->add_option("--icd10cm", settings->icd10cm,
                   "ICD-10-CM code set (CMS order file) for the valid-code rate; default DATA/icd10cm/icd10cm_order_2019.txt");
-  app->add_option("--bertscore-model", settings->bertscore_model,
-                  "gguf:PATH of a BERT-style embedding model: adds BERTScore P/R/F1 to summary tasks");
+  app->add_option("--bertscore-model", settings->bertscore_models,
+                  "NAME=gguf:PATH or gguf:PATH of a BERT-style embedding model: adds BERTScore P/R/F1 to\n"
+                  "summary tasks. Repeat it to name several: each task uses the one named by its\n"
+                  "bertscore.model (the study: scibert for MeQSum, bio_clinicalbert for problem lists and\n"
+                  "MeDiSumQA); an unnamed one serves tasks whose name is not given (one model name only)")
+      ->allow_extra_args(false);
   app->add_option("--bertscore-layer", settings->bertscore_layer,
-                  "encoder layer whose output BERTScore matches, counted from 1 (0 = the last; the study's\n"
-                  "bert_score used SciBERT layer 8 / Bio_ClinicalBERT layer 9)")->capture_default_str();
+                  "encoder layer whose output BERTScore matches, counted from 1, for every task (0 = the\n"
+                  "last); default: each task's bertscore.layer, the study's (SciBERT 8, Bio_ClinicalBERT 9)")
+      ->check(CLI::NonNegativeNumber);
   app->add_option("--exclude-ids", settings->exclude_ids,
                   "file of item ids (ID or TASK<TAB>ID a line, e.g. audit's flagged.tsv): results.json adds\n"
                   "each task's metrics on the clean subset without them")->check(CLI::ExistingFile);

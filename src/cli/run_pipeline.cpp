@@ -13,6 +13,7 @@
 #include "clinbench/tasks.h"
 #include "core/progress_bar.h"
 #include "engine/task_evaluation.h"
+#include "metrics/bertscore_selection.h"
 #include "metrics/sample_scoring.h"
 #include "backends/llama/token_embedder.h"
 
@@ -137,21 +138,18 @@ int run_pipeline(const RunSettings& settings) {
   ScoringResources resources;
   if (icd_codes) resources.icd_codes = &*icd_codes;
 
-  // The BERTScore model loads before the evaluated one: a bad file fails in seconds, not hours.
-  std::unique_ptr<TokenEmbedder> bertscore;
-  for (const TaskSpec& spec : specs) {
-    if (settings.bertscore_model.empty() && scoring_lists_bertscore(spec)) {
-      throw Error("task '" + spec.name + "' reports BERTScore; give --bertscore-model gguf:PATH (a BERT-style embedding GGUF)");
-    }
-  }
-  if (!settings.bertscore_model.empty()) {
-    TokenEmbedderOptions embedder_options;
-    embedder_options.layer = settings.bertscore_layer;
-    embedder_options.threads = settings.backend.threads;
-    embedder_options.gpu_layers = settings.backend.gpu_layers;
-    bertscore = open_token_embedder(settings.bertscore_model, embedder_options);
-    resources.bertscore = bertscore.get();
-    std::fprintf(stderr, "BERTScore: %s, %s\n", settings.bertscore_model.c_str(), bertscore->info().note.c_str());
+  // The BERTScore models load before the evaluated one: a bad file fails in seconds, not hours.
+  // Each task gets its own model and layer (task YAML bertscore:, --bertscore-model NAME=...).
+  std::vector<BertScoreModelArgument> bertscore_models = bertscore_model_arguments_parse(settings.bertscore_models);
+  std::optional<int32_t> bertscore_layer;
+  if (settings.bertscore_layer >= 0) bertscore_layer = settings.bertscore_layer;
+  TokenEmbedderOptions embedder_options;
+  embedder_options.threads = settings.backend.threads;
+  embedder_options.gpu_layers = settings.backend.gpu_layers;
+  BertScoreEmbedders bertscore = bertscore_embedders_open(
+      specs, bertscore_choose(specs, bertscore_models, bertscore_layer), bertscore_models, embedder_options);
+  for (const auto& embedder : bertscore.opened) {
+    std::fprintf(stderr, "BERTScore: %s, %s\n", embedder->info().spec.c_str(), embedder->info().note.c_str());
   }
 
   // Retrieval before the model loads: a missing index or embedding model fails in seconds.
@@ -191,6 +189,8 @@ int run_pipeline(const RunSettings& settings) {
       if (!bertscore_bar) bertscore_bar = std::make_unique<ProgressBar>(specs[t].name + " BERTScore", "pairs");
       bertscore_bar->update(done, total);
     };
+    resources.bertscore = bertscore.of_task[t];
+    resources.bertscore_choice = bertscore.choice_of_task[t];
     results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources,
                                     [&bar](int64_t done, int64_t total) { bar.update(done, total); }));
     resources.bertscore_progress = nullptr;  // it refers to this iteration's bar
@@ -212,8 +212,7 @@ int run_pipeline(const RunSettings& settings) {
                            {"seed", settings.seed},
                            {"bootstrap_resamples", settings.bootstrap_resamples},
                            {"cache", cache ? nlohmann::json(cache_path.string()) : nlohmann::json(nullptr)},
-                           {"bertscore_model", settings.bertscore_model.empty() ? nlohmann::json(nullptr)
-                                                                                : nlohmann::json(settings.bertscore_model)},
+                           {"bertscore_models", settings.bertscore_models},
                            {"icd10cm", icd_codes ? nlohmann::json{{"path", icd_path.string()}, {"sha256", sha256_file_hex(icd_path)}}
                                                  : nlohmann::json(nullptr)},
                            {"rag", rag_config},

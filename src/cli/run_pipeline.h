@@ -25,8 +25,8 @@ struct RunSettings {
   bool no_cache = false;
   std::filesystem::path icd10cm;        // ICD-10-CM order file; default DATA/icd10cm/icd10cm_order_2019.txt
   bool allow_absolute_paths = false;    // task and suite files may name files outside their folder
-  std::string bertscore_model;          // gguf:PATH of a BERT-style embedding model; empty = no BERTScore
-  int32_t bertscore_layer = 0;          // 0 = the model's last layer
+  std::vector<std::string> bertscore_models;  // [NAME=]gguf:PATH of BERT-style embedding models; none = no BERTScore
+  int32_t bertscore_layer = -1;         // every task's layer; -1 = each task's own (the study's), 0 = the last
   std::string longhealth_document_order;  // "question" | "patient"; empty = the task's own
   std::filesystem::path exclude_ids;    // ids left out of each task's clean_subset (audit.h format); empty = none
   // Retrieval augmentation (docs/rag.md): an index folder from `clinbench index build`; empty = none.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "clinbench/tasks.h"
 #include "compare/pairs_file.h"
 
 namespace clinbench::cli {
@@ -205,7 +206,7 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
   if (!root.IsMap()) reader.fail(root, "", "a suite is a mapping with tasks, models and pairs");
   reader.check_keys(root, "",
                     {"name", "description", "tasks", "data_dir", "limit", "num_fewshot", "seed",
-                     "models", "pairs", "compare"});
+                     "models", "pairs", "compare", "bertscore_models"});
   Suite suite;
   suite.path = path;
   suite.name = reader.text(root, "name", "");
@@ -246,6 +247,27 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
       reader.fail(compare["resamples"], "compare.resamples", "must be at least 1");
     if (suite.alpha && (*suite.alpha <= 0 || *suite.alpha >= 1))
       reader.fail(compare["alpha"], "compare.alpha", "must be in (0, 1)");
+  }
+
+  if (YAML::Node bertscore = root["bertscore_models"]; bertscore.IsDefined() && !bertscore.IsNull()) {
+    if (!bertscore.IsMap()) reader.fail(bertscore, "bertscore_models", "expected NAME: gguf:PATH entries");
+    for (const auto& entry : bertscore) {
+      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "";
+      const std::string field = "bertscore_models." + name;
+      if (!bertscore_model_name_is_valid(name)) {
+        reader.fail(entry.first, field, "a name of letters, digits, '_', '-' and '.' (a task's bertscore.model)");
+      }
+      std::string spec = entry.second.IsScalar() ? entry.second.Scalar() : "";
+      if (spec.find("FILL_IN") != std::string::npos) {
+        reader.fail(entry.second, field, "not filled in: replace FILL_IN with gguf:/path/to/" + name + ".gguf");
+      }
+      spec = reader.expand(spec, entry.second, field);
+      if (!spec.starts_with("gguf:") || spec.size() == 5) reader.fail(entry.second, field, "expected gguf:PATH");
+      std::filesystem::path file = reader.relative_to_suite(spec.substr(5), entry.second, field);
+      std::error_code error;
+      if (!std::filesystem::exists(file, error)) reader.fail(entry.second, field, "model file not found: " + file.string());
+      suite.bertscore_models.push_back(name + "=gguf:" + file.string());
+    }
   }
 
   YAML::Node models = root["models"];

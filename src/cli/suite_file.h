@@ -16,6 +16,8 @@
 //   pairs:                            # optional; default: every model against the first
 //     - {fine_tune: OpenBioLLM-8B, base: Llama-3-8B-Instruct}
 //   compare: {resamples: 10000, alpha: 0.05}   # optional
+//   bertscore_models:                 # optional: BERTScore models by the names tasks give
+//     scibert: gguf:PATH              #   (bertscore.model); as --bertscore-model NAME=gguf:PATH
 // Relative paths (data_dir, task files, gguf: paths) are relative to the suite file's folder and
 // may not climb out of it; absolute paths (also after ${VAR} expansion) and paths that climb out
 // need --allow-absolute-paths, so that a suite someone shares cannot point the run at arbitrary
@@ -61,6 +63,7 @@ struct Suite {
   std::vector<ComparePairEntry> pairs;  // sides are model names; empty = every model vs the first
   std::optional<int64_t> resamples;
   std::optional<double> alpha;
+  std::vector<std::string> bertscore_models;  // NAME=gguf:PATH (resolved), as --bertscore-model takes them
 };
 
 // Parses and checks a suite: known keys, types, unique model names, placeholders filled,

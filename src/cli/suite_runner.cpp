@@ -35,6 +35,12 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
   if (!model.rag_index.empty()) settings.rag_index = model.rag_index;
   if (!model.rag_mode.empty()) settings.rag_mode = model.rag_mode;
   if (model.rag_k) settings.rag_k = *model.rag_k;
+  // The suite's BERTScore models replace the run's of the same name.
+  for (const std::string& entry : suite.bertscore_models) {
+    std::string prefix = entry.substr(0, entry.find('=') + 1);
+    std::erase_if(settings.bertscore_models, [&prefix](const std::string& given) { return given.starts_with(prefix); });
+    settings.bertscore_models.push_back(entry);
+  }
   return settings;
 }
 

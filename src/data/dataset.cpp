@@ -28,7 +28,15 @@ constexpr DatasetFormatName dataset_format_names[] = {
     {DatasetFormat::json_object, "json_object"},
     {DatasetFormat::csv, "csv"},
     {DatasetFormat::csv_headerless, "csv_headerless"},
+    {DatasetFormat::jsonl_or_json_array, "jsonl_or_json_array"},
 };
+
+// jsonl_or_json_array: an array when the first non-blank character after a BOM is "[".
+bool dataset_text_is_json_array(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '[';
+}
 
 // The whole file in one allocation and one read: the parsers below work on views into it.
 std::string dataset_read_bytes(const std::filesystem::path& path) {
@@ -218,6 +226,9 @@ std::vector<Record> read_dataset_text(std::string_view text, const std::filesyst
     case DatasetFormat::csv:
     case DatasetFormat::csv_headerless:
       return dataset_read_csv(path, text, options);
+    case DatasetFormat::jsonl_or_json_array:
+      return dataset_text_is_json_array(text) ? dataset_read_json(path, text, JsonTopLevel::array)
+                                              : dataset_read_jsonl(path, text);
   }
   throw Error("read_dataset: unknown DatasetFormat value");
 }

@@ -94,6 +94,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
                 {"prompt_tokens", responses[e].prompt_tokens},
                 {"generated_tokens", responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
                                                                  : int64_t(responses[e].tokens.size())}};
+      if (scores[e].scored_response) raw[e]["scored_response"] = *scores[e].scored_response;  // output_cleanup
     }
     if (scoring_wants_bertscore(spec, resources)) {
       result.bertscore = score_bertscore(resources, data.examples, responses, scores);

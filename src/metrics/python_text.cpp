@@ -114,4 +114,38 @@ std::string python_upper(std::string_view text) {
   return upper;
 }
 
+bool python_is_space_code_point(char32_t code_point) {
+  // CPython's _PyUnicode_IsWhitespace: bidirectional types WS, B, S, plus Zs.
+  switch (code_point) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D:
+    case 0x1C: case 0x1D: case 0x1E: case 0x1F: case 0x20:
+    case 0x85: case 0xA0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return code_point >= 0x2000 && code_point <= 0x200A;
+  }
+}
+
+std::string_view python_strip(std::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size()) {
+    char32_t code_point = 0;
+    size_t length = decode_at(text, begin, code_point);
+    if (length == 0 || !python_is_space_code_point(code_point)) break;
+    begin += length;
+  }
+  size_t end = text.size();
+  while (end > begin) {
+    // The lead byte of the last character: back over at most three continuation bytes.
+    size_t start = end - 1;
+    while (start > begin && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    char32_t code_point = 0;
+    size_t length = decode_at(text, start, code_point);
+    if (length == 0 || start + length != end || !python_is_space_code_point(code_point)) break;
+    end = start;
+  }
+  return text.substr(begin, end - begin);
+}
+
 }  // namespace clinbench

@@ -26,4 +26,12 @@ bool python_word_before(std::string_view text, size_t position);
 // (ß -> SS, ı -> I, ſ -> S, ﬁ -> FI, ...), plus Unicode simple upper-case mapping for the rest.
 std::string python_upper(std::string_view text);
 
+// str.isspace() for one code point: the characters Python's str.strip() and str.split() remove
+// (Unicode White_Space plus the information separators U+001C..U+001F).
+bool python_is_space_code_point(char32_t code_point);
+
+// str.strip() with no argument: the text without leading and trailing python_is_space
+// characters. Invalid UTF-8 bytes are not whitespace (they stop the stripping).
+std::string_view python_strip(std::string_view text);
+
 }  // namespace clinbench

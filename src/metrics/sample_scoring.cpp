@@ -6,6 +6,7 @@
 
 #include "clinbench/metrics.h"
 #include "metrics/bertscore.h"
+#include "metrics/output_cleanup.h"
 
 namespace clinbench {
 
@@ -111,9 +112,12 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     if (task_has_options(spec)) score.values["extraction_failure"] = 1.0;
     return score;
   }
+  // CLUE cleans the answer before scoring it; the raw text stays in the sample.
+  const std::string text = output_cleanup_apply(spec.output_cleanup, response.text);
+  if (!spec.output_cleanup.empty()) score.scored_response = text;
   if (spec.answer_rule == "longhealth") {
     // The study's rule: the first "The correct answer is X:"; anything else is wrong.
-    std::optional<std::string> letter = answer_letter_longhealth(response.text);
+    std::optional<std::string> letter = answer_letter_longhealth(text);
     std::string gold = multiple_choice_letter(example.answer_index);
     std::string unanswerable = multiple_choice_letter(int(example.options.size()) - 1);
     bool offers_unanswerable = spec.longhealth.task != 1;
@@ -130,7 +134,7 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
   if (task_has_options(spec)) {
     std::string letters;
     for (size_t o = 0; o < example.options.size(); ++o) letters += multiple_choice_letter(int(o));
-    AnswerExtraction answer = answer_letter_extract(response.text, letters, example.options);
+    AnswerExtraction answer = answer_letter_extract(text, letters, example.options);
     score.details["extraction"] = std::string(answer_reason_name(answer.reason));
     bool answered = answer.status == AnswerStatus::answered;
     if (answered) score.extracted = std::string(1, answer.letter);
@@ -140,15 +144,15 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     return score;
   }
   if (wants(spec, "rouge1") || wants(spec, "rouge2") || wants(spec, "rougeL")) {
-    RougeScores rouge = metric_rouge(response.text, example.reference);
+    RougeScores rouge = metric_rouge(text, example.reference);
     score.values["rouge1"] = rouge.rouge1.f;
     score.values["rouge2"] = rouge.rouge2.f;
     score.values["rougeL"] = rouge.rouge_l.f;
   }
   if (wants(spec, "acc") || wants(spec, "exact_acc")) {
-    score.values["acc"] = metric_label_match_once(response.text, example.reference) ? 1.0 : 0.0;
-    score.values["exact_acc"] = metric_label_exact(response.text, example.reference) ? 1.0 : 0.0;
-    score.details["label_occurrences"] = metric_label_count(response.text, example.reference);
+    score.values["acc"] = metric_label_match_once(text, example.reference) ? 1.0 : 0.0;
+    score.values["exact_acc"] = metric_label_exact(text, example.reference) ? 1.0 : 0.0;
+    score.details["label_occurrences"] = metric_label_count(text, example.reference);
   }
   if (scoring_needs_icd_codes(spec)) {
     std::vector<std::string> gold;
@@ -156,7 +160,7 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
       for (const auto& code : example.fields["reference_items"]) gold.push_back(code.get<std::string>());
     }
     static const IcdCodeSet no_codes;
-    IcdScores codes = metric_icd_codes(response.text, gold, resources.icd_codes ? *resources.icd_codes : no_codes);
+    IcdScores codes = metric_icd_codes(text, gold, resources.icd_codes ? *resources.icd_codes : no_codes);
     score.values["exact_precision"] = codes.exact.precision;
     score.values["exact_recall"] = codes.exact.recall;
     score.values["exact_f1"] = codes.exact.f;
@@ -179,7 +183,7 @@ nlohmann::json score_bertscore(const ScoringResources& resources, std::span<cons
   for (size_t i = 0; i < responses.size(); ++i) {
     if (responses[i].status != RequestStatus::ok) continue;
     scored.push_back(i);
-    predictions.push_back(responses[i].text);
+    predictions.push_back(scores[i].scored_response.value_or(responses[i].text));
     references.push_back(examples[i].reference);
   }
   std::vector<BertScore> pairs = bertscore_pairs(*resources.bertscore, predictions, references,
@@ -200,6 +204,7 @@ nlohmann::json score_bertscore(const ScoringResources& resources, std::span<cons
   }
   BertScoreMean totals = metric_bertscore_mean(pairs);
   nlohmann::json summary = bertscore_config(resources.bertscore->info());
+  if (resources.bertscore_choice.is_object()) summary.update(resources.bertscore_choice);
   summary["pairs_scored"] = totals.items;
   summary["empty_outputs"] = totals.empty_candidates;
   summary["empty_references"] = totals.empty_references;

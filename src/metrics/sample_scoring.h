@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct SampleScore {
   std::string extracted;                 // what was read from the output (a letter, ...)
   std::map<std::string, double> values;  // metric name -> this sample's value
   nlohmann::json details = nlohmann::json::object();
+  // The answer the metrics read, after the task's output_cleanup; nullopt when the task declares
+  // no clean-up or the request failed (the metrics then read the response as generated).
+  std::optional<std::string> scored_response;
 };
 
 class TokenEmbedder;
@@ -26,7 +30,8 @@ class TokenEmbedder;
 // What some metrics need beyond the example and the response. Owned by the caller.
 struct ScoringResources {
   const IcdCodeSet* icd_codes = nullptr;  // valid_code_rate and the list of invalid codes
-  TokenEmbedder* bertscore = nullptr;     // --bertscore-model: BERTScore of summaries
+  TokenEmbedder* bertscore = nullptr;     // --bertscore-model: BERTScore of summaries (this task's model)
+  nlohmann::json bertscore_choice;        // how that model and layer were chosen, added to the summary
   ProgressCallback bertscore_progress;    // (pairs embedded, total) while BERTScore runs
 };
 
@@ -54,7 +59,7 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
                                        std::span<const LoglikelihoodResponse> options,
                                        std::span<const std::string> continuations);
 
-// Generated answers: multiple choice reads the letter (acc, extraction_failure); generation
+// Generated answers, after the task's output_cleanup (metrics/output_cleanup.h): multiple choice reads the letter (acc, extraction_failure); generation
 // tasks compare with the reference: rouge1, rouge2, rougeL (F-measures); acc (the study's label
 // rule: the upper-cased reference occurs exactly once in the upper-cased output) and exact_acc
 // (the trimmed output is the label); ICD-10 codes: exact_/approx_ precision, recall, f1 and
@@ -62,7 +67,8 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
 SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
                              const ScoringResources& resources);
 
-// BERTScore of every answered response against its example's reference (one embedding pass for
+// BERTScore of every answered response (its scored_response where the task cleans answers)
+// against its example's reference (one embedding pass for
 // the whole task), added to scores[i].values as bertscore_precision/recall/f1 with token counts
 // and truncation flags in details; a sample without a response scores 0, like its ROUGE. Returns
 // the metric's settings and counts for results.json (empty outputs, texts cut to the model's

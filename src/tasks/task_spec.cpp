@@ -133,7 +133,35 @@ void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& 
   if (spec.metrics.empty()) fail("metrics", "missing");
 }
 
+constexpr std::pair<OutputCleanup, std::string_view> output_cleanup_names[] = {
+    {OutputCleanup::strip, "strip"},
+    {OutputCleanup::phi_end_split, "phi_end_split"},
+    {OutputCleanup::cut_self_prompting, "cut_self_prompting"},
+};
+
 }  // namespace
+
+std::optional<OutputCleanup> output_cleanup_from_name(std::string_view name) {
+  for (const auto& [step, step_name] : output_cleanup_names) {
+    if (step_name == name) return step;
+  }
+  return std::nullopt;
+}
+
+std::string_view output_cleanup_name(OutputCleanup step) {
+  for (const auto& [known, step_name] : output_cleanup_names) {
+    if (known == step) return step_name;
+  }
+  return "unknown";
+}
+
+bool bertscore_model_name_is_valid(std::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
 
 TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source) {
   SpecReader reader(source);
@@ -145,7 +173,8 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   }
   if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
   reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
-                               "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth"});
+                               "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth",
+                               "output_cleanup", "bertscore"});
 
   TaskSpec spec;
   spec.source = source;
@@ -268,6 +297,29 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.constrain_to_letter = reader.boolean(generation, "constrain_to_letter", "generation", false);
 
   spec.metrics = reader.list(root, "metrics", "");
+
+  for (const std::string& name : reader.list(root, "output_cleanup", "")) {
+    std::optional<OutputCleanup> step = output_cleanup_from_name(name);
+    if (!step) {
+      reader.fail(root["output_cleanup"], "output_cleanup",
+                  "unknown step '" + name + "' (known: strip, phi_end_split, cut_self_prompting)");
+    }
+    spec.output_cleanup.push_back(*step);
+  }
+  if (!spec.output_cleanup.empty() && spec.scoring != TaskScoring::generate) {
+    reader.fail(root["output_cleanup"], "output_cleanup", "cleans generated answers: only for scoring: generate");
+  }
+  YAML::Node bertscore = reader.section(root, "bertscore", {"model", "layer"});
+  spec.bertscore_model = reader.text(bertscore, "model", "bertscore");
+  spec.bertscore_layer = int32_t(reader.integer(bertscore, "layer", "bertscore", 0));
+  if (spec.bertscore_layer < 0) reader.fail(bertscore["layer"], "bertscore.layer", "must be 0 (the last layer) or more");
+  if (!spec.bertscore_model.empty() && !bertscore_model_name_is_valid(spec.bertscore_model)) {
+    reader.fail(bertscore["model"], "bertscore.model",
+                "'" + spec.bertscore_model + "': a name of letters, digits, '_', '-' and '.' (as in --bertscore-model NAME=gguf:PATH)");
+  }
+  if (root["bertscore"].IsDefined() && spec.kind != TaskKind::generation) {
+    reader.fail(root["bertscore"], "bertscore", "BERTScore compares generated text with a reference: only for kind: generation");
+  }
   validate(spec, reader, root);
   return spec;
 }

@@ -66,14 +66,15 @@ TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
   EXPECT_NE(output.find("truncated"), std::string::npos) << output;
 }
 
-// The acceptance run: MeQSum on the real data with a BERT-architecture model for BERTScore.
+// The acceptance run: MeQSum on the real data with a BERT-architecture model for BERTScore
+// (one unnamed model, its last layer: the two-layer test model has no layer 8, MeQSum's own).
 TEST(ClinicalRun, MeqsumReportsRougeAndBertscore) {
   std::filesystem::path out = testing::work_dir("cli_clinical_bertscore");
   std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
   std::string bert = "gguf:" + testing::tiny_bert_model().string();
   std::string output;
   int status = testing::run_clinbench("run --model " + model + " --tasks meqsum --limit 30 --threads 2 --parallel 16" +
-                                          " --bertscore-model " + bert + " --data-dir " +
+                                          " --bertscore-model " + bert + " --bertscore-layer 0 --data-dir " +
                                           testing::shared_data_dir().string() + " --output-dir " + out.string(),
                                       output);
   ASSERT_EQ(status, 0) << output;

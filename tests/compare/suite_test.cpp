@@ -124,7 +124,7 @@ TEST(Suite, ServerModelsAndRelativePaths) {
 
 TEST(Suite, MistakesNameFileLineAndField) {
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "limt: 3\n"),
-            "/study/suite.yaml:5: field 'limt': unknown key (known: compare, data_dir, "
+            "/study/suite.yaml:5: field 'limt': unknown key (known: bertscore_models, compare, data_dir, "
             "description, limit, models, "
             "name, num_fewshot, pairs, seed, tasks)");
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "pairs:\n  - {fine_tune: tuned, base: llama}\n"),
@@ -158,6 +158,35 @@ TEST(Suite, MistakesNameFileLineAndField) {
             "/study/suite.yaml:3: field 'models': a suite compares models: list two or more");
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {alpha: 5}\n"),
             "/study/suite.yaml:5: field 'compare.alpha': must be in (0, 1)");
+}
+
+// The study's BERTScore models by the names its tasks give (bertscore.model), resolved like the
+// suite's model paths; they replace the command line's models of the same name.
+TEST(Suite, BertscoreModelsByName) {
+  std::filesystem::path dir = testing::work_dir("suite_bertscore_models");
+  std::filesystem::create_directories(dir / "models");
+  write_file_atomic(dir / "models" / "scibert.gguf", "not read by the parser");
+  write_file_atomic(dir / "models" / "clinical.gguf", "not read by the parser");
+  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) +
+                                          "bertscore_models:\n  scibert: gguf:models/scibert.gguf\n"
+                                          "  bio_clinicalbert: gguf:models/clinical.gguf\n",
+                                      dir / "suite.yaml");
+  ASSERT_EQ(suite.bertscore_models.size(), 2u);
+  std::string scibert = "scibert=gguf:" + (dir / "models" / "scibert.gguf").string();
+  EXPECT_EQ(suite.bertscore_models[0], scibert);
+  cli::RunSettings defaults;
+  defaults.bertscore_models = {"scibert=gguf:/elsewhere/scibert.gguf", "other=gguf:/m/other.gguf"};
+  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[0], defaults);
+  EXPECT_EQ(settings.bertscore_models,
+            (std::vector<std::string>{"other=gguf:/m/other.gguf", scibert,
+                                      "bio_clinicalbert=gguf:" + (dir / "models" / "clinical.gguf").string()}));
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "bertscore_models:\n  scibert: FILL_IN\n"),
+            "/study/suite.yaml:6: field 'bertscore_models.scibert': not filled in: replace FILL_IN with "
+            "gguf:/path/to/scibert.gguf");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "bertscore_models:\n  scibert: /m/x.gguf\n"),
+            "/study/suite.yaml:6: field 'bertscore_models.scibert': expected gguf:PATH");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "bertscore_models: [gguf:x]\n"),
+            "/study/suite.yaml:5: field 'bertscore_models': expected NAME: gguf:PATH entries");
 }
 
 }  // namespace
