@@ -52,7 +52,8 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
                   "NAME=gguf:PATH or gguf:PATH of a BERT-style embedding model: adds BERTScore P/R/F1 to\n"
                   "summary tasks. Repeat it to name several: each task uses the one named by its\n"
                   "bertscore.model (the study: scibert for MeQSum, bio_clinicalbert for problem lists and\n"
-                  "MeDiSumQA); an unnamed one serves tasks whose name is not given (one model name only)")
+                  "MeDiSumQA); an unnamed one serves the tasks whose named model is not given, if they\n"
+                  "name one model only")
       ->allow_extra_args(false);
   app->add_option("--bertscore-layer", settings->bertscore_layer,
                   "encoder layer whose output BERTScore matches, counted from 1, for every task (0 = the\n"

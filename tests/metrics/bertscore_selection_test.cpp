@@ -149,6 +149,15 @@ TEST(BertScoreSelection, TaskFileKeysAreChecked) {
       << error("bertscore: {model: scibert, layers: 8}\n");
   EXPECT_NE(error("bertscore: {layer: -1}\n").find("bertscore.layer"), std::string::npos);
   EXPECT_NE(error("bertscore: {model: \"sci bert\"}\n").find("bertscore.model"), std::string::npos);
+  std::string multiple_choice =
+      "name: m\ndataset: {path: x.jsonl}\nmapping: {question: q, options: o, answer: a}\nprompt: {user: \"{q}\"}\n"
+      "metrics: [acc]\noutput_cleanup: [strip]\n";
+  try {
+    task_spec_parse(multiple_choice, "m.yaml");
+    ADD_FAILURE() << "a log-likelihood task has no generated answer to clean";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("only for scoring: generate"), std::string::npos) << e.what();
+  }
   EXPECT_NE(error("output_cleanup: [strip, dotall]\n").find("t.yaml:8: field 'output_cleanup': unknown step 'dotall'"),
             std::string::npos)
       << error("output_cleanup: [strip, dotall]\n");
