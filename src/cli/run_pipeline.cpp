@@ -203,6 +203,9 @@ int run_pipeline(const RunSettings& settings) {
     task_configs[specs[t].name] = {{"source", specs[t].source}, {"scoring", specs[t].scoring == TaskScoring::loglikelihood ? "loglikelihood" : "generate"},
                                    {"chat_format", chat_format_name(backend->chat_format())},
                                    {"data_files", files}};
+    nlohmann::json cleanup = nlohmann::json::array();  // what the scores were computed on (docs/tasks.md)
+    for (OutputCleanup step : specs[t].output_cleanup) cleanup.push_back(output_cleanup_name(step));
+    task_configs[specs[t].name]["output_cleanup"] = cleanup;
   }
   nlohmann::json config = {{"tasks", settings.tasks},
                            {"task_details", task_configs},

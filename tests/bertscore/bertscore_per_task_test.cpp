@@ -67,6 +67,11 @@ TEST(BertScorePerTask, EachTaskUsesItsNamedModelAtTheStudysLayer) {
     EXPECT_TRUE(task["metrics"].contains("bertscore_f1")) << expected.task;
   }
   EXPECT_EQ(results["config"]["bertscore_models"].size(), 2u);
+  // What the scores were computed on: CLUE's clean-up, as each task declares it.
+  EXPECT_EQ(results["config"]["task_details"]["medisumqa"]["output_cleanup"],
+            nlohmann::json::array({"strip", "phi_end_split"}));
+  EXPECT_EQ(results["config"]["task_details"]["meqsum"]["output_cleanup"],
+            nlohmann::json::array({"phi_end_split", "cut_self_prompting"}));
   // Two models, each loaded once, at its layer.
   EXPECT_NE(output.find("layer 8 of 10"), std::string::npos) << output;
   EXPECT_NE(output.find("layer 9 of 10"), std::string::npos) << output;
