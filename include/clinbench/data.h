@@ -35,13 +35,13 @@ enum class DatasetFormat {
   csv,             // RFC 4180 CSV whose first row names the columns (Medbullets)
   csv_headerless,  // RFC 4180 CSV without a header; DatasetReadOptions::columns names them (MMLU)
   // A JSON array when the file's first non-blank character (after a UTF-8 BOM) is "[", else
-  // JSONL: unambiguous, since a JSONL line must hold an object. MeDiSumQA and MeDiSumCode, whose
-  // files CLUE reads as arrays (json.load) and whose generator writes as JSONL.
+  // JSONL: unambiguous, since a JSONL line must hold an object. Used by MeDiSumQA and
+  // MeDiSumCode: CLUE's evaluation reads their files as arrays, its generator writes JSONL.
   jsonl_or_json_array,
 };
 
-// "jsonl" | "json_array" | "json_object" | "csv" | "csv_headerless" | "jsonl_or_json_array"; throws Error listing the
-// valid names for anything else. dataset_format_name is its inverse (the names round-trip).
+// "jsonl" | "json_array" | "json_object" | "csv" | "csv_headerless" | "jsonl_or_json_array";
+// throws Error listing the valid names for anything else. dataset_format_name is its inverse (the names round-trip).
 DatasetFormat dataset_format_from_name(std::string_view name);
 std::string_view dataset_format_name(DatasetFormat format);
 
