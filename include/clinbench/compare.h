@@ -135,8 +135,29 @@ CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune,
                                const std::vector<nlohmann::json>& base);
 
 // The score of one sample for one metric, as the run's own aggregation counts it: the number in
-// scores[metric], 0 when missing or not a number (a failed request scores 0).
+// scores[metric], 0 when missing or not a number. Samples whose request failed have no scores;
+// compare_runs leaves them out (CompareFailedItems) before asking.
 double compare_sample_score(const nlohmann::json& sample, const std::string& metric);
+
+// Common items whose request failed (a status other than ok or extraction_failed: backend_error,
+// context_overflow, ...) on one side or both. Such an item has no answer there: it is left out
+// of the pair's comparison, never counted as a loss.
+struct CompareFailedItems {
+  std::vector<size_t> answered_by_both;  // indices into the alignment's rows
+  int64_t one_sided = 0;                 // items failed on exactly one side
+  std::string first_one_sided;           // the first such item's id
+  std::map<std::string, int64_t> fine_tune_causes;  // status -> failed items
+  std::map<std::string, int64_t> base_causes;
+};
+
+// Contract: alignment = compare_align(fine_tune, base). Pure; never throws.
+CompareFailedItems compare_failed_items(const std::vector<nlohmann::json>& fine_tune,
+                                        const std::vector<nlohmann::json>& base,
+                                        const CompareAlignment& alignment);
+
+// "'A': 3 backend_error; 'B': 1 context_overflow" (the sides that failed anything).
+std::string compare_failed_items_text(const CompareFailedItems& failed, const std::string& fine_tune_name,
+                                      const std::string& base_name);
 
 // --- statistics -----------------------------------------------------------------------------
 
@@ -146,6 +167,10 @@ struct CompareOptions {
   int64_t resamples = 10000;  // bootstrap resamples, >= 1 (the sign-flip test draws its own 10,000)
   double alpha = 0.05;        // a row is marked significant when its Holm-adjusted p < alpha
   bool allow_mismatch = false;  // compare only the common items instead of refusing
+  // Where a request failed on one side of a pair only (CompareFailedItems): leave those items
+  // out of both sides with a note, instead of refusing. Items failed on both sides are always
+  // left out with a note.
+  bool allow_failures = false;
   // Items left out of the clean subset (`--exclude-ids`, audit.h format). An item also leaves
   // it when either run's sample carries "excluded": true (run --exclude-ids).
   AuditExcludedIds exclude_ids;
@@ -189,7 +214,8 @@ struct CompareResult {
 // Paired statistics for every pair, on every task both runs hold, for every metric both list.
 // Throws Error when a task's items or prompts differ between the two runs of a pair and
 // options.allow_mismatch is false: the message names the task, both runs (name and folder)
-// and the first differing item id. Cost: per row one stats_paired_compare (about 30 ms for
+// and the first differing item id; and when a request failed in one run of a pair but not the
+// other and options.allow_failures is false (the message counts the failures by cause). Cost: per row one stats_paired_compare (about 30 ms for
 // 10,000 resamples of 1,500 items).
 CompareResult compare_runs(const std::vector<CompareRun>& runs,
                            const std::vector<ComparePair>& pairs, const CompareOptions& options);

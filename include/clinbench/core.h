@@ -59,6 +59,12 @@ std::string read_file(const std::filesystem::path& path);
 // old or the new content, never a partial one. Throws Error naming the file.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// Removes what write_file_atomic left in dir (not its subfolders) when its writer was killed
+// mid-write: files named NAME.tmp-PID-HEX whose process PID no longer exists. A live PID's
+// files stay (another run may be writing them). Returns the bytes removed. Never throws; a file
+// it cannot remove stays.
+int64_t remove_stale_temporaries(const std::filesystem::path& dir);
+
 // The current time as ISO 8601 UTC, e.g. 2026-11-22T01:50:00Z (results and manifests).
 std::string utc_timestamp();
 
@@ -67,8 +73,9 @@ std::string utc_timestamp();
 // Where a path written in a task or suite file leads. A relative path is taken under base and
 // may not climb out of it ("../x", "a/../../x"); an absolute path, or one that climbs out, is
 // refused unless allow_outside is set (the user's --allow-absolute-paths), so that a file
-// someone shares cannot make clinbench read arbitrary files into prompts and samples. The check
-// is lexical: a symbolic link inside base is followed wherever it leads (the user put it there).
+// someone shares cannot make clinbench read arbitrary files into prompts and samples. Symbolic
+// links are resolved (realpath of base and path) before the check, so a link inside base that
+// leads out of it is refused too; the message does not say where it leads.
 // base_description names base in messages ("the data directory", "the suite's folder").
 // Throws Error via throw_input_error(source, line, field, ...) for an empty path or a refused
 // one, naming the option that allows it. Returns the path, normalised: base / written, or

@@ -49,9 +49,10 @@ struct CacheKey {
   // re-hash it and a response can be recomputed from the file alone.
   std::string canonical_request;
   std::string hash;  // 32 lower-case hex digits: XXH3-128 of canonical_request
-  // The model's context window when the key was made. Not part of the hash: it matters only to
-  // a stored context_overflow answer, which a key with a different window does not receive
-  // (a larger window may fit the request; a smaller one proves nothing about it).
+  // The model's context window when the key was made. Not part of the hash: a stored
+  // context_overflow answer is not served to a key with a different window (a larger window may
+  // fit the request), nor an answer whose tokens (prompt + continuation, or prompt + max_tokens)
+  // exceed the key's window (that window would refuse the request).
   int32_t context_length = 0;
 };
 

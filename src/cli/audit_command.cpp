@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "cli/run_pipeline.h"
 #include "clinbench/audit.h"
 #include "core/progress_bar.h"
@@ -171,17 +172,20 @@ Command add_audit_command(CLI::App& parent) {
   app->add_option("--ngram", settings->ngram, "words per n-gram")->check(CLI::Range(1, 1000))->capture_default_str();
   app->add_option("--threshold", settings->threshold,
                   "flag items with at least this share of their n-grams in the corpus")
-      ->capture_default_str();
+      ->check(option_between(0, 1))->capture_default_str();
   app->add_option("--text-field", settings->text_field, "JSON Lines: the field holding a document's text")
       ->capture_default_str();
   app->add_option("--model", settings->models,
                   "gguf:PATH or openai:URL (repeatable): Min-K% Prob per item; the first is the base");
-  app->add_option("--min-k", settings->min_k_percent, "K of Min-K% Prob, in percent")->capture_default_str();
-  app->add_option("--top", settings->top, "items listed per task and fine-tune by Min-K% rise")->capture_default_str();
+  app->add_option("--min-k", settings->min_k_percent, "K of Min-K% Prob, in percent")
+      ->check(option_between(0, 100, true))->capture_default_str();
+  app->add_option("--top", settings->top, "items listed per task and fine-tune by Min-K% rise")
+      ->check(option_at_least(0))->capture_default_str();
   app->add_option("--cache", settings->cache, "response cache (SQLite) for the Min-K% requests; default none");
   app->add_option("--data-dir", settings->data_dir, "folder with the data sets (default $CLINBENCH_DATA or ./data)");
   app->add_option("--limit", settings->limit, "only the first N items of each task (as run --limit)");
-  app->add_option("--num-fewshot", settings->num_fewshot, "as run --num-fewshot: shots taken from the items are not audited");
+  app->add_option("--num-fewshot", settings->num_fewshot, "as run --num-fewshot: shots taken from the items are not audited")
+      ->check(option_at_least(-1, "at least 0 (or -1: the task's own)"));
   app->add_option("--seed", settings->seed, "as run --seed (seeded shuffles and draws decide the items)")
       ->capture_default_str();
   app->add_flag("--allow-absolute-paths", settings->allow_absolute_paths,

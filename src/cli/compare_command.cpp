@@ -25,7 +25,8 @@ Command add_compare_command(CLI::App& parent) {
       "Compare runs of different models on the same items: per task, metric and pair, the\n"
       "difference of means (fine-tune - base) with a paired bootstrap 95% interval, an exact\n"
       "McNemar (0/1 scores) or sign-flip p-value, Holm-corrected over the whole table, and\n"
-      "win/tie/loss counts. Refuses runs whose items or prompts differ. Writes compare.md,\n"
+      "win/tie/loss counts. Refuses runs whose items or prompts differ, or where a request failed\n"
+      "in one run only (failed items are missing, never losses). Writes compare.md,\n"
       "compare.json, compare_scores.csv and compare_pairs.csv; prints the Markdown tables.\n"
       "Example: clinbench compare runs/openbio-8b runs/llama3-8b   (every run against the first)");
   app->add_option("runs", settings->run_dirs,
@@ -40,6 +41,9 @@ Command add_compare_command(CLI::App& parent) {
   app->add_flag("--allow-mismatch", settings->options.allow_mismatch,
                 "compare only the items both runs hold when their items or prompts differ (said in "
                 "the output)");
+  app->add_flag("--allow-failures", settings->options.allow_failures,
+                "where a request failed in one run of a pair but not the other (a timeout, a context\n"
+                "overflow), leave those items out of both sides (said in the output) instead of refusing");
   app->add_option("--exclude-ids", settings->exclude_ids,
                   "file of item ids (ID or TASK<TAB>ID a line, e.g. audit's flagged.tsv): adds the paired\n"
                   "table on the clean subset without them beside the full one")

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "clinbench/rag.h"
 #include "core/progress_bar.h"
 
@@ -46,7 +47,8 @@ void add_open_options(CLI::App& app, RagOpenOptions& open) {
   app.add_option("--rag-embed-model", open.embed_model,
                  "dense/hybrid: gguf:PATH of the index's embedding model when it has moved (its SHA-256 must "
                  "match the manifest's)");
-  app.add_option("--threads", open.threads, "CPU threads for the embedding model (0 = all cores)")->capture_default_str();
+  app.add_option("--threads", open.threads, "CPU threads for the embedding model (0 = all cores)")
+      ->check(option_at_least(0))->capture_default_str();
 }
 
 int run_build(IndexBuildSettings& settings) {
@@ -202,9 +204,9 @@ Command add_index_command(CLI::App& parent) {
                         "--rag-mode dense and hybrid");
   build_app->add_flag("--overwrite", build->options.overwrite, "replace an existing index at --out");
   build_app->add_option("--threads", build->options.threads, "CPU threads for the embedding model (0 = all cores)")
-      ->capture_default_str();
+      ->check(option_at_least(0))->capture_default_str();
   build_app->add_option("--gpu-layers", build->options.gpu_layers, "embedding model layers on the GPU (-1 = all)")
-      ->capture_default_str();
+      ->check(option_at_least(-1, "at least 0 (or -1: all)"))->capture_default_str();
 
   auto search = std::make_shared<IndexSearchSettings>();
   CLI::App* search_app = app->add_subcommand(

@@ -3,6 +3,7 @@
 
 #include "backends/llama/test_model.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 
 namespace clinbench::cli {
 
@@ -20,16 +21,17 @@ Command add_make_test_model_command(CLI::App& parent) {
                   "llama (a causal decoder) or bert (an embedding encoder, e.g. for BERTScore)")
       ->check(CLI::IsMember({"llama", "bert"}))
       ->capture_default_str();
-  app->add_option("--layers", options->layers, "transformer blocks")->capture_default_str();
-  app->add_option("--embd", options->embedding, "hidden size")->capture_default_str();
-  app->add_option("--heads", options->heads, "attention heads")->capture_default_str();
+  app->add_option("--layers", options->layers, "transformer blocks")->check(option_at_least(1))->capture_default_str();
+  app->add_option("--embd", options->embedding, "hidden size")->check(option_at_least(1))->capture_default_str();
+  app->add_option("--heads", options->heads, "attention heads")->check(option_at_least(1))->capture_default_str();
   app->add_option("--kv-heads", options->kv_heads, "key/value heads (grouped-query attention)")
-      ->capture_default_str();
-  app->add_option("--ff", options->feed_forward, "feed-forward size")->capture_default_str();
+      ->check(option_at_least(1))->capture_default_str();
+  app->add_option("--ff", options->feed_forward, "feed-forward size")->check(option_at_least(1))->capture_default_str();
   CLI::Option* context_option =
       app->add_option("--ctx", options->context_length,
                       "trained context length to declare (default 4096; 512 for bert, whose "
-                      "learned position table it sizes)");
+                      "learned position table it sizes)")
+          ->check(option_at_least(1));
   app->add_option("--type", options->type, "matrix type")->check(CLI::IsMember({"f32", "f16"}))
       ->capture_default_str();
   app->add_option("--seed", options->seed, "random seed for the weights")->capture_default_str();

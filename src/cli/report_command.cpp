@@ -44,6 +44,8 @@ Command add_report_command(CLI::App& parent) {
       ->check(CLI::ExistingFile);
   app->add_flag("--allow-mismatch", settings->options.allow_mismatch,
                 "compare only the items both runs hold when their items or prompts differ");
+  app->add_flag("--allow-failures", settings->options.allow_failures,
+                "leave items whose request failed in one run of a pair out of both sides instead of refusing");
   app->add_option("--seed", settings->options.seed, "seed of the bootstrap and sign-flip streams")
       ->capture_default_str();
   app->add_option("--resamples", settings->options.resamples, "bootstrap resamples")

@@ -1,5 +1,6 @@
 // clinbench run: evaluate one model on tasks.
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "cli/run_pipeline.h"
 #include "cli/suite_runner.h"
 
@@ -14,7 +15,11 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
       "run",
       "Evaluate a model on tasks. Writes DIR/results.json (every metric with a 95% bootstrap\n"
       "interval) and DIR/samples/TASK.jsonl (prompt, response, target and score per item).\n"
-      "Example: clinbench run --model gguf:model.gguf --tasks medqa,pubmedqa --data-dir data");
+      "Example: clinbench run --model gguf:model.gguf --tasks medqa,pubmedqa --data-dir data\n"
+      "A request that fails (server errors, timeouts, a prompt too long for the context) leaves its\n"
+      "item missing, never scored as wrong: metrics cover the answered items. Exit status 3: the\n"
+      "run is incomplete (failed requests, which the same command again retries; or a task with\n"
+      "no answered item).");
   auto suite_file = std::make_shared<std::filesystem::path>();
   CLI::Option* suite = app->add_option("--suite", *suite_file,
                                        "run every model of a suite YAML, then compare the pairs (docs/compare.md)")
@@ -26,14 +31,18 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
       ->delimiter(',')->excludes(suite);
   app->add_option("--data-dir", settings->data_dir, "folder with the data sets (default $CLINBENCH_DATA or ./data)");
   app->add_option("--limit", settings->limit, "evaluate only the first N items of each task");
-  app->add_option("--num-fewshot", settings->num_fewshot, "few-shot examples (default: the task's own)");
+  app->add_option("--num-fewshot", settings->num_fewshot, "few-shot examples (default: the task's own)")
+      ->check(option_at_least(-1, "at least 0 (or -1: the task's own)"));
   app->add_option("--seed", settings->seed, "seed for shuffles, draws and bootstrap intervals")->capture_default_str();
   app->add_option("--output-dir", settings->output_dir, "where results.json and samples/ go")->capture_default_str();
   app->add_option("--bootstrap-resamples", settings->bootstrap_resamples, "resamples for the 95% intervals")
-      ->capture_default_str();
+      ->check(option_between(1, 100000000))->capture_default_str();
   app->add_option("--cache", settings->cache,
                   "response cache (SQLite); default OUTPUT_DIR/cache.sqlite. A rerun computes only what is missing");
   app->add_flag("--no-cache", settings->no_cache, "do not read or write a response cache");
+  app->add_flag("--overwrite", settings->overwrite,
+                "replace the results in --output-dir when they are another model's, or this model's under\n"
+                "another configuration (else the run stops; the same model and configuration resume)");
   app->add_option("--rag", settings->rag_index,
                   "retrieval-augmented prompts from this index (`clinbench index build`; docs/rag.md): each item's\n"
                   "passages go into the task's {retrieved} slot or a block before its question")->group("Retrieval");
@@ -58,7 +67,7 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
   app->add_option("--bertscore-layer", settings->bertscore_layer,
                   "encoder layer whose output BERTScore matches, counted from 1, for every task (0 = the\n"
                   "last); default: each task's bertscore.layer, the study's (SciBERT 8, Bio_ClinicalBERT 9)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(option_at_least(0));
   app->add_option("--exclude-ids", settings->exclude_ids,
                   "file of item ids (ID or TASK<TAB>ID a line, e.g. audit's flagged.tsv): results.json adds\n"
                   "each task's metrics on the clean subset without them")->check(CLI::ExistingFile);

@@ -1,4 +1,6 @@
 #include "cli/run_pipeline.h"
+#include "cli/option_ranges.h"
+#include "cli/run_output.h"
 
 #include <chrono>
 #include <cstdio>
@@ -33,6 +35,12 @@ void check_output_dir(const std::filesystem::path& dir) {
     throw Error("the output folder " + dir.string() + " is not writable");
   }
   std::filesystem::remove(probe, ec);
+  // What a killed run left half-written (samples can be many MB) goes before this run writes.
+  int64_t stale_bytes = remove_stale_temporaries(dir) + remove_stale_temporaries(dir / "samples");
+  if (stale_bytes > 0) {
+    std::fprintf(stderr, "removed %lld bytes of temporary files left by a killed run in %s\n",
+                 (long long)stale_bytes, dir.c_str());
+  }
   std::filesystem::space_info space = std::filesystem::space(dir, ec);
   if (!ec && space.available < (64u << 20)) {
     throw Error("the output folder " + dir.string() + " has less than 64 MB free");
@@ -58,6 +66,24 @@ nlohmann::json backend_json(const BackendOptions& o) {
           {"first_token_logprobs", o.first_token_logprobs}};
 }
 
+// The part of results.json's config that is known before the run (results_identity reads it).
+nlohmann::json planned_config(const RunSettings& settings) {
+  nlohmann::json rag = nullptr;
+  if (!settings.rag_index.empty()) {
+    rag = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
+           {"mode", settings.rag_mode},
+           {"k", settings.rag_k}};
+  }
+  return {{"tasks", settings.tasks},
+          {"data_dir", settings.data_dir.string()},
+          {"limit", settings.limit},
+          {"num_fewshot", settings.num_fewshot},
+          {"seed", settings.seed},
+          {"bertscore_models", settings.bertscore_models},
+          {"rag", rag},
+          {"backend_options", backend_json(settings.backend)}};
+}
+
 }  // namespace
 
 std::filesystem::path default_data_dir() {
@@ -66,14 +92,18 @@ std::filesystem::path default_data_dir() {
 }
 
 void add_backend_options(CLI::App& app, BackendOptions& options) {
-  app.add_option("--threads", options.threads, "CPU threads (0 = all cores)")->capture_default_str();
+  app.add_option("--threads", options.threads, "CPU threads (0 = all cores)")
+      ->check(option_at_least(0))->capture_default_str();
   app.add_option("--ctx-size", options.context_length,
-                 "context window in tokens (0 = the model's, at most 16384)")->capture_default_str();
-  app.add_option("--batch-size", options.batch_size, "tokens per llama.cpp decode call")->capture_default_str();
-  app.add_option("--parallel", options.parallel, "sequences generated at once")->capture_default_str();
+                 "context window in tokens (0 = the model's, at most 16384)")
+      ->check(option_at_least(0))->capture_default_str();
+  app.add_option("--batch-size", options.batch_size, "tokens per llama.cpp decode call")
+      ->check(option_at_least(1))->capture_default_str();
+  app.add_option("--parallel", options.parallel, "sequences generated at once")
+      ->check(option_at_least(1))->capture_default_str();
   app.add_option("--kv-size", options.kv_size,
                  "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024))")
-      ->capture_default_str();
+      ->check(option_at_least(0))->capture_default_str();
   // Flash attention is on by default where it is exact (the CPU, f32 cache); these override it.
   app.add_flag_callback("--flash-attn", [&options] { options.flash_attention = FlashAttention::on; },
                         "flash attention on a GPU too (it rounds the cache to f16 there: scores then vary "
@@ -83,7 +113,7 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_flag("--kv-f16", options.kv_cache_f16,
                "keep the KV cache in f16 (half the memory; scores then vary slightly with batching)");
   app.add_option("--gpu-layers", options.gpu_layers, "layers on the GPU with a CUDA build (-1 = all)")
-      ->capture_default_str();
+      ->check(option_at_least(-1, "at least 0 (or -1: all)"))->capture_default_str();
   app.add_option("--model-name", options.model_name, "openai: the server's model name")->group("Server (openai:URL)");
   app.add_option("--api-key-env", options.api_key_env,
                  "openai: environment variable holding the API key (never printed or written)")
@@ -94,11 +124,11 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
       ->group("Server (openai:URL)");
   app.add_option("--concurrency", options.concurrency,
                  "openai: requests in flight (at most the server's slots, when it reports them: llama-server)")
-      ->capture_default_str()->group("Server (openai:URL)");
+      ->check(option_at_least(1))->capture_default_str()->group("Server (openai:URL)");
   app.add_option("--request-timeout", options.request_timeout_seconds, "openai: seconds per request attempt")
-      ->capture_default_str()->group("Server (openai:URL)");
+      ->check(option_positive())->capture_default_str()->group("Server (openai:URL)");
   app.add_option("--max-retries", options.max_retries, "openai: retries after 429, 5xx, timeouts, dropped connections")
-      ->capture_default_str()->group("Server (openai:URL)");
+      ->check(option_at_least(0))->capture_default_str()->group("Server (openai:URL)");
 }
 
 int run_pipeline(const RunSettings& settings) {
@@ -119,7 +149,9 @@ int run_pipeline(const RunSettings& settings) {
     datas.push_back(task_data_load(spec, data_options));
     specs.push_back(std::move(spec));
   }
+  if (settings.check_tasks_only) return 0;
   check_output_dir(settings.output_dir);
+  check_previous_results(settings, planned_config(settings));
   std::optional<AuditExcludedIds> excluded;  // --exclude-ids: read before the model loads
   if (!settings.exclude_ids.empty()) excluded = audit_excluded_ids_read(settings.exclude_ids);
 
@@ -227,6 +259,7 @@ int run_pipeline(const RunSettings& settings) {
   }
   nlohmann::json summary = results_build(backend->info(), config, results);
   if (excluded) results_add_clean_subsets(summary, results, *excluded, {settings.seed, settings.bootstrap_resamples, 0.95});
+  if (settings.overwrite) remove_other_samples(settings.output_dir, results);
   results_write(settings.output_dir, summary, results);
   std::printf("\n%s\n", results_table(summary).c_str());
   if (excluded) {
@@ -240,7 +273,7 @@ int run_pipeline(const RunSettings& settings) {
   }
   std::printf("results: %s\nsamples: %s\n", (settings.output_dir / "results.json").c_str(),
               (settings.output_dir / "samples").c_str());
-  return 0;
+  return run_completeness_status(results);
 }
 
 }  // namespace clinbench::cli

@@ -36,12 +36,22 @@ struct RunSettings {
   std::string rag_embed_model;          // dense/hybrid: gguf:PATH when the index's model has moved
   BackendOptions backend;
   std::vector<std::string> command_line;
+  // The output folder may hold another model's results, or this model's under another
+  // configuration: replace them (and their samples) instead of stopping.
+  bool overwrite = false;
+  // Read and validate every task and its data, then return 0 before anything else (a suite
+  // does this once, so a bad task file is reported once, before any model loads).
+  bool check_tasks_only = false;
 };
 
 // The data folder: --data-dir if given, else $CLINBENCH_DATA, else ./data.
 std::filesystem::path default_data_dir();
 
-// Returns the exit status. Throws Error for a run that cannot start.
+// Exit status of a run that wrote its results but has failed requests (retried by the same
+// command again) or a task without any answered item.
+inline constexpr int kRunIncomplete = 3;
+
+// Returns the exit status: 0, or kRunIncomplete. Throws Error for a run that cannot start.
 int run_pipeline(const RunSettings& settings);
 
 // Adds the options shared by `run` and `demo` that tune the embedded engine.

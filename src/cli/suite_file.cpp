@@ -235,6 +235,8 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
   suite.limit = reader.number<int64_t>(root, "limit", "");
   suite.num_fewshot = reader.number<int32_t>(root, "num_fewshot", "");
   suite.seed = reader.number<uint64_t>(root, "seed", "");
+  if (suite.num_fewshot && *suite.num_fewshot < 0)
+    reader.fail(root["num_fewshot"], "num_fewshot", "must be at least 0 (leave it out for the task's own)");
   if (suite.limit && *suite.limit < 1)
     reader.fail(root["limit"], "limit", "must be at least 1 (leave it out for all items)");
 

@@ -30,6 +30,9 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
   if (suite.num_fewshot) settings.num_fewshot = *suite.num_fewshot;
   if (suite.seed) settings.seed = *suite.seed;
   settings.output_dir = defaults.output_dir / model.name;
+  // One cache for the whole suite (entries are per model fingerprint): two entries of one model,
+  // say with and without retrieval, share what they both ask.
+  if (settings.cache.empty()) settings.cache = defaults.output_dir / "cache.sqlite";
   settings.backend.model_name = model.model_name;
   if (!model.api_key_env.empty()) settings.backend.api_key_env = model.api_key_env;
   if (!model.rag_index.empty()) settings.rag_index = model.rag_index;
@@ -46,6 +49,13 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
 
 int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaults) {
   Suite suite = suite_read(suite_file, defaults.allow_absolute_paths);
+  // Every task file and data set is checked once, before any model loads: a mistake there is
+  // reported once, not once per model.
+  if (!suite.models.empty()) {
+    RunSettings check = suite_run_settings(suite, suite.models.front(), defaults);
+    check.check_tasks_only = true;
+    run_pipeline(check);
+  }
   std::vector<std::string> failed;
   std::vector<std::filesystem::path> done;
   for (size_t i = 0; i < suite.models.size(); ++i) {
@@ -54,9 +64,14 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
                  suite.models.size(), model.name.c_str());
     RunSettings settings = suite_run_settings(suite, model, defaults);
     try {
-      if (run_pipeline(settings) == 0) {
+      int status = run_pipeline(settings);
+      if (status == 0) {
         done.push_back(settings.output_dir);
       } else {
+        if (status == kRunIncomplete) {
+          std::fprintf(stderr, "model '%s': the run is incomplete (see above); the same command again retries what "
+                       "failed\n", model.name.c_str());
+        }
         failed.push_back(model.name);
       }
     } catch (const Error& e) {
@@ -96,6 +111,9 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
   options.seed = suite.seed.value_or(defaults.seed);
   options.resamples = suite.resamples.value_or(defaults.bootstrap_resamples);
   options.alpha = suite.alpha.value_or(options.alpha);
+  // A run with failed requests left the suite's comparison above; what remains is a context
+  // overflow one model fit and the other did not: those items leave both sides, with a note.
+  options.allow_failures = true;
   CompareResult result = compare_runs(input.runs, input.pairs, options);
   std::filesystem::path compare_dir = defaults.output_dir / "compare";
   compare_write(compare_dir, input.runs, result);

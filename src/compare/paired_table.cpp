@@ -112,6 +112,34 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
         result.notes.push_back(
             note + " (--allow-mismatch; first difference: " + alignment.first_difference + ").");
       }
+      // A failed request is missing, not wrong: such items leave both sides (a one-sided
+      // failure only when the user allows it, since it drops items the other model answered).
+      CompareFailedItems failed = compare_failed_items(fine_tune_samples, base_samples, alignment);
+      if (failed.answered_by_both.size() != alignment.fine_tune_rows.size()) {
+        std::string causes = compare_failed_items_text(failed, fine_tune.name, base.name);
+        if (failed.one_sided > 0 && !options.allow_failures) {
+          throw Error("task '" + task + "': runs " + run_label(fine_tune) + " and " + run_label(base) + " differ in " +
+                      "which requests failed (" + causes + "; " + std::to_string(failed.one_sided) +
+                      " items answered on one side only, the first id '" + failed.first_one_sided +
+                      "'): a failure would count as a difference between the models. Rerun the run with failures " +
+                      "(the same command retries them), or pass --allow-failures to leave those items out of both sides.");
+        }
+        result.notes.push_back("task '" + task + "': '" + fine_tune.name + "' vs '" + base.name + "' compared on the " +
+                               std::to_string(failed.answered_by_both.size()) + " items both answered; " +
+                               std::to_string(alignment.fine_tune_rows.size() - failed.answered_by_both.size()) +
+                               " left out of both sides because a request failed (" + causes + ")" +
+                               (failed.one_sided > 0 ? ", " + std::to_string(failed.one_sided) +
+                                                           " of them on one side only (--allow-failures)."
+                                                     : "."));
+        CompareAlignment answered = alignment;
+        answered.fine_tune_rows.clear();
+        answered.base_rows.clear();
+        for (size_t i : failed.answered_by_both) {
+          answered.fine_tune_rows.push_back(alignment.fine_tune_rows[i]);
+          answered.base_rows.push_back(alignment.base_rows[i]);
+        }
+        alignment = std::move(answered);
+      }
       // Common items in the clean subset: neither the file nor either run excludes them.
       std::vector<bool> clean(alignment.fine_tune_rows.size(), true);
       int64_t excluded = 0;

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -67,6 +68,40 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     ::unlink(temporary.c_str());
     throw_input_error(path, 0, "", std::string("cannot rename into place: ") + std::strerror(saved));
   }
+}
+
+namespace {
+
+// The PID of a write_file_atomic temporary's writer ("NAME.tmp-PID-HEX"), or -1 for any other name.
+long temporary_writer(const std::string& name) {
+  size_t at = name.rfind(".tmp-");
+  if (at == std::string::npos) return -1;
+  std::string rest = name.substr(at + 5);
+  size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string::npos || dash > 9 || rest.size() == dash + 1) return -1;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    char c = rest[i];
+    bool ok = i < dash ? (c >= '0' && c <= '9') : i == dash || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (!ok) return -1;
+  }
+  return std::stol(rest.substr(0, dash));
+}
+
+}  // namespace
+
+int64_t remove_stale_temporaries(const std::filesystem::path& dir) {
+  int64_t removed = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    long pid = temporary_writer(it->path().filename().string());
+    if (pid <= 0 || !it->is_regular_file(ec)) continue;
+    // ESRCH: no such process. EPERM means it exists under another user: keep its file.
+    if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code size_error, remove_error;
+    uintmax_t bytes = std::filesystem::file_size(it->path(), size_error);
+    if (std::filesystem::remove(it->path(), remove_error) && !size_error) removed += int64_t(bytes);
+  }
+  return removed;
 }
 
 std::string utc_timestamp() {

@@ -23,7 +23,19 @@ std::filesystem::path input_path_resolve(const std::filesystem::path& base,
     if (allow_outside) return (base / normal).lexically_normal();
     throw_input_error(source, line, field, "'" + text + "' leaves " + where + allow);
   }
-  return (base / normal).lexically_normal();
+  std::filesystem::path resolved = (base / normal).lexically_normal();
+  if (allow_outside) return resolved;
+  // Symbolic links are resolved before the check: a link inside base may not lead out of it.
+  std::error_code error;
+  std::filesystem::path real_base = std::filesystem::weakly_canonical(base, error);
+  std::filesystem::path real_path = error ? resolved : std::filesystem::weakly_canonical(resolved, error);
+  if (error) throw_input_error(source, line, field, "'" + text + "' cannot be resolved: " + error.message());
+  std::filesystem::path inside = real_path.lexically_relative(real_base);
+  if (inside.empty() || *inside.begin() == "..") {
+    throw_input_error(source, line, field,
+                      "'" + text + "' leads out of " + where + " through a symbolic link" + allow);
+  }
+  return resolved;
 }
 
 }  // namespace clinbench

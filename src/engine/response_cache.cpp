@@ -238,18 +238,36 @@ namespace {
 
 // The stored response JSON for key, or nullopt for a miss (including a context_overflow found
 // under another context window, and a response that is not JSON).
-std::optional<nlohmann::json> find_response_json(SqliteStatement& statement, const CacheKey& key) {
+// stored_window receives the context window the entry was computed under.
+std::optional<nlohmann::json> find_response_json(SqliteStatement& statement, const CacheKey& key,
+                                                 int64_t& stored_window) {
   StatementScope scope(statement);
   statement.bind_text(1, key.hash);
   statement.bind_text(2, request_kind_name(key.kind));
   if (!statement.step("cannot look up a response")) return std::nullopt;
+  stored_window = statement.column_int64(1);
   if (statement.column_text(0) == request_status_name(RequestStatus::context_overflow) &&
-      statement.column_int64(1) != key.context_length) {
+      stored_window != key.context_length) {
     return std::nullopt;
   }
   nlohmann::json json = nlohmann::json::parse(statement.column_text(2), nullptr, false);
   if (json.is_discarded()) return std::nullopt;
   return json;
+}
+
+// An answer computed under another context window is this window's answer only when the tokens
+// it needed fit this window too; otherwise this window refuses the request (context_overflow),
+// so serving the stored answer would report a score the run could not have computed.
+bool fits_window(const LoglikelihoodResponse& response, const CacheKey& key, int64_t stored_window) {
+  if (stored_window == key.context_length || key.context_length <= 0 || response.status != RequestStatus::ok) return true;
+  return int64_t(response.context_tokens) + response.continuation_tokens <= key.context_length;
+}
+
+bool fits_window(const GenerationResponse& response, const CacheKey& key, int64_t stored_window) {
+  if (stored_window == key.context_length || key.context_length <= 0 || response.status != RequestStatus::ok) return true;
+  nlohmann::json request = nlohmann::json::parse(key.canonical_request, nullptr, false);
+  int64_t max_tokens = request.is_object() ? request.value("max_tokens", int64_t(0)) : 0;
+  return int64_t(response.prompt_tokens) + max_tokens <= key.context_length;
 }
 
 void check_kind(const CacheKey& key, RequestKind expected) {
@@ -264,10 +282,13 @@ void check_kind(const CacheKey& key, RequestKind expected) {
 std::optional<LoglikelihoodResponse> ResponseCache::find_loglikelihood(const CacheKey& key) {
   check_kind(key, RequestKind::loglikelihood);
   std::lock_guard lock(state_->mutex);
-  std::optional<nlohmann::json> json = find_response_json(*state_->find_statement, key);
+  int64_t stored_window = 0;
+  std::optional<nlohmann::json> json = find_response_json(*state_->find_statement, key, stored_window);
   if (!json) return std::nullopt;
   try {
-    return loglikelihood_response_from_json(*json);
+    LoglikelihoodResponse response = loglikelihood_response_from_json(*json);
+    if (!fits_window(response, key, stored_window)) return std::nullopt;
+    return response;
   } catch (const Error&) {
     return std::nullopt;  // damaged entry: recomputed and replaced; verify reports it meanwhile
   }
@@ -276,10 +297,13 @@ std::optional<LoglikelihoodResponse> ResponseCache::find_loglikelihood(const Cac
 std::optional<GenerationResponse> ResponseCache::find_generation(const CacheKey& key) {
   check_kind(key, RequestKind::generation);
   std::lock_guard lock(state_->mutex);
-  std::optional<nlohmann::json> json = find_response_json(*state_->find_statement, key);
+  int64_t stored_window = 0;
+  std::optional<nlohmann::json> json = find_response_json(*state_->find_statement, key, stored_window);
   if (!json) return std::nullopt;
   try {
-    return generation_response_from_json(*json);
+    GenerationResponse response = generation_response_from_json(*json);
+    if (!fits_window(response, key, stored_window)) return std::nullopt;
+    return response;
   } catch (const Error&) {
     return std::nullopt;
   }

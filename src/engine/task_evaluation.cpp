@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 #include "clinbench/prompt.h"
 #include "metrics/sample_scoring.h"
@@ -48,6 +50,15 @@ std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompte
 }
 
 }  // namespace
+
+std::vector<double> task_answered_values(std::span<const double> per_sample) {
+  std::vector<double> values;
+  values.reserve(per_sample.size());
+  for (double value : per_sample) {
+    if (!std::isnan(value)) values.push_back(value);
+  }
+  return values;
+}
 
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
                          const EvaluationOptions& options, const ScoringResources& resources,
@@ -141,9 +152,16 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     if (!score.details.empty()) sample["details"] = score.details;
     result.samples.push_back(std::move(sample));
     result.statuses[score.status] += 1;
+    const bool answered = scoring_status_answered(score.status);
+    if (answered) {
+      result.answered += 1;
+    } else {
+      result.failed[score.status] += 1;
+    }
     for (const std::string& metric : result.metric_order) {
       auto found = score.values.find(metric);
-      result.per_sample[metric].push_back(found == score.values.end() ? 0.0 : found->second);
+      double value = found == score.values.end() ? 0.0 : found->second;
+      result.per_sample[metric].push_back(answered ? value : std::numeric_limits<double>::quiet_NaN());
     }
   }
   result.n = int64_t(prompts.size());
@@ -153,7 +171,13 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   result.prompt_sha256 = sha256_hex(all_prompt_keys);
   StatsBootstrapOptions bootstrap{options.seed, options.bootstrap_resamples, 0.95};
   for (const std::string& metric : result.metric_order) {
-    result.metrics[metric] = stats_bootstrap_mean(result.per_sample[metric], bootstrap);
+    result.metrics[metric] = stats_bootstrap_mean(task_answered_values(result.per_sample[metric]), bootstrap);
+  }
+  if (result.answered == 0 && result.n > 0) {
+    result.no_value_reason = "no answered item:";
+    for (const auto& [status, count] : result.failed) {
+      result.no_value_reason += " " + std::to_string(count) + " " + status;
+    }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

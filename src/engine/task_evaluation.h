@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,17 +30,29 @@ struct TaskResult {
   std::map<std::string, std::optional<StatsEstimate>> metrics;
   std::vector<std::string> metric_order;
   std::map<std::string, int64_t> statuses;  // status -> samples
+  // Samples with an answer (scoring_status_answered), over which every metric is computed, and
+  // those whose request failed, by status (backend_error, context_overflow, ...): missing, not
+  // wrong. answered + the failed counts == n.
+  int64_t answered = 0;
+  std::map<std::string, int64_t> failed;
+  // Why the metrics have no value when no sample was answered ("no answered item: 5
+  // context_overflow"); empty otherwise.
+  std::string no_value_reason;
   int64_t truncated = 0;              // samples whose input was cut to fit the context
   ScheduleCounts requests;            // how the requests were answered (cache, computed, ...)
   ComputeCounters compute;            // what the model computed for this task (0 when all cached)
   double seconds = 0;                 // wall time of the task, scoring included
-  std::map<std::string, std::vector<double>> per_sample;  // metric -> values in sample order
+  // metric -> values in sample order; NaN for a sample without an answer (left out of means).
+  std::map<std::string, std::vector<double>> per_sample;
   std::vector<nlohmann::json> samples;  // one JSON object per example, in dataset order
   // Hash over every sample's id and prompt_key (the prompt apart from the chat template):
   // equal for two models asked the same things; compare refuses runs where it differs.
   std::string prompt_sha256;
   nlohmann::json bertscore;           // the BERTScore model and counts; null when not computed
 };
+
+// The values of the answered samples: per_sample without its NaNs, in order.
+std::vector<double> task_answered_values(std::span<const double> per_sample);
 
 // cache may be null (no caching); every computed response is committed to it as it arrives.
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,

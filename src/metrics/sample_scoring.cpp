@@ -44,6 +44,10 @@ bool is_icd_metric(const std::string& metric) {
 
 }  // namespace
 
+bool scoring_status_answered(std::string_view status) {
+  return status == "ok" || status == "extraction_failed";
+}
+
 const std::vector<std::string>& bertscore_metric_names() {
   static const std::vector<std::string> names = {"bertscore_precision", "bertscore_recall", "bertscore_f1"};
   return names;
@@ -80,9 +84,9 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
   SampleScore score;
   for (const LoglikelihoodResponse& option : options) {
     if (option.status != RequestStatus::ok) {
+      // No answer: the sample is missing, not wrong (no values; aggregation leaves it out).
       score.status = status_of(option.status);
       score.details["error"] = option.error;
-      for (const std::string& metric : spec.metrics) score.values[metric] = 0.0;
       return score;
     }
   }
@@ -106,10 +110,9 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
                              const ScoringResources& resources) {
   SampleScore score;
   if (response.status != RequestStatus::ok) {
+    // No answer: the sample is missing, not wrong (no values; aggregation leaves it out).
     score.status = status_of(response.status);
     score.details["error"] = response.error;
-    for (const std::string& metric : spec.metrics) score.values[metric] = 0.0;
-    if (task_has_options(spec)) score.values["extraction_failure"] = 1.0;
     return score;
   }
   // CLUE cleans the answer before scoring it; the raw text stays in the sample.
@@ -188,9 +191,6 @@ nlohmann::json score_bertscore(const ScoringResources& resources, std::span<cons
   }
   std::vector<BertScore> pairs = bertscore_pairs(*resources.bertscore, predictions, references,
                                                  resources.bertscore_progress);
-  for (size_t i = 0; i < scores.size(); ++i) {
-    for (const std::string& name : bertscore_metric_names()) scores[i].values[name] = 0.0;
-  }
   for (size_t k = 0; k < scored.size(); ++k) {
     SampleScore& score = scores[scored[k]];
     const BertScore& pair = pairs[k];

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinbench/backends.h"
@@ -15,7 +16,8 @@
 namespace clinbench {
 
 struct SampleScore {
-  // ok | extraction_failed | context_overflow | empty_continuation | backend_error
+  // ok | extraction_failed | context_overflow | empty_continuation | backend_error. The last
+  // three mean the request got no answer: the sample is missing (no values), not wrong.
   std::string status = "ok";
   std::string extracted;                 // what was read from the output (a letter, ...)
   std::map<std::string, double> values;  // metric name -> this sample's value
@@ -24,6 +26,11 @@ struct SampleScore {
   // no clean-up or the request failed (the metrics then read the response as generated).
   std::optional<std::string> scored_response;
 };
+
+// True when a sample with this status has an answer and counts in its task's metrics (ok,
+// extraction_failed: the model answered, however badly); false when its request failed
+// (backend_error, context_overflow, empty_continuation): such a sample is missing.
+bool scoring_status_answered(std::string_view status);
 
 class TokenEmbedder;
 
@@ -53,8 +60,8 @@ bool scoring_needs_icd_codes(const TaskSpec& spec);
 
 // Multiple choice by log-likelihood: acc (highest summed log-prob is the answer) and acc_norm
 // (log-prob divided by the continuation's length in characters, its leading target delimiter
-// left out, as lm-evaluation-harness does). A failed option request makes the sample wrong,
-// with that request's status.
+// left out, as lm-evaluation-harness does). A failed option request leaves the sample without
+// values, with that request's status (missing, not wrong).
 SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& example,
                                        std::span<const LoglikelihoodResponse> options,
                                        std::span<const std::string> continuations);
@@ -70,9 +77,9 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
 // BERTScore of every answered response (its scored_response where the task cleans answers)
 // against its example's reference (one embedding pass for
 // the whole task), added to scores[i].values as bertscore_precision/recall/f1 with token counts
-// and truncation flags in details; a sample without a response scores 0, like its ROUGE. Returns
-// the metric's settings and counts for results.json (empty outputs, texts cut to the model's
-// length). Needs resources.bertscore. Throws Error when the model fails.
+// and truncation flags in details; a sample without a response gets no values, like its ROUGE.
+// Returns the metric's settings and counts for results.json (empty outputs, texts cut to the
+// model's length). Needs resources.bertscore. Throws Error when the model fails.
 nlohmann::json score_bertscore(const ScoringResources& resources, std::span<const Example> examples,
                                std::span<const GenerationResponse> responses, std::span<SampleScore> scores);
 

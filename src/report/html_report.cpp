@@ -138,14 +138,15 @@ std::string report_html(const std::vector<CompareRun>& runs, const CompareResult
   const std::string_view hook = report_page_error_hook();
   const std::string_view script = report_page_script();
   // No network at all (default-src 'none'); scripts only these four, by hash, so neither an
-  // injected <script> nor an onerror= attribute could run. Vega compiles its expressions with
-  // Function(), hence 'unsafe-eval'; vega-embed adds a <style> element, hence 'unsafe-inline'
+  // injected <script> nor an onerror= attribute could run, and no 'unsafe-eval': Vega would
+  // compile its expressions with Function(), so the page asks vega-embed for its expression
+  // interpreter instead (ast: true). vega-embed adds a <style> element, hence 'unsafe-inline'
   // for styles. Images only from data: and blob: (vega's own PNG/SVG export).
   std::string policy =
       "default-src 'none'; script-src " + script_hash_source(hook) + " " +
       script_hash_source(assets.vega) + " " + script_hash_source(assets.vega_lite) + " " +
       script_hash_source(assets.vega_embed) + " " + script_hash_source(script) +
-      " 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+      "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
       "base-uri 'none'; form-action 'none'";
   std::string html;
   html.reserve(assets.vega.size() + assets.vega_lite.size() + assets.vega_embed.size() + (1 << 20));

@@ -348,7 +348,9 @@ constexpr std::string_view kScript = R"JS(
   var charts = [];
   function embed(id, spec) {
     var box = document.getElementById(id);
-    charts.push(vegaEmbed(box, spec, { actions: false, renderer: "svg" }).then(function () {
+    // ast: Vega evaluates expressions with vega-embed's interpreter, not Function(): the page's
+    // Content-Security-Policy has no 'unsafe-eval'.
+    charts.push(vegaEmbed(box, spec, { actions: false, renderer: "svg", ast: true }).then(function () {
       box.dataset.rendered = "true";
     }));
   }

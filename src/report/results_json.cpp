@@ -28,9 +28,12 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
         metrics[name] = {{"value", estimate->value}, {"ci_low", estimate->ci_low}, {"ci_high", estimate->ci_high}};
       } else {
         metrics[name] = {{"value", nullptr}, {"ci_low", nullptr}, {"ci_high", nullptr}};
+        if (!task.no_value_reason.empty()) metrics[name]["reason"] = task.no_value_reason;
       }
     }
     task_entries[task.task] = {{"n", task.n},
+                               {"answered", task.answered},
+                               {"failed", task.failed},
                                {"dataset_items", task.dataset_items},
                                {"shots", task.shots},
                                {"metrics", metrics},
@@ -79,7 +82,7 @@ void results_add_clean_subsets(nlohmann::json& results, std::vector<TaskResult>&
         for (size_t i = 0; i < keep.size(); ++i) {
           if (keep[i]) kept.push_back(values->second[i]);
         }
-        estimate = stats_bootstrap_mean(kept, bootstrap);
+        estimate = stats_bootstrap_mean(task_answered_values(kept), bootstrap);
       }
       metrics[name] = estimate ? nlohmann::json{{"value", estimate->value}, {"ci_low", estimate->ci_low},
                                                 {"ci_high", estimate->ci_high}}

@@ -189,5 +189,32 @@ TEST(Suite, BertscoreModelsByName) {
             "/study/suite.yaml:5: field 'bertscore_models': expected NAME: gguf:PATH entries");
 }
 
+// The README's promise: a suite shares one cache across its models (entries are per model).
+TEST(Suite, ModelsShareOneCacheUnlessTheCommandLineNamesOne) {
+  cli::Suite suite = cli::suite_parse(kTwoModels, "/study/suite.yaml");
+  cli::RunSettings defaults;
+  defaults.output_dir = "/runs/study";
+  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[0], defaults).cache, "/runs/study/cache.sqlite");
+  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[1], defaults).cache, "/runs/study/cache.sqlite");
+  defaults.cache = "/elsewhere/cache.sqlite";
+  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[1], defaults).cache, "/elsewhere/cache.sqlite");
+}
+
+// A mistake in a task file is reported once, before any model loads (it used to come once per
+// model, each after that model's turn began).
+TEST(Suite, ATaskFileErrorIsReportedOnceBeforeAnyModel) {
+  std::filesystem::path dir = testing::work_dir("suite_task_error");
+  write_file_atomic(dir / "mine.yaml", read_file(source_dir() / "tasks" / "medqa.yaml") + "colour: red\n");
+  write_file_atomic(dir / "suite.yaml", std::string("tasks: [mine.yaml]\n") + std::string(kTwoModels).substr(std::string("tasks: [medqa]\n").size()));
+  testing::CommandOutcome outcome = testing::run_clinbench("run --suite " + (dir / "suite.yaml").string() +
+                                                           " --output-dir " + (dir / "out").string());
+  EXPECT_EQ(outcome.status, 1) << outcome.output;
+  size_t first = outcome.output.find("mine.yaml:");
+  ASSERT_NE(first, std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find("colour"), std::string::npos) << outcome.output;
+  EXPECT_EQ(outcome.output.find("mine.yaml:", first + 1), std::string::npos) << "reported twice:\n" << outcome.output;
+  EXPECT_EQ(outcome.output.find("model 1 of 2"), std::string::npos) << outcome.output;
+}
+
 }  // namespace
 }  // namespace clinbench

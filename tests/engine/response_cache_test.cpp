@@ -111,6 +111,32 @@ TEST(ResponseCache, CachesDeterministicStatusesOnly) {
   EXPECT_EQ(cache.find_loglikelihood(overflow_key)->status, RequestStatus::ok);
 }
 
+// An answer computed under a large window is not served to a run whose window is too small for
+// it (that run's backend would refuse the request as context_overflow): `--ctx-size 16` once
+// reported normal scores from entries computed at 4,096.
+TEST(ResponseCache, AnswersThatDoNotFitTheCurrentWindowAreNotServed) {
+  auto path = testing::work_dir("engine_cache_window") / "cache.sqlite";
+  ResponseCache cache(path);
+  ModelInfo large = testing::fake_model("aaaa", 4096);
+  LoglikelihoodResponse scored = testing::sample_loglikelihood_response(0);  // 100 + 3 tokens
+  GenerationResponse generated = testing::sample_generation_response(0);     // 42 prompt tokens
+  ASSERT_TRUE(cache.store(cache_key(large, loglikelihood_request(0)), "medqa", scored));
+  ASSERT_TRUE(cache.store(cache_key(large, generation_request(0)), "meqsum", generated));  // max_tokens 32
+
+  ModelInfo tiny = testing::fake_model("aaaa", 16);
+  EXPECT_FALSE(cache.find_loglikelihood(cache_key(tiny, loglikelihood_request(0))));
+  EXPECT_FALSE(cache.find_generation(cache_key(tiny, generation_request(0))));
+  // 42 prompt tokens + 32 new ones need 74: a window of 73 refuses it, 74 takes it.
+  EXPECT_FALSE(cache.find_generation(cache_key(testing::fake_model("aaaa", 73), generation_request(0))));
+  EXPECT_TRUE(cache.find_generation(cache_key(testing::fake_model("aaaa", 74), generation_request(0))));
+  const int32_t needed = scored.context_tokens + scored.continuation_tokens;
+  EXPECT_FALSE(cache.find_loglikelihood(cache_key(testing::fake_model("aaaa", needed - 1), loglikelihood_request(0))));
+  ASSERT_TRUE(cache.find_loglikelihood(cache_key(testing::fake_model("aaaa", needed), loglikelihood_request(0))));
+  // A larger window than the one it was computed under gets it, as does the same window.
+  EXPECT_TRUE(cache.find_loglikelihood(cache_key(testing::fake_model("aaaa", 8192), loglikelihood_request(0))));
+  EXPECT_TRUE(cache.find_generation(cache_key(large, generation_request(0))));
+}
+
 TEST(ResponseCache, ReopenKeepsEverything) {
   auto path = testing::work_dir("engine_cache_reopen") / "sub" / "dir" / "cache.sqlite";
   ModelInfo model = testing::fake_model("aaaa");

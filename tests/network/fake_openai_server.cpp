@@ -104,12 +104,15 @@ struct FakeOpenaiServer::Impl {
   }
 
   // Answers a completion body; returns false (and fills res) when the request is refused.
-  json answer(const json& request, bool chat) const {
+  json answer(const json& request, bool chat, const std::string& authorization) const {
     int32_t max_tokens = request.value("max_tokens", 16);
     std::vector<std::string> stop;
     if (request.contains("stop")) stop = request["stop"].get<std::vector<std::string>>();
     std::string prompt = chat ? chat_prompt(request["messages"]) : request.value("prompt", "");
     std::string text = fake_generation(prompt, max_tokens);
+    if (options.echo_key_in_answers) {
+      text += " (your key: " + (authorization.size() > 7 ? authorization.substr(7) : "none") + ")";
+    }
     std::string finish = int32_t(fake_tokens(text).size()) >= max_tokens ? "length" : "stop";
     for (const std::string& s : stop) {
       size_t at = text.find(s);
@@ -197,10 +200,14 @@ struct FakeOpenaiServer::Impl {
       std::lock_guard<std::mutex> lock(mutex);
       int32_t attempt = ++attempts[req.body];
       fault = choose_fault(req.body, attempt);
+      std::string prompt = chat ? chat_prompt(request["messages"]) : request.value("prompt", "");
+      for (const auto& [text, item_fault] : options.failing_items) {
+        if (prompt.find(text) != std::string::npos) fault = item_fault;
+      }
       seen.push_back({req.body, attempt, fault, std::chrono::steady_clock::now()});
     }
     compute_in_a_slot();
-    std::string body = answer(request, chat).dump();
+    std::string body = answer(request, chat, authorization).dump();
     switch (fault) {
       case Fault::none:
         break;
@@ -311,5 +318,10 @@ std::string FakeOpenaiServer::last_authorization() const {
 }
 
 int64_t FakeOpenaiServer::answered() const { return impl_->answered.load(); }
+
+void FakeOpenaiServer::set_failing_items(std::vector<std::pair<std::string, Fault>> items) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->options.failing_items = std::move(items);
+}
 
 }  // namespace clinbench::testing

@@ -38,6 +38,11 @@ struct FakeServerOptions {
   // one answer alone. 0 = answer at once / no limit.
   double answer_delay_seconds = 0.0;
   size_t slots = 0;
+  // Chosen items that fail on every attempt: a completion request whose prompt (or, for chat,
+  // whose message contents) contains the text gets the fault. set_failing_items changes them.
+  std::vector<std::pair<std::string, Fault>> failing_items;
+  // A server that puts the API key it was sent into its answers (generated text).
+  bool echo_key_in_answers = false;
 };
 
 // The record of one request to a completion endpoint.
@@ -61,6 +66,8 @@ class FakeOpenaiServer {
   std::vector<SeenRequest> seen() const;      // completion requests, in order of arrival
   std::string last_authorization() const;     // the Authorization header last received
   int64_t answered() const;                   // completion requests answered with 200 and valid JSON
+  // Replaces options.failing_items while the server runs (an empty list heals it).
+  void set_failing_items(std::vector<std::pair<std::string, Fault>> items);
 
   struct Impl;
 

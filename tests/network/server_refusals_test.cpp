@@ -85,6 +85,36 @@ TEST(ServerRefusals, KeyRevokedMidRunStopsAtOnceAfterHandingOverEveryFinishedRes
   EXPECT_EQ(server.seen().size(), 10u);  // nothing retried after the refusal
 }
 
+// A server that puts the key into a normal answer: the answer arrives with the key masked, so
+// neither the samples, the cache nor the HTML report (all written from the answer) can hold it.
+// A placeholder key such as vLLM's "EMPTY" is no secret: answers keep that word.
+TEST(ServerRefusals, AKeyEchoedInAnAnswerIsMasked) {
+  FakeOpenaiServer server(server_options([](auto& o) {
+    o.required_key = "sk-live-secret-4711";
+    o.echo_key_in_answers = true;
+  }));
+  auto backend = open_backend("openai:" + server.api_url(), options_with_key("sk-live-secret-4711"));
+  std::vector<GenerationRequest> requests = prompts(6);
+  requests[0].chat.messages = {{"user", "What is my key?"}};
+  std::map<size_t, GenerationResponse> received;
+  backend->generate(requests, [&](size_t i, GenerationResponse&& r) { received[i] = std::move(r); }, {});
+  ASSERT_EQ(received.size(), 6u);
+  for (auto& [i, response] : received) {
+    ASSERT_EQ(response.status, RequestStatus::ok) << response.error;
+    EXPECT_EQ(response.text.find("sk-live-secret-4711"), std::string::npos) << response.text;
+    EXPECT_NE(response.text.find("(your key: ***)"), std::string::npos) << response.text;
+  }
+
+  FakeOpenaiServer placeholder(server_options([](auto& o) {
+    o.required_key = "EMPTY";
+    o.echo_key_in_answers = true;
+  }));
+  auto open_backend_with_placeholder = open_backend("openai:" + placeholder.api_url(), options_with_key("EMPTY"));
+  std::string text;
+  open_backend_with_placeholder->generate(prompts(1), [&](size_t, GenerationResponse&& r) { text = r.text; }, {});
+  EXPECT_NE(text.find("(your key: EMPTY)"), std::string::npos) << text;
+}
+
 TEST(ServerRefusals, UnknownModelStopsAtOnceWithTheServersMessage) {
   FakeOpenaiServer server({});
   BackendOptions options = options_with_key(nullptr);

@@ -87,6 +87,8 @@ TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
   std::string script_sources = policy.substr(scripts, policy.find(';', scripts) - scripts);
   EXPECT_EQ(script_sources.find("unsafe-inline"), std::string::npos)
       << "scripts: by hash only: " << script_sources;
+  EXPECT_EQ(script_sources.find("unsafe-eval"), std::string::npos)
+      << "no eval: Vega runs its expression interpreter (report_browser_test draws the charts under this policy)";
   EXPECT_EQ(count(policy, "'sha256-"), 5u) << policy;
   EXPECT_EQ(policy.find("http"), std::string::npos) << "no network source: " << policy;
   EXPECT_EQ(policy.find("connect-src"), std::string::npos);  // falls back to default-src 'none'

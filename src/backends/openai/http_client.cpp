@@ -105,6 +105,12 @@ struct HttpClient::State {
     return text;
   }
 
+  // A reply body masked as mask() does, for keys of 8 characters or more: a placeholder such
+  // as vLLM's "EMPTY" is no secret, and masking it would change answers and prompt tokens.
+  std::string mask_body(std::string body) const {
+    return options.api_key.size() >= 8 ? mask(std::move(body)) : body;
+  }
+
   Transfer* take_transfer() {
     if (idle.empty()) {
       auto transfer = std::make_unique<Transfer>();
@@ -209,7 +215,7 @@ void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handle
                                bool server_unreachable) {
     HttpReply reply;
     reply.status = status;
-    reply.body = transfer.response;
+    reply.body = s.mask_body(transfer.response);
     reply.attempts = transfer.attempt;
     reply.failure = s.mask(std::move(failure));
     handler(transfer.index, reply);
@@ -235,7 +241,8 @@ void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handle
     if (outcome == AttemptOutcome::success) {
       HttpReply reply;
       reply.status = status;
-      reply.body = std::move(transfer->response);
+      // A server may echo the key in an answer: no body leaves here with it (samples, cache, report).
+      reply.body = s.mask_body(std::move(transfer->response));
       reply.attempts = transfer->attempt;
       ReplyVerdict verdict = handler(transfer->index, reply);
       if (verdict.usable) {

@@ -21,7 +21,8 @@ namespace clinbench {
 
 struct HttpClientOptions {
   // Sent as "Authorization: Bearer KEY"; empty = no header. Held in memory only; never part of
-  // an error message (the client masks it should a server echo it back).
+  // an error message or a reply body handed over (the client masks it as *** should a server
+  // echo it back; in bodies only a key of 8 characters or more, so "EMPTY" changes no answer).
   std::string api_key;
   int32_t concurrency = 32;             // requests in flight at once, >= 1
   double request_timeout_seconds = 600; // one attempt, connect to last byte
