@@ -39,6 +39,7 @@ struct TaskResult {
   // equal for two models asked the same things; compare refuses runs where it differs.
   std::string prompt_sha256;
   nlohmann::json bertscore;           // the BERTScore model and counts; null when not computed
+  nlohmann::json data_notes;          // TaskData::notes (e.g. LongHealth gold ambiguities); may be empty
 };
 
 // cache may be null (no caching); every computed response is committed to it as it arrives.
