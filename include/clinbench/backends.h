@@ -80,6 +80,10 @@ struct GenerationRequest {
   int32_t max_tokens = 256;
   SamplingParams sampling;
   std::string grammar;              // GBNF constraining the output; empty = none
+  // > 0: a prompt of more tokens keeps only its last N (TGI's `truncate`, as the reference study's
+  // server cut: from the left, the BOS token included), and the response counts what was cut.
+  // The embedded engine only; a server backend sends the prompt whole.
+  int32_t truncate_prompt_tokens = 0;
 };
 
 enum class FinishReason {
@@ -96,6 +100,7 @@ struct GenerationResponse {
   std::vector<int32_t> tokens;  // generated token ids (stop string tokens included)
   FinishReason finish = FinishReason::stop;
   int32_t prompt_tokens = 0;
+  int32_t prompt_tokens_cut = 0;  // tokens cut from the prompt's start (truncate_prompt_tokens)
   // Tokens generated, as the backend counted them. A server reports counts (usage) but not ids,
   // so its `tokens` stays empty and this is the only count; 0 = unknown, use tokens.size().
   int32_t completion_tokens = 0;
@@ -164,7 +169,7 @@ enum class FlashAttention { automatic, on, off };
 
 struct BackendOptions {
   int32_t threads = 0;          // 0 = all cores
-  int32_t context_length = 0;   // 0 = the model's trained context, capped at 16384
+  int32_t context_length = 0;   // 0 = the model's trained context (results.json records which)
   int32_t batch_size = 512;     // tokens per llama_decode call
   int32_t parallel = 8;         // sequences generated at once
   int32_t kv_size = 0;          // KV cache cells; 0 = max(window, 4096, parallel * 1024)

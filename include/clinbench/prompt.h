@@ -39,8 +39,11 @@ std::string prompt_retrieved_passages(const std::vector<RetrievedPassage>& passa
 // answer prefix after the generation prompt, rendered by the backend's chat template. When the
 // rendered prompt plus max_tokens does not fit the model's context window and the task names a
 // truncate field, that field is cut from its end (in the model's tokens) until it fits, and the
-// cut is recorded in truncated_tokens. Retrieved passages count against the context window like
-// any other text: they are never cut, and a prompt that no longer fits is a context_overflow.
+// cut is recorded in truncated_tokens. A task with truncate_prompt instead asks the engine to keep
+// the prompt's last min(window - reserve, cap) tokens (GenerationRequest::truncate_prompt_tokens,
+// the study's server cut). LongHealth prompts are CLUE's (prompt/longhealth_prompt.h). Retrieved
+// passages count against the context window like any other text: a prompt that no longer fits is
+// cut where the task cuts, else a context_overflow.
 std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend);
 
 // The GBNF grammar allowing exactly one of the letters (e.g. "A".."D").

@@ -27,7 +27,10 @@ enum class TaskKind {
 struct LongHealthSettings {
   int32_t task = 1;
   int32_t repeats = 5;          // draws per question in this setting
-  int32_t token_budget = 8140;  // for the letters, minus the system prompt's tokens
+  // CLUE's max_len ("LongHealth8k"): the letters get this minus the tokens of the system prompt,
+  // the user template (placeholders unfilled), the question and the options, counted as CLUE
+  // counts them (docs/tasks.md, LongHealth).
+  int32_t token_budget = 8140;
   // How the letters are drawn. "question" (the published protocol): each question's own answer
   // letters first and its own seeded shuffle. "patient": one draw per patient and repeat, with
   // the letters holding any of that patient's answers first, so every question of a patient in
@@ -118,11 +121,20 @@ struct TaskSpec {
 
   int32_t num_fewshot = 0;
   bool fewshot_shuffle = false;       // shuffle (seeded) before taking the shots (MeDiSumQA)
+  // >= 0: that shuffle is CPython's random.seed(N); random.shuffle(items) (CLUE's MeDiSumQA,
+  // N = 1), whatever --seed is; < 0: a shuffle seeded with --seed.
+  int64_t fewshot_shuffle_python_seed = -1;
 
   // Generation.
   int32_t max_tokens = 32;
   std::vector<std::string> stop;
   bool constrain_to_letter = false;   // a grammar allows only one option letter
+  // The reference study's server cut (TGI `truncate`): a rendered prompt longer than
+  // min(window - truncate_reserve, truncate_cap) tokens keeps only its last that many; each cut
+  // is flagged per sample and counted in results.json. reserve < 0 = max_tokens; cap 0 = none.
+  bool truncate_prompt = false;
+  int32_t truncate_reserve = -1;
+  int32_t truncate_cap = 0;
 
   std::vector<std::string> metrics;   // what results.json reports, in order
 
@@ -181,6 +193,9 @@ struct TaskData {
   // Documents that examples name by id in their `document_ids` (LongHealth's letters), stored
   // once rather than copied into every draw.
   std::map<std::string, std::string> documents;
+  // Facts about the data worth reporting with the results (results.json tasks.T.data_notes),
+  // e.g. LongHealth questions whose `correct` text several options contain.
+  nlohmann::json notes = nlohmann::json::object();
 };
 
 struct TaskDataOptions {

@@ -95,7 +95,7 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_option("--threads", options.threads, "CPU threads (0 = all cores)")
       ->check(option_at_least(0))->capture_default_str();
   app.add_option("--ctx-size", options.context_length,
-                 "context window in tokens (0 = the model's, at most 16384)")
+                 "context window in tokens (0 = the model's trained context; a smaller one is recorded in results.json)")
       ->check(option_at_least(0))->capture_default_str();
   app.add_option("--batch-size", options.batch_size, "tokens per llama.cpp decode call")
       ->check(option_at_least(1))->capture_default_str();
@@ -211,6 +211,11 @@ int run_pipeline(const RunSettings& settings) {
 
   std::fprintf(stderr, "loading %s\n", settings.model_spec.c_str());
   std::unique_ptr<Backend> backend = open_backend(settings.model_spec, settings.backend);
+  if (const nlohmann::json& details = backend->info().details;
+      details.value("trained_context", 0) > 0 && details.value("context_window", 0) < details.value("trained_context", 0)) {
+    std::fprintf(stderr, "context window %d tokens (--ctx-size), smaller than the model's trained %d: prompts are cut or refused sooner than in the study\n",
+                 details.value("context_window", 0), details.value("trained_context", 0));
+  }
 
   std::vector<TaskResult> results;
   EvaluationOptions evaluation{settings.seed, settings.bootstrap_resamples};

@@ -188,6 +188,8 @@ std::string canonical_request_json(std::string_view model_fingerprint,
       {"sampling", sampling_json},
       {"grammar", text_to_json(request.grammar)},
   };
+  // Only when set, so the keys of requests without it stay what they were.
+  if (request.truncate_prompt_tokens > 0) json["truncate_prompt_tokens"] = request.truncate_prompt_tokens;
   return dump_canonical(json);
 }
 
@@ -233,7 +235,7 @@ nlohmann::json response_to_json(const LoglikelihoodResponse& response) {
 }
 
 nlohmann::json response_to_json(const GenerationResponse& response) {
-  return {
+  nlohmann::json json = {
       {"status", request_status_name(response.status)},
       {"error", text_to_json(response.error)},
       {"text", text_to_json(response.text)},
@@ -242,6 +244,8 @@ nlohmann::json response_to_json(const GenerationResponse& response) {
       {"prompt_tokens", response.prompt_tokens},
       {"completion_tokens", response.completion_tokens},
   };
+  if (response.prompt_tokens_cut > 0) json["prompt_tokens_cut"] = response.prompt_tokens_cut;
+  return json;
 }
 
 LoglikelihoodResponse loglikelihood_response_from_json(const nlohmann::json& json) {
@@ -283,6 +287,9 @@ GenerationResponse generation_response_from_json(const nlohmann::json& json) {
   // Optional: entries written before servers reported it read as 0 (unknown).
   if (json.contains("completion_tokens")) {
     response.completion_tokens = integer_from_json<int32_t>(json["completion_tokens"], "completion_tokens");
+  }
+  if (json.contains("prompt_tokens_cut")) {
+    response.prompt_tokens_cut = integer_from_json<int32_t>(json["prompt_tokens_cut"], "prompt_tokens_cut");
   }
   return response;
 }

@@ -70,6 +70,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   result.dataset_items = data.dataset_items;
   result.shots = int64_t(data.shots.size());
   result.metric_order = spec.metrics;
+  result.data_notes = data.notes;
   std::vector<PromptedExample> prompts = prompt_build(spec, data, backend);
   std::vector<SampleScore> scores(prompts.size());
   std::vector<nlohmann::json> raw(prompts.size());
@@ -106,6 +107,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
                 {"generated_tokens", responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
                                                                  : int64_t(responses[e].tokens.size())}};
       if (scores[e].scored_response) raw[e]["scored_response"] = *scores[e].scored_response;  // output_cleanup
+      if (responses[e].prompt_tokens_cut > 0) raw[e]["prompt_tokens_cut"] = responses[e].prompt_tokens_cut;
     }
     if (scoring_wants_bertscore(spec, resources)) {
       result.bertscore = score_bertscore(resources, data.examples, responses, scores);
@@ -144,6 +146,9 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     }
     if (prompts[e].truncated_tokens > 0) {
       sample["truncated"] = {{"field", spec.truncate_field}, {"removed_tokens", prompts[e].truncated_tokens}};
+      result.truncated += 1;
+    } else if (raw[e].value("prompt_tokens_cut", 0) > 0) {
+      sample["truncated"] = {{"side", "left"}, {"removed_tokens", raw[e]["prompt_tokens_cut"]}};
       result.truncated += 1;
     }
     sample["extracted"] = score.extracted;

@@ -49,6 +49,7 @@ struct TaskResult {
   // equal for two models asked the same things; compare refuses runs where it differs.
   std::string prompt_sha256;
   nlohmann::json bertscore;           // the BERTScore model and counts; null when not computed
+  nlohmann::json data_notes;          // TaskData::notes (e.g. LongHealth gold ambiguities); may be empty
 };
 
 // The values of the answered samples: per_sample without its NaNs, in order.

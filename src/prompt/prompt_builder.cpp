@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include "clinbench/stats.h"
+#include "prompt/longhealth_prompt.h"
 
 namespace clinbench {
 
@@ -150,7 +151,25 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
   const std::vector<std::string> user_fields = task_template_fields(spec.user_template);
   const bool has_retrieved_slot =
       std::find(user_fields.begin(), user_fields.end(), "retrieved") != user_fields.end();
-  for (const Example& example : data.examples) {
+  // LongHealth: CLUE's question + options tokens per example; per-patient draws fit every
+  // question of a patient to the largest, so they all see the same letters.
+  std::vector<int32_t> question_tokens;
+  std::map<std::string, int32_t> letter_tokens;
+  if (spec.kind == TaskKind::longhealth) {
+    std::map<std::string, int32_t> largest;
+    for (const Example& example : data.examples) {
+      question_tokens.push_back(longhealth_question_tokens(spec, example, backend));
+      int32_t& patient_largest = largest[example.fields.value("patient", std::string())];
+      patient_largest = std::max(patient_largest, question_tokens.back());
+    }
+    if (spec.longhealth.document_order == "patient") {
+      for (size_t e = 0; e < data.examples.size(); ++e) {
+        question_tokens[e] = largest[data.examples[e].fields.value("patient", std::string())];
+      }
+    }
+  }
+  for (size_t e = 0; e < data.examples.size(); ++e) {
+    const Example& example = data.examples[e];
     PromptedExample prompted;
     Example shown = example;  // with the passages and documents as the model sees them
     const std::string user_template = item_template(spec, example, has_retrieved_slot);
@@ -170,12 +189,22 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
       }
     } else {
       GenerationRequest& request = prompted.generation;
-      fit_documents(spec, data, shown, backend, prompted.details);
-      request.chat = generation_chat(spec, data, shown, user_template);
-      request.prompt = backend.render_chat(request.chat);
+      if (spec.kind == TaskKind::longhealth) {
+        longhealth_fit_letters(spec, data, shown, backend, question_tokens[e], letter_tokens, prompted.details);
+        longhealth_request(spec, shown, user_template, backend, request);
+      } else {
+        fit_documents(spec, data, shown, backend, prompted.details);
+        request.chat = generation_chat(spec, data, shown, user_template);
+        request.prompt = backend.render_chat(request.chat);
+      }
       request.max_tokens = spec.max_tokens;
       if (!spec.truncate_field.empty()) {
         prompted.truncated_tokens = fit_to_context(spec, data, shown, backend, user_template, request);
+      }
+      if (spec.truncate_prompt && backend.info().context_length > 0) {
+        int32_t keep = backend.info().context_length - (spec.truncate_reserve >= 0 ? spec.truncate_reserve : spec.max_tokens);
+        if (spec.truncate_cap > 0) keep = std::min(keep, spec.truncate_cap);
+        request.truncate_prompt_tokens = std::max(keep, 1);
       }
       request.stop = spec.stop;
       if (spec.constrain_to_letter && task_has_options(spec)) {

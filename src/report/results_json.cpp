@@ -51,6 +51,7 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
                                             {"seconds", task.seconds}}},
                                {"prompt_sha256", task.prompt_sha256}};
     if (!task.bertscore.is_null()) task_entries[task.task]["bertscore"] = task.bertscore;
+    if (task.data_notes.is_object() && !task.data_notes.empty()) task_entries[task.task]["data_notes"] = task.data_notes;
   }
   results["tasks"] = task_entries;
   return results;

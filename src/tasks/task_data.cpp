@@ -129,7 +129,7 @@ std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Reco
 std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::path& path,
                                    const TaskDataOptions& options, int64_t& dataset_items,
                                    std::vector<std::filesystem::path>& files,
-                                   std::map<std::string, std::string>& documents) {
+                                   std::map<std::string, std::string>& documents, nlohmann::json& notes) {
   std::vector<Record> records = read_task_records(spec, path, files);
   if (!spec.select_keys_path.empty()) {
     std::filesystem::path keys = resolve_data_path(spec, spec.select_keys_path, options, "dataset.select_keys");
@@ -140,7 +140,7 @@ std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::
   apply_aliases(spec, records);
   if (spec.kind == TaskKind::generation) return map_generation(spec, records);
   if (spec.kind == TaskKind::longhealth) {
-    std::vector<Example> examples = longhealth_examples(spec, records, options.seed, documents);
+    std::vector<Example> examples = longhealth_examples(spec, records, options.seed, documents, notes);
     dataset_items = int64_t(examples.size());
     return examples;
   }
@@ -161,6 +161,16 @@ void seeded_shuffle(std::vector<Example>& examples, uint64_t seed) {
   }
 }
 
+// A task with fewshot.shuffle_seed is shuffled as CPython's random.seed(S); random.shuffle(items)
+// does (CLUE's MeDiSumQA, S = 1), whatever --seed is; otherwise with --seed.
+void shuffle_examples(const TaskSpec& spec, std::vector<Example>& examples, uint64_t seed) {
+  if (spec.fewshot_shuffle_python_seed >= 0) {
+    PythonRandom::seeded(uint64_t(spec.fewshot_shuffle_python_seed)).shuffle(examples);
+  } else {
+    seeded_shuffle(examples, seed);
+  }
+}
+
 }  // namespace
 
 TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
@@ -168,14 +178,15 @@ TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
   int32_t shots = options.num_fewshot >= 0 ? options.num_fewshot : spec.num_fewshot;
   std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options, "dataset.path");
   std::vector<Example> examples =
-      load_examples(spec, path, options, data.dataset_items, data.files, data.documents);
-  if (spec.fewshot_shuffle) seeded_shuffle(examples, options.seed);
+      load_examples(spec, path, options, data.dataset_items, data.files, data.documents, data.notes);
+  if (spec.fewshot_shuffle) shuffle_examples(spec, examples, options.seed);
 
   if (!spec.fewshot_path.empty()) {
     int64_t ignored = 0;
+    nlohmann::json shot_notes = nlohmann::json::object();
     std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options, "dataset.fewshot_path");
-    std::vector<Example> pool = load_examples(spec, shot_path, options, ignored, data.files, data.documents);
-    if (spec.fewshot_shuffle) seeded_shuffle(pool, options.seed);
+    std::vector<Example> pool = load_examples(spec, shot_path, options, ignored, data.files, data.documents, shot_notes);
+    if (spec.fewshot_shuffle) shuffle_examples(spec, pool, options.seed);
     if (int64_t(pool.size()) < shots) {
       throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots asked for, " +
                   shot_path.string() + " has " + std::to_string(pool.size()));

@@ -117,6 +117,11 @@ void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& 
   if (spec.dataset_path.empty()) fail("dataset.path", "missing");
   if (spec.kind == TaskKind::longhealth) {
     if (spec.scoring != TaskScoring::generate) fail("scoring", "LongHealth is scored by generate");
+    // One budget, CLUE's: a second key would be silently ignored.
+    if (spec.documents_budget > 0) fail("prompt.documents_budget", "LongHealth's budget is longhealth.token_budget");
+    if (spec.longhealth.token_budget <= 0) fail("longhealth.token_budget", "must be positive");
+  } else if (root["longhealth"].IsDefined()) {
+    fail("longhealth", "only for kind: longhealth");
   } else if (spec.kind == TaskKind::multiple_choice) {
     if (spec.choices.question_field.empty()) fail("mapping.question", "missing");
     if (spec.choices.answer_field.empty()) fail("mapping.answer", "missing");
@@ -287,14 +292,30 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
     reader.fail(prompt["answer_rule"], "prompt.answer_rule", "expected robust or longhealth");
   }
 
-  YAML::Node fewshot = reader.section(root, "fewshot", {"count", "shuffle"});
+  YAML::Node fewshot = reader.section(root, "fewshot", {"count", "shuffle", "shuffle_python_seed"});
   spec.num_fewshot = int32_t(reader.integer(fewshot, "count", "fewshot", 0));
   spec.fewshot_shuffle = reader.boolean(fewshot, "shuffle", "fewshot", false);
+  spec.fewshot_shuffle_python_seed = reader.integer(fewshot, "shuffle_python_seed", "fewshot", -1);
+  if (fewshot["shuffle_python_seed"].IsDefined() && (!spec.fewshot_shuffle || spec.fewshot_shuffle_python_seed < 0)) {
+    reader.fail(fewshot["shuffle_python_seed"], "fewshot.shuffle_python_seed",
+                "needs shuffle: true and a seed of at least 0");
+  }
 
-  YAML::Node generation = reader.section(root, "generation", {"max_tokens", "stop", "constrain_to_letter"});
+  YAML::Node generation = reader.section(root, "generation", {"max_tokens", "stop", "constrain_to_letter",
+                                                              "truncate_prompt", "truncate_reserve", "truncate_cap"});
   spec.max_tokens = int32_t(reader.integer(generation, "max_tokens", "generation", spec.max_tokens));
   spec.stop = reader.list(generation, "stop", "generation");
   spec.constrain_to_letter = reader.boolean(generation, "constrain_to_letter", "generation", false);
+  spec.truncate_prompt = reader.boolean(generation, "truncate_prompt", "generation", false);
+  spec.truncate_reserve = int32_t(reader.integer(generation, "truncate_reserve", "generation", -1));
+  spec.truncate_cap = int32_t(reader.integer(generation, "truncate_cap", "generation", 0));
+  if (!spec.truncate_prompt && (generation["truncate_reserve"].IsDefined() || generation["truncate_cap"].IsDefined())) {
+    reader.fail(generation, "generation.truncate_prompt", "truncate_reserve and truncate_cap need truncate_prompt: true");
+  }
+  if (spec.truncate_prompt && !spec.truncate_field.empty()) {
+    reader.fail(generation, "generation.truncate_prompt", "give either prompt.truncate (a field) or truncate_prompt");
+  }
+  if (spec.truncate_cap < 0) reader.fail(generation["truncate_cap"], "generation.truncate_cap", "must be at least 0");
 
   spec.metrics = reader.list(root, "metrics", "");
 

@@ -40,7 +40,9 @@ TEST(ClinicalRun, EveryStudyTaskRunsOnItsFixture) {
   }
 }
 
-TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
+// As the study's server (TGI `truncate`) cut: the whole rendered prompt from the left, to the
+// window minus the new tokens (MeQSum: min(window - 200, 24576)).
+TEST(ClinicalRun, LongInputsAreCutFromTheLeftToFitAndCounted) {
   std::filesystem::path out = testing::work_dir("cli_clinical_truncate");
   std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
   std::string output;
@@ -58,12 +60,15 @@ TEST(ClinicalRun, LongInputsAreCutToFitAndCounted) {
   for (const nlohmann::json& sample : testing::read_jsonl(out / "samples" / "meqsum.jsonl")) {
     if (!sample.contains("truncated")) continue;
     ++marked;
-    EXPECT_EQ(sample["truncated"]["field"], "CHQ");
+    EXPECT_EQ(sample["truncated"]["side"], "left");
     EXPECT_GT(sample["truncated"]["removed_tokens"].get<int64_t>(), 0);
+    EXPECT_EQ(sample["prompt_tokens"], 200) << sample;  // what was left of it: 400 - 200
     EXPECT_EQ(sample["status"], "ok") << sample;  // cut to fit, so it ran
   }
   EXPECT_EQ(marked, meqsum["truncated"].get<int64_t>());
   EXPECT_NE(output.find("truncated"), std::string::npos) << output;
+  EXPECT_NE(output.find("smaller than the model's trained 4096"), std::string::npos) << output;
+  EXPECT_EQ(results["model"]["details"]["context_window_source"], "--ctx-size");
 }
 
 // The acceptance run: MeQSum on the real data with a BERT-architecture model for BERTScore

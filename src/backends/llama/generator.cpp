@@ -95,8 +95,15 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
 
   // Tokenise and refuse what cannot fit before any decoding.
   std::deque<std::pair<size_t, std::vector<llama_token>>> queue;
+  std::vector<int32_t> cut_tokens(requests.size(), 0);
   for (size_t r = 0; r < requests.size(); ++r) {
     std::vector<llama_token> prompt = session.tokenize_with_bos(requests[r].prompt, true);
+    // TGI's truncate: the prompt's last N tokens, the BOS with the rest of the cut.
+    const int32_t keep = requests[r].truncate_prompt_tokens;
+    if (keep > 0 && int64_t(prompt.size()) > keep) {
+      cut_tokens[r] = int32_t(prompt.size()) - keep;
+      prompt.erase(prompt.begin(), prompt.begin() + cut_tokens[r]);
+    }
     if (requests[r].max_tokens <= 0) {
       GenerationResponse nothing;
       nothing.finish = FinishReason::length;
@@ -110,6 +117,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       refused.status = prompt.empty() ? RequestStatus::empty_continuation : RequestStatus::context_overflow;
       refused.finish = FinishReason::error;
       refused.prompt_tokens = int32_t(prompt.size());
+      refused.prompt_tokens_cut = cut_tokens[r];
       refused.error = prompt.empty() ? "the prompt has no tokens"
                                      : std::to_string(prompt.size()) + " prompt tokens + " +
                                            std::to_string(requests[r].max_tokens) +
@@ -237,6 +245,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       slot.reserved_cells = int32_t(reserve);
       slot.sampler = std::move(sampler);
       slot.response.prompt_tokens = int32_t(slot.prompt.size());
+      slot.response.prompt_tokens_cut = cut_tokens[index];
       if (shared > 0) {
         llama_memory_seq_cp(session.memory(), root_sequence, slot.sequence, 0, shared);
         slot.prompt_decoded = size_t(shared);

@@ -34,8 +34,12 @@ class LlamaBackend final : public Backend {
         {"parameters", llama_model_n_params(session_.model())},
         {"trained_context", llama_model_n_ctx_train(session_.model())},
         {"context_window", session_.window()},
+        // "trained" or "--ctx-size": whether the window is the model's or the user's.
+        {"context_window_source", options.context_length > 0 ? "--ctx-size" : "trained"},
         {"vocab_size", session_.vocab_size()},
         {"adds_bos", session_.adds_bos()},
+        // The BOS token's text, as a tokenizer's decode writes it (LongHealth's cut letter).
+        {"bos_text", session_.bos() == LLAMA_TOKEN_NULL ? "" : session_.token_piece(session_.bos(), true)},
         {"flash_attention", session_.flash_attention()},
         {"kv_cache_type", options.kv_cache_f16 ? "f16" : "f32"},
         {"chat_format", chat_format_name(chat_format_of_template(template_))},

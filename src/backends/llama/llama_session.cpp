@@ -88,7 +88,9 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
   bos_ = llama_vocab_bos(vocab_);
 
   int32_t trained = llama_model_n_ctx_train(model_);
-  window_ = options.context_length > 0 ? options.context_length : std::min(trained, 16384);
+  // The model's trained context, as the study's server used it (max_position_embeddings); a
+  // smaller --ctx-size is the user's choice, recorded in results.json.
+  window_ = options.context_length > 0 ? options.context_length : trained;
   // Room for the window, and for `parallel` generations of about 1,024 tokens each at once
   // (memory only: attention runs over the cells in use, not over the whole cache).
   kv_size_ = options.kv_size > 0 ? options.kv_size : std::max({window_, 4096, std::min(options.parallel, 256) * 1024});
@@ -136,7 +138,9 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
     model_ = nullptr;
     throw_input_error(path, 0, "",
                       "llama.cpp could not create a context of " + std::to_string(kv_size_) +
-                          " tokens (out of memory?)" + (reason.empty() ? "" : ": " + reason));
+                          " tokens (out of memory?); --ctx-size N runs with a smaller window "
+                          "(recorded in results.json), --kv-f16 halves the cache" +
+                          (reason.empty() ? "" : ": " + reason));
   }
   kv_size_ = int32_t(llama_n_ctx(context_));
 }

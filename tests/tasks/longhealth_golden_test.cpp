@@ -1,0 +1,82 @@
+// LongHealth prompts byte for byte against an independent Python reference of CLUE's
+// eval_LongHealth.py (tests/data/golden/longhealth/make_longhealth_golden.py: CLUE's own
+// create_prompt and sample_distractions, CPython's random seeded per draw, python3-jinja2 with the
+// published Meta-Llama-3-8B-Instruct template): letter order, distractor draw, shuffle, joins,
+// options, and the system/user join for each chat format (D8, D9, D10, D14).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "clinbench/prompt.h"
+#include "clinbench/tasks.h"
+#include "test_support.h"
+
+namespace clinbench {
+namespace {
+
+nlohmann::json golden() {
+  std::ifstream in(testing::test_data_dir() / "golden" / "longhealth" / "longhealth_prompts_golden.json");
+  return nlohmann::json::parse(in);
+}
+
+struct Built {
+  TaskData data;
+  std::vector<PromptedExample> prompts;
+  const PromptedExample& by_id(const std::string& id) const {
+    for (size_t e = 0; e < data.examples.size(); ++e) {
+      if (data.examples[e].id == id) return prompts[e];
+    }
+    throw Error("no example " + id);
+  }
+};
+
+Built build(const std::string& task, const Backend& backend, uint64_t seed) {
+  Built built;
+  built.data = task_data_load(task_spec_find(task),
+                              TaskDataOptions{testing::test_data_dir() / "fixtures" / "clinical", -1, -1, seed});
+  built.prompts = prompt_build(task_spec_find(task), built.data, backend);
+  return built;
+}
+
+std::string without_prefix(const std::string& text, const std::string& prefix) {
+  return text.starts_with(prefix) ? text.substr(prefix.size()) : text;
+}
+
+TEST(LongHealthGolden, PromptsEqualCluesForEveryChatFormat) {
+  const nlohmann::json expected = golden();
+  const std::string system = expected["system"];
+  const uint64_t seed = expected["seed"];
+  auto llama3 = open_backend("gguf:" + testing::tiny_model("llama-bpe", "llama3").string(), BackendOptions{});
+  auto no_system = open_backend("gguf:" + testing::tiny_model("llama-spm", "mistral").string(), BackendOptions{});
+  auto base = open_backend("gguf:" + testing::tiny_model("llama-spm", "none").string(), BackendOptions{});
+  ASSERT_EQ(llama3->chat_format(), ChatFormat::template_with_system);
+  ASSERT_EQ(no_system->chat_format(), ChatFormat::template_system_folded);
+  ASSERT_EQ(base->chat_format(), ChatFormat::plain_text);
+  ASSERT_EQ(expected["items"].size(), 12u);
+  for (const std::string task : {"longhealth_task1", "longhealth_task2", "longhealth_task3"}) {
+    Built with_system = build(task, *llama3, seed), folded = build(task, *no_system, seed), plain = build(task, *base, seed);
+    for (const nlohmann::json& item : expected["items"]) {
+      if (item["task"] != task) continue;
+      const std::string id = item["id"], user = item["user"];
+      SCOPED_TRACE(task + " " + id);
+      const PromptedExample& chat = with_system.by_id(id);
+      ASSERT_EQ(chat.generation.chat.messages.size(), 2u);
+      EXPECT_EQ(chat.generation.chat.messages[0].content, system);
+      EXPECT_EQ(chat.generation.chat.messages[1].content, user);
+      // The whole Llama-3 prompt; the template's BOS text is the renderer's business (D7): the
+      // Jinja template writes it, llama.cpp's built-in renderer leaves it to the tokenizer.
+      const std::string bos = "<|begin_of_text|>";
+      EXPECT_EQ(without_prefix(chat.prompt, bos), without_prefix(item["llama3_prompt"].get<std::string>(), bos));
+      // No system role: one user turn sys_prompt + prompt, no separator (eval_LongHealth.py:271, 360).
+      const PromptedExample& one_turn = folded.by_id(id);
+      ASSERT_EQ(one_turn.generation.chat.messages.size(), 1u);
+      EXPECT_EQ(one_turn.generation.chat.messages[0].role, "user");
+      EXPECT_EQ(one_turn.generation.chat.messages[0].content, system + user);
+      // A base model: sys_prompt + "\n\n\n" + prompt, nothing after (eval_LongHealth.py:282, 369).
+      EXPECT_EQ(plain.by_id(id).prompt, system + "\n\n\n" + user);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clinbench
