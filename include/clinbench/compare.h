@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,7 +175,22 @@ struct CompareOptions {
   // Items left out of the clean subset (`--exclude-ids`, audit.h format). An item also leaves
   // it when either run's sample carries "excluded": true (run --exclude-ids).
   AuditExcludedIds exclude_ids;
+  // Equivalence margins in score units (0.05 = 5 points of accuracy), by "METRIC" or
+  // "TASK.METRIC" (the task's own wins). A row with a margin gets the verdicts equivalent and
+  // non-inferior as well as better, worse and inconclusive (stats_verdict).
+  std::map<std::string, double> margins;
+  // The difference, in score units, whose needed number of items each row reports (> 0).
+  double target_difference = 0.05;
+  double power = 0.8;  // for the minimum detectable difference
 };
+
+// The margin of a task's metric: margins["TASK.METRIC"], else margins["METRIC"], else none.
+std::optional<double> compare_margin(const CompareOptions& options, const std::string& task,
+                                     const std::string& metric);
+
+// Parses "METRIC=DELTA" or "TASK.METRIC=DELTA" (DELTA a number > 0 and < 1) into margins;
+// throws Error naming the option and the text.
+void compare_margin_parse(std::string_view text, std::map<std::string, double>& margins);
 
 // Metrics whose name contains "failure", "hallucination" or "invalid" are rates where lower is
 // better (extraction_failure, hallucination_rate); every other metric is better when higher.
@@ -195,7 +211,58 @@ struct CompareRow {
   double p_holm = 1;  // Holm-adjusted across every row of the comparison
   bool significant = false;
   int64_t excluded = 0;  // clean_rows: common items left out as possibly leaked
+  // Clusters, the 90% interval, the smallest equivalence margin and the power figures
+  // (stats_paired_analyse; analysis.comparison is `stats`). For a lower-is-better metric the
+  // verdict reads the difference the other way round (a fall in failures is "better").
+  StatsPairedAnalysis analysis;
+  std::optional<double> margin;
+  StatsVerdict verdict = StatsVerdict::inconclusive;
 };
+
+// Calibration of one run on one log-likelihood task (stats_calibration), from the samples'
+// option_loglikelihoods.
+struct CompareCalibration {
+  size_t run = 0;
+  std::string task;
+  int64_t left_out = 0;  // items without a usable log-likelihood for every option (failed requests)
+  StatsCalibrationEstimates estimates;
+};
+
+// Items where one model of a pair was right and the other wrong, with why the wrong one was
+// wrong, read from its stored sample (compare_flip_cause).
+struct CompareFlipItem {
+  std::string id;
+  bool fine_tune_right = false;  // true: the base was wrong (a gain); false: a loss
+  std::string cause;
+};
+
+struct CompareFlipCause {
+  std::string cause;
+  int64_t gained = 0;  // fine-tune right, base wrong with this cause
+  int64_t lost = 0;    // base right, fine-tune wrong with this cause
+  double p_value = 1;  // exact McNemar within the stratum (gained vs lost)
+};
+
+// One pair and task with a 0/1 accuracy metric ("acc" or "exact_acc").
+struct CompareFlips {
+  std::string task;
+  std::string metric;
+  size_t fine_tune = 0;
+  size_t base = 0;
+  std::vector<CompareFlipCause> causes;  // in compare_flip_causes() order, only those that occur
+  std::vector<CompareFlipItem> items;    // in the fine-tune's item order
+};
+
+// The causes in the order they are checked: "request failed" (a status other than ok or
+// extraction_failed), "empty output", "cut at max tokens" (finish_reason length and no answer
+// found), "no answer found" (extraction_failed), "chose cannot be answered" (LongHealth: option
+// F chosen while the answer was in the documents), "answered when absent" (LongHealth task 3:
+// a letter other than F when the answer was not in the documents), "invalid ICD code",
+// "different answer" (an answer was read, and it is not the correct one).
+const std::vector<std::string>& compare_flip_causes();
+
+// Why a sample scored 0: the first of compare_flip_causes() that applies.
+std::string compare_flip_cause(const nlohmann::json& sample);
 
 struct CompareResult {
   CompareOptions options;
@@ -209,6 +276,11 @@ struct CompareResult {
   // What the reader must know: items compared on a subset (--allow-mismatch), tasks that one
   // side of a pair lacks, metrics without samples. One sentence each.
   std::vector<std::string> notes;
+  // Per run and log-likelihood task: ECE, Brier and mean chosen probability. Their paired rows
+  // (metrics "ece", "brier", "chosen_probability") are in `rows` like any other metric.
+  std::vector<CompareCalibration> calibration;
+  // Per pair and task with a 0/1 accuracy: the items that flipped and why.
+  std::vector<CompareFlips> flips;
 };
 
 // Paired statistics for every pair, on every task both runs hold, for every metric both list.
@@ -228,7 +300,10 @@ inline constexpr int kCompareFormatVersion = 1;
 // model_spec, fingerprint, backend}], "scores": [{run, task, metric, n, value, ci_low,
 // ci_high}], "comparisons": [{task, metric, fine_tune, base, higher_is_better, n,
 // mean_fine_tune, mean_base, difference, ci_low, ci_high, wins, ties, losses, test, p_value,
-// p_holm, significant}], "notes"}. Runs are referred to by name. wins / ties / losses count
+// p_holm, significant, clusters, ci90_low, ci90_high, margin, smallest_equivalence_margin,
+// verdict, minimum_detectable_difference, items_needed, power_method, discordant_share,
+// standard_error}], "calibration": [{run, task, n, left_out, bins, ece, brier,
+// chosen_probability}], "notes"}. Runs are referred to by name. wins / ties / losses count
 // items where the fine-tune did better / the same / worse by the metric's direction. Scores are
 // each run's own results.json values (all of its items); comparisons use the common items.
 // With excluded items, "clean_comparisons" holds the clean rows in the same layout plus
@@ -254,6 +329,31 @@ std::string compare_csv_pairs(const std::vector<CompareRun>& runs, const Compare
 // creating DIR. Throws Error naming the file when writing fails.
 void compare_write(const std::filesystem::path& output_dir, const std::vector<CompareRun>& runs,
                    const CompareResult& result);
+
+// The verdict table (90% interval, margin, smallest equivalence margin, verdict, minimum
+// detectable difference, items needed), the calibration table and the flip causes, as Markdown
+// appended to compare_markdown's; empty without rows.
+std::string compare_markdown_analysis(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare_verdicts.csv: task, metric, fine_tune, base, n, clusters, difference, ci90_low,
+// ci90_high, margin, smallest_equivalence_margin, verdict, minimum_detectable_difference,
+// target_difference, items_needed, power_method, discordant_share, standard_error.
+std::string compare_csv_verdicts(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare_calibration.csv: model, task, n, left_out, metric (ece | brier | chosen_probability),
+// value, ci_low, ci_high.
+std::string compare_csv_calibration(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare_flips.csv: task, metric, fine_tune, base, cause, gained, lost, p_value.
+std::string compare_csv_flips(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare.json's "flips": [{task, metric, fine_tune, base, causes: [{cause, gained, lost,
+// p_value}], items: [{id, fine_tune_right, cause}]}].
+nlohmann::json compare_json_flips(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// The analysis fields compare.json adds to a comparison row, and its "calibration" list.
+nlohmann::json compare_json_row_analysis(const CompareRow& row);
+nlohmann::json compare_json_calibration(const std::vector<CompareRun>& runs, const CompareResult& result);
 
 // Human name of the test behind a p-value ("McNemar exact", "sign-flip exact", ...).
 const char* compare_test_name(StatsPairedTest test);

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace clinbench {
@@ -208,7 +209,15 @@ std::vector<double> stats_holm_adjust(std::span<const double> p_values);
 
 // --- all of it for one metric ----------------------------------------------------------------
 
-enum class StatsPairedTest { none, mcnemar_exact, sign_flip_exact, sign_flip_monte_carlo };
+enum class StatsPairedTest {
+  none,
+  mcnemar_exact,
+  sign_flip_exact,
+  sign_flip_monte_carlo,
+  cluster_sign_flip_exact,        // stats_paired_analyse with clusters: whole clusters flipped
+  cluster_sign_flip_monte_carlo,
+  ece_permutation,  // compare's ECE row: stats_paired_ece's paired permutation test
+};
 
 struct StatsPairedComparison {
   StatsPairedBootstrap bootstrap;
@@ -224,5 +233,168 @@ struct StatsPairedComparison {
 std::optional<StatsPairedComparison> stats_paired_compare(
     std::span<const double> a, std::span<const double> b, const StatsBootstrapOptions& bootstrap,
     double tie_tolerance = stats_default_tie_tolerance);
+
+// --- clustered items ------------------------------------------------------------------------
+//
+// Items that share a cluster (the 5 or 10 draws of one LongHealth question, the repeats of a
+// sampled item) are not independent: a model that knows the answer gets most draws right. The
+// functions below resample and permute whole clusters. cluster_of_item[i] is item i's cluster,
+// numbered densely 0..k-1 (stats_cluster_index numbers string keys so); an empty span means every
+// item is its own cluster, and then every result equals the unclustered function's bit for bit.
+
+// Dense cluster numbers of keys, in order of first appearance. The number of clusters is
+// max + 1 (0 for no keys).
+std::vector<uint32_t> stats_cluster_index(std::span<const std::string> keys);
+
+// The sorted resample means of the cluster bootstrap. Stream: random =
+// stats_random_seeded(seed); for each resample, draw k cluster numbers in order with
+// stats_random_below(random, k); the resample mean is the sum of the drawn clusters' totals (each
+// total summed in item order, added in draw order) divided by the number of items drawn (a ratio
+// estimator: clusters of unequal size weigh by their size). With one item a cluster this is
+// stats_bootstrap_mean's stream exactly. Contract: values not empty, finite; cluster_of_item
+// empty or of values' size with dense numbers; options valid.
+std::vector<double> stats_cluster_bootstrap_means(std::span<const double> values,
+                                                  std::span<const uint32_t> cluster_of_item,
+                                                  const StatsBootstrapOptions& options);
+
+// Quantile q in [0, 1] of ascending values, type 7 (stats_bootstrap_mean's rule). Not empty.
+double stats_quantile_of_sorted(std::span<const double> sorted, double q);
+
+// stats_bootstrap_mean with whole clusters resampled. std::nullopt for no items.
+std::optional<StatsEstimate> stats_bootstrap_mean_clustered(std::span<const double> scores,
+                                                            std::span<const uint32_t> cluster_of_item,
+                                                            const StatsBootstrapOptions& options);
+
+enum class StatsVerdict { better, worse, equivalent, non_inferior, inconclusive };
+
+// The paired comparison of two systems on clustered items, with what the reader needs to say
+// "not better": the 90% interval (TOST), the smallest margin equivalence could be claimed at,
+// and the power figures.
+struct StatsPairedAnalysis {
+  StatsPairedComparison comparison;  // 95% interval, counts, p-value (test below)
+  int64_t clusters = 0;              // k; equals n without clusters
+  double ci90_low = 0;               // 90% interval of the difference, same resamples as the 95%
+  double ci90_high = 0;
+  // max(|ci90_low|, |ci90_high|): the smallest margin within which the two one-sided tests at
+  // 5% each would call the systems equivalent.
+  double smallest_equivalence_margin = 0;
+  // Minimum detectable difference at 80% power and two-sided alpha (absolute, score units), and
+  // the items a target difference would need; nullopt where the data cannot say (no discordant
+  // items, no variation, one cluster, or too few items for any difference).
+  std::optional<double> minimum_detectable_difference;
+  std::optional<int64_t> items_needed;
+  // How the power figures were computed: "mcnemar" (0/1 scores, no clusters: Connor 1987 with
+  // the observed discordant share) or "standard_error" (the cluster-robust standard error of
+  // the mean difference).
+  const char* power_method = "";
+  double discordant_share = 0;  // (b + c) / n for 0/1 scores
+  double standard_error = 0;    // cluster-robust standard error of the mean difference
+};
+
+struct StatsAnalysisOptions {
+  StatsBootstrapOptions bootstrap;
+  double alpha = 0.05;              // two-sided, for the power figures
+  double power = 0.8;
+  double target_difference = 0.05;  // > 0, score units (0.05 = 5 points of accuracy)
+  double tie_tolerance = stats_default_tie_tolerance;
+};
+
+// stats_paired_compare with whole clusters: the bootstrap resamples clusters; the test is
+// McNemar exact for 0/1 scores without clusters (as stats_paired_compare), otherwise the
+// sign-flip test on the clusters' totals of a[i] - b[i] (a randomization test that flips whole
+// clusters, the clustered counterpart of McNemar and of the item sign-flip), reported as
+// cluster_sign_flip_*. Adds the 90% interval and the power figures. std::nullopt for no items.
+std::optional<StatsPairedAnalysis> stats_paired_analyse(std::span<const double> a,
+                                                        std::span<const double> b,
+                                                        std::span<const uint32_t> cluster_of_item,
+                                                        const StatsAnalysisOptions& options);
+
+// The verdict of one row. difference and the 90% interval are oriented so that positive means
+// the first system (the fine-tune) is better; significant is the row's (Holm-adjusted) test at
+// alpha. With a margin > 0: equivalent when the 90% interval lies inside (-margin, margin) (two
+// one-sided tests at 5%, Schuirmann 1987); else better or worse when significant; else
+// non-inferior when the interval's lower bound lies above -margin; else inconclusive. Without a
+// margin: better, worse, or inconclusive.
+StatsVerdict stats_verdict(double difference, double ci90_low, double ci90_high, bool significant,
+                           std::optional<double> margin);
+
+const char* stats_verdict_name(StatsVerdict verdict);  // "better", "equivalent", ...
+
+// --- power ----------------------------------------------------------------------------------
+
+// Phi^-1(p) for p in (0, 1): Wichura's AS 241 (PPND16), relative error about 1e-16.
+double stats_normal_quantile(double p);
+
+// Minimum detectable paired difference of 0/1 outcomes with McNemar's test (Connor 1987): the
+// Delta in (0, sqrt(share)] solving n Delta^2 = (z_{1-alpha/2} sqrt(share) + z_power sqrt(share -
+// Delta^2))^2, by bisection to 1e-12. nullopt when share <= 0 or n <= z_{1-alpha/2}^2 (no Delta
+// can be detected).
+std::optional<double> stats_mcnemar_minimum_detectable(int64_t n, double discordant_share,
+                                                       double alpha, double power);
+
+// Items McNemar's test needs to detect target with the discordant share: ceil((z_{1-alpha/2}
+// sqrt(share) + z_power sqrt(max(0, share - target^2)))^2 / target^2). nullopt for share <= 0.
+std::optional<int64_t> stats_mcnemar_items_needed(double discordant_share, double target,
+                                                  double alpha, double power);
+
+// Cluster-robust standard error of the mean of values: sqrt(k / (k - 1) * sum_c (T_c - m_c *
+// mean)^2) / n, T_c and m_c a cluster's total and size (the sample standard deviation over
+// sqrt(n) without clusters). nullopt for fewer than two clusters.
+std::optional<double> stats_cluster_standard_error(std::span<const double> values,
+                                                   std::span<const uint32_t> cluster_of_item);
+
+// --- calibration ----------------------------------------------------------------------------
+
+// One multiple-choice item scored by log-likelihood: the model's probabilities over the options
+// (softmax of the options' log-likelihoods) and the gold option.
+struct StatsCalibrationItem {
+  double chosen_probability = 0;  // the largest probability (the option acc counts as chosen)
+  bool correct = false;           // the chosen option is the gold one (first maximum wins)
+  double brier = 0;               // sum over options of (p_k - [k is gold])^2, in [0, 2]
+};
+
+// From per-option log-likelihoods (finite) and the gold index (< size). Softmax with the
+// maximum subtracted, so no log-likelihood underflows.
+StatsCalibrationItem stats_calibration_item(std::span<const double> option_loglikelihoods,
+                                            size_t gold);
+
+inline constexpr int stats_calibration_bins = 15;
+
+// Expected calibration error with equal-mass bins: items sorted by chosen probability (stable:
+// equal probabilities keep item order), bin b of B = min(15, n) holding sorted items
+// [floor(b n / B), floor((b + 1) n / B)); ECE = sum_b (n_b / n) |accuracy_b - mean
+// probability_b|. 0 for no items.
+double stats_expected_calibration_error(std::span<const StatsCalibrationItem> items);
+
+struct StatsCalibrationEstimates {
+  StatsEstimate ece;
+  StatsEstimate brier;               // mean Brier score
+  StatsEstimate chosen_probability;  // mean probability of the chosen option
+};
+
+// The three with cluster-bootstrap 95% intervals (the ECE resample is the drawn clusters' items
+// in draw order, binned afresh). std::nullopt for no items.
+std::optional<StatsCalibrationEstimates> stats_calibration(
+    std::span<const StatsCalibrationItem> items, std::span<const uint32_t> cluster_of_item,
+    const StatsBootstrapOptions& options);
+
+// ECE of a minus ECE of b on the same items: the cluster-bootstrap 95% and 90% intervals (both
+// systems on the same drawn clusters) and a paired permutation p-value (each cluster's two
+// systems swapped with probability 1/2, p = (1 + #{|stat| >= |observed| - 1e-12}) /
+// (permutations + 1), permutations = options.resamples; stream: a second generator seeded
+// with seed + 1, one stats_random_next word per 64 clusters, bit c % 64 swaps cluster c).
+struct StatsPairedCalibration {
+  double ece_a = 0;
+  double ece_b = 0;
+  double difference = 0;
+  double ci_low = 0, ci_high = 0;
+  double ci90_low = 0, ci90_high = 0;
+  double p_value = 1;
+};
+std::optional<StatsPairedCalibration> stats_paired_ece(std::span<const StatsCalibrationItem> a,
+                                                       std::span<const StatsCalibrationItem> b,
+                                                       std::span<const uint32_t> cluster_of_item,
+                                                       const StatsBootstrapOptions& options);
+
 
 }  // namespace clinbench

@@ -147,6 +147,11 @@ struct TaskSpec {
   // bio_clinicalbert, 9 (bert_score's model2layers, which CLUE's fork used).
   std::string bertscore_model;
   int32_t bertscore_layer = 0;
+  // Items that are not independent share a cluster: the value of this example field (or the
+  // item's id for "id") is the cluster key, stored per sample as "cluster". Bootstrap intervals
+  // (run's and compare's) resample whole clusters and compare's tests flip them. LongHealth:
+  // question_id, so the draws of one question are one cluster. Empty = every item its own.
+  std::string cluster_by;
 };
 
 // Whether examples carry lettered options (multiple choice and LongHealth).

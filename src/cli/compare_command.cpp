@@ -13,6 +13,7 @@ struct CompareSettings {
   std::filesystem::path pairs_file;
   std::filesystem::path exclude_ids;
   std::filesystem::path output_dir = "clinbench-compare";
+  std::vector<std::string> margins;
   CompareOptions options;
 };
 
@@ -58,7 +59,15 @@ Command add_compare_command(CLI::App& parent) {
                   "mark rows whose Holm-adjusted p is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  app->add_option("--margin", settings->margins,
+                  "equivalence margin METRIC=DELTA or TASK.METRIC=DELTA in the metric's units (acc=0.05 is 5\n"
+                  "points); repeatable. Rows with a margin can read equivalent or non-inferior (docs/compare.md)");
+  app->add_option("--target-difference", settings->options.target_difference,
+                  "the difference (metric units) whose needed number of items each row reports")
+      ->check(CLI::Range(1e-9, 1.0))
+      ->capture_default_str();
   return {app, [settings] {
+            for (const std::string& margin : settings->margins) compare_margin_parse(margin, settings->options.margins);
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
             if (!settings->exclude_ids.empty()) {
@@ -71,7 +80,7 @@ Command add_compare_command(CLI::App& parent) {
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             compare_write(settings->output_dir, input.runs, result);
             std::printf("%s\n", compare_markdown(input.runs, result).c_str());
-            std::printf("written: %s, compare.json, compare_scores.csv, compare_pairs.csv\n",
+            std::printf("written: %s, compare.json, compare_scores.csv, compare_pairs.csv, compare_verdicts.csv\n",
                         (settings->output_dir / "compare.md").c_str());
             return 0;
           }};

@@ -242,13 +242,28 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
 
   YAML::Node compare = root["compare"];
   if (compare.IsDefined() && !compare.IsNull()) {
-    reader.check_keys(compare, "compare", {"resamples", "alpha"});
+    reader.check_keys(compare, "compare", {"resamples", "alpha", "margins", "target_difference"});
     suite.resamples = reader.number<int64_t>(compare, "resamples", "compare.");
     suite.alpha = reader.number<double>(compare, "alpha", "compare.");
     if (suite.resamples && *suite.resamples < 1)
       reader.fail(compare["resamples"], "compare.resamples", "must be at least 1");
     if (suite.alpha && (*suite.alpha <= 0 || *suite.alpha >= 1))
       reader.fail(compare["alpha"], "compare.alpha", "must be in (0, 1)");
+    suite.target_difference = reader.number<double>(compare, "target_difference", "compare.");
+    if (suite.target_difference && (*suite.target_difference <= 0 || *suite.target_difference >= 1))
+      reader.fail(compare["target_difference"], "compare.target_difference", "must be in (0, 1)");
+    // margins: {METRIC: DELTA, TASK.METRIC: DELTA}, as compare --margin takes them.
+    if (YAML::Node margins = compare["margins"]; margins.IsDefined() && !margins.IsNull()) {
+      if (!margins.IsMap()) reader.fail(margins, "compare.margins", "expected a map of METRIC or TASK.METRIC to DELTA");
+      for (const auto& entry : margins) {
+        std::string key = entry.first.as<std::string>();
+        try {
+          compare_margin_parse(key + "=" + entry.second.as<std::string>(), suite.margins);
+        } catch (const Error&) {
+          reader.fail(entry.second, "compare.margins." + key, "must be a number in (0, 1) in the metric's units");
+        }
+      }
+    }
   }
 
   if (YAML::Node bertscore = root["bertscore_models"]; bertscore.IsDefined() && !bertscore.IsNull()) {

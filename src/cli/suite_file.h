@@ -15,7 +15,8 @@
 //       rag_mode: bm25  rag_k: 5      # optional with rag: bm25 | dense | hybrid, passages per item
 //   pairs:                            # optional; default: every model against the first
 //     - {fine_tune: OpenBioLLM-8B, base: Llama-3-8B-Instruct}
-//   compare: {resamples: 10000, alpha: 0.05}   # optional
+//   compare: {resamples: 10000, alpha: 0.05}   # optional; also margins: {acc: 0.05,
+//                                     #   medqa.acc: 0.03} and target_difference: 0.05
 //   bertscore_models:                 # optional: BERTScore models by the names tasks give
 //     scibert: gguf:PATH              #   (bertscore.model); as --bertscore-model NAME=gguf:PATH
 // Relative paths (data_dir, task files, gguf: paths) are relative to the suite file's folder and
@@ -27,6 +28,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +66,8 @@ struct Suite {
   std::optional<int64_t> resamples;
   std::optional<double> alpha;
   std::vector<std::string> bertscore_models;  // NAME=gguf:PATH (resolved), as --bertscore-model takes them
+  std::map<std::string, double> margins;      // compare.margins (compare --margin)
+  std::optional<double> target_difference;    // compare.target_difference
 };
 
 // Parses and checks a suite: known keys, types, unique model names, placeholders filled,

@@ -114,6 +114,8 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
   // A run with failed requests left the suite's comparison above; what remains is a context
   // overflow one model fit and the other did not: those items leave both sides, with a note.
   options.allow_failures = true;
+  options.margins = suite.margins;
+  options.target_difference = suite.target_difference.value_or(options.target_difference);
   CompareResult result = compare_runs(input.runs, input.pairs, options);
   std::filesystem::path compare_dir = defaults.output_dir / "compare";
   compare_write(compare_dir, input.runs, result);

@@ -1,8 +1,10 @@
 // The table of paired comparisons: every pair, task and metric, with Holm across the whole table.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "clinbench/compare.h"
+#include "compare/sample_analysis.h"
 
 namespace clinbench {
 
@@ -44,9 +46,75 @@ void holm_mark(std::vector<CompareRow>& rows, double alpha) {
   }
 }
 
+// Keeps the clusters of the items where keep[i] is set, renumbered densely.
+std::vector<uint32_t> clusters_subset(const std::vector<uint32_t>& clusters, const std::vector<bool>& keep) {
+  if (clusters.empty()) return {};
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < clusters.size(); ++i)
+    if (keep[i]) keys.push_back(std::to_string(clusters[i]));
+  return stats_cluster_index(keys);
+}
+
+// The verdicts, once Holm has said which rows are significant.
+void verdicts_mark(std::vector<CompareRow>& rows) {
+  for (CompareRow& row : rows) {
+    const double sign = row.higher_is_better ? 1.0 : -1.0;
+    double low = sign * row.analysis.ci90_low, high = sign * row.analysis.ci90_high;
+    if (low > high) std::swap(low, high);
+    row.verdict = stats_verdict(sign * row.stats.bootstrap.difference, low, high, row.significant, row.margin);
+  }
+}
+
 }  // namespace
 
+// The row's statistics on the items (clusters as given; empty = none).
+std::optional<CompareRow> compare_analysed_row(const std::vector<double>& a, const std::vector<double>& b,
+                                       const std::vector<uint32_t>& clusters, const CompareOptions& options,
+                                       const std::string& task, const std::string& metric, const ComparePair& pair) {
+  StatsAnalysisOptions analysis_options{.bootstrap = {options.seed, options.resamples, 0.95},
+                                        .alpha = options.alpha,
+                                        .power = options.power,
+                                        .target_difference = options.target_difference};
+  std::optional<StatsPairedAnalysis> analysis = stats_paired_analyse(a, b, clusters, analysis_options);
+  if (!analysis) return std::nullopt;
+  CompareRow row;
+  row.task = task;
+  row.metric = metric;
+  row.fine_tune = pair.fine_tune;
+  row.base = pair.base;
+  row.higher_is_better = compare_metric_higher_is_better(metric);
+  row.analysis = *analysis;
+  row.stats = analysis->comparison;
+  row.better = row.stats.counts;
+  if (!row.higher_is_better) std::swap(row.better.wins, row.better.losses);
+  row.margin = compare_margin(options, task, metric);
+  return row;
+}
+
+std::optional<double> compare_margin(const CompareOptions& options, const std::string& task,
+                                     const std::string& metric) {
+  auto found = options.margins.find(task + "." + metric);
+  if (found == options.margins.end()) found = options.margins.find(metric);
+  if (found == options.margins.end()) return std::nullopt;
+  return found->second;
+}
+
+void compare_margin_parse(std::string_view text, std::map<std::string, double>& margins) {
+  const size_t equals = text.find('=');
+  std::string key(text.substr(0, equals == std::string_view::npos ? text.size() : equals));
+  std::string value = equals == std::string_view::npos ? "" : std::string(text.substr(equals + 1));
+  char* end = nullptr;
+  const double margin = value.empty() ? 0 : std::strtod(value.c_str(), &end);
+  if (key.empty() || value.empty() || end == nullptr || *end != '\0' || !(margin > 0 && margin < 1)) {
+    throw Error("--margin '" + std::string(text) +
+                "': expected METRIC=DELTA or TASK.METRIC=DELTA with DELTA in (0, 1), in the metric's units "
+                "(acc=0.05 is 5 points of accuracy)");
+  }
+  margins[key] = margin;
+}
+
 bool compare_metric_higher_is_better(std::string_view metric) {
+  if (metric == "ece" || metric == "brier") return false;
   return metric.find("failure") == std::string_view::npos &&
          metric.find("hallucination") == std::string_view::npos &&
          metric.find("invalid") == std::string_view::npos;
@@ -62,6 +130,12 @@ const char* compare_test_name(StatsPairedTest test) {
       return "sign-flip exact";
     case StatsPairedTest::sign_flip_monte_carlo:
       return "sign-flip Monte Carlo";
+    case StatsPairedTest::cluster_sign_flip_exact:
+      return "cluster sign-flip exact";
+    case StatsPairedTest::cluster_sign_flip_monte_carlo:
+      return "cluster sign-flip Monte Carlo";
+    case StatsPairedTest::ece_permutation:
+      return "paired permutation (ECE)";
   }
   return "?";
 }
@@ -72,7 +146,6 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
   result.options = options;
   result.pairs = pairs;
   const std::vector<std::string> tasks = compare_runs_tasks(runs);
-  const StatsBootstrapOptions bootstrap{options.seed, options.resamples, 0.95};
   const bool with_clean_subset = exclusion_active(runs, options);
 
   for (const ComparePair& pair : pairs) {
@@ -154,6 +227,7 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
         result.notes.push_back("task '" + task + "': every common item of '" + fine_tune.name + "' vs '" + base.name +
                                "' is excluded, so there is no clean subset to compare.");
       }
+      const std::vector<uint32_t> clusters = compare_cluster_index(fine_tune_samples, base_samples, alignment);
       const std::vector<std::string> base_metrics = compare_run_metrics(base, task);
       for (const std::string& metric : compare_run_metrics(fine_tune, task)) {
         if (!has_metric(base_metrics, metric)) {
@@ -169,21 +243,12 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
           a.push_back(compare_sample_score(fine_tune_samples[alignment.fine_tune_rows[i]], metric));
           b.push_back(compare_sample_score(base_samples[alignment.base_rows[i]], metric));
         }
-        std::optional<StatsPairedComparison> stats = stats_paired_compare(a, b, bootstrap);
-        if (!stats) {
+        std::optional<CompareRow> row = compare_analysed_row(a, b, clusters, options, task, metric, pair);
+        if (!row) {
           result.notes.push_back("task '" + task + "': no common items for '" + fine_tune.name +
                                  "' vs '" + base.name + "', metric '" + metric + "' not compared.");
           continue;
         }
-        CompareRow row;
-        row.task = task;
-        row.metric = metric;
-        row.fine_tune = pair.fine_tune;
-        row.base = pair.base;
-        row.higher_is_better = compare_metric_higher_is_better(metric);
-        row.stats = *stats;
-        row.better = stats->counts;
-        if (!row.higher_is_better) std::swap(row.better.wins, row.better.losses);
         if (with_clean_subset) {
           std::vector<double> clean_a, clean_b;
           for (size_t i = 0; i < clean.size(); ++i) {
@@ -191,22 +256,25 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
             clean_a.push_back(a[i]);
             clean_b.push_back(b[i]);
           }
-          if (std::optional<StatsPairedComparison> clean_stats = stats_paired_compare(clean_a, clean_b, bootstrap)) {
-            CompareRow clean_row = row;
-            clean_row.stats = *clean_stats;
-            clean_row.better = clean_stats->counts;
-            if (!clean_row.higher_is_better) std::swap(clean_row.better.wins, clean_row.better.losses);
-            clean_row.excluded = excluded;
-            result.clean_rows.push_back(std::move(clean_row));
+          if (std::optional<CompareRow> clean_row = compare_analysed_row(clean_a, clean_b, clusters_subset(clusters, clean),
+                                                                 options, task, metric, pair)) {
+            clean_row->excluded = excluded;
+            result.clean_rows.push_back(std::move(*clean_row));
           }
         }
-        result.rows.push_back(std::move(row));
+        result.rows.push_back(std::move(*row));
       }
+      compare_flips_add(fine_tune_samples, base_samples, alignment, base_metrics, task, pair, result);
+      compare_calibration_rows(fine_tune_samples, base_samples, alignment, clusters, options, task, pair,
+                               "'" + fine_tune.name + "' vs '" + base.name + "'", result);
     }
   }
 
   holm_mark(result.rows, options.alpha);
   holm_mark(result.clean_rows, options.alpha);
+  verdicts_mark(result.rows);
+  verdicts_mark(result.clean_rows);
+  compare_calibration_table(runs, options, result);
   return result;
 }
 

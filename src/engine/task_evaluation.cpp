@@ -49,6 +49,17 @@ std::string prompt_identity(const TaskSpec& spec, const PromptedExample& prompte
   return sha256_hex(content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+// The sample's cluster key (TaskSpec::cluster_by): the item's id, or the example field's text.
+std::string sample_cluster_key(const TaskSpec& spec, const Example& example) {
+  if (spec.cluster_by == "id") return example.id;
+  auto found = example.fields.find(spec.cluster_by);
+  if (found == example.fields.end() || found->is_null()) {
+    throw_input_error(example.source, example.line, spec.cluster_by,
+                      "missing: task '" + spec.name + "' clusters items by this field (cluster_by)");
+  }
+  return task_field_text(*found);
+}
+
 }  // namespace
 
 std::vector<double> task_answered_values(std::span<const double> per_sample) {
@@ -58,6 +69,19 @@ std::vector<double> task_answered_values(std::span<const double> per_sample) {
     if (!std::isnan(value)) values.push_back(value);
   }
   return values;
+}
+
+std::optional<StatsEstimate> task_answered_estimate(std::span<const double> per_sample,
+                                                    std::span<const uint32_t> cluster_of_sample,
+                                                    const StatsBootstrapOptions& bootstrap) {
+  std::vector<double> values;
+  std::vector<std::string> clusters;  // the answered items' clusters, renumbered below
+  for (size_t i = 0; i < per_sample.size(); ++i) {
+    if (std::isnan(per_sample[i])) continue;
+    values.push_back(per_sample[i]);
+    if (!cluster_of_sample.empty()) clusters.push_back(std::to_string(cluster_of_sample[i]));
+  }
+  return stats_bootstrap_mean_clustered(values, stats_cluster_index(clusters), bootstrap);
 }
 
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
@@ -120,6 +144,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   }
 
   std::string all_prompt_keys;
+  std::vector<std::string> cluster_keys;
   for (size_t e = 0; e < prompts.size(); ++e) {
     const Example& example = data.examples[e];
     const SampleScore& score = scores[e];
@@ -151,6 +176,10 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
       sample["truncated"] = {{"side", "left"}, {"removed_tokens", raw[e]["prompt_tokens_cut"]}};
       result.truncated += 1;
     }
+    if (!spec.cluster_by.empty()) {
+      sample["cluster"] = sample_cluster_key(spec, example);
+      cluster_keys.push_back(sample["cluster"].get<std::string>());
+    }
     sample["extracted"] = score.extracted;
     sample["scores"] = score.values;
     sample["status"] = score.status;
@@ -175,8 +204,11 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   result.compute.decode_calls = counters_after.decode_calls - counters_before.decode_calls;
   result.prompt_sha256 = sha256_hex(all_prompt_keys);
   StatsBootstrapOptions bootstrap{options.seed, options.bootstrap_resamples, 0.95};
+  result.cluster_of_sample = stats_cluster_index(cluster_keys);
+  result.clusters = result.cluster_of_sample.empty()
+                        ? 0 : int64_t(*std::max_element(result.cluster_of_sample.begin(), result.cluster_of_sample.end())) + 1;
   for (const std::string& metric : result.metric_order) {
-    result.metrics[metric] = stats_bootstrap_mean(task_answered_values(result.per_sample[metric]), bootstrap);
+    result.metrics[metric] = task_answered_estimate(result.per_sample[metric], result.cluster_of_sample, bootstrap);
   }
   if (result.answered == 0 && result.n > 0) {
     result.no_value_reason = "no answered item:";

@@ -50,10 +50,20 @@ struct TaskResult {
   std::string prompt_sha256;
   nlohmann::json bertscore;           // the BERTScore model and counts; null when not computed
   nlohmann::json data_notes;          // TaskData::notes (e.g. LongHealth gold ambiguities); may be empty
+  // The task's cluster_by: each sample's cluster number (dense, empty without cluster_by) and
+  // how many clusters there are.
+  std::vector<uint32_t> cluster_of_sample;
+  int64_t clusters = 0;
 };
 
 // The values of the answered samples: per_sample without its NaNs, in order.
 std::vector<double> task_answered_values(std::span<const double> per_sample);
+
+// The bootstrap estimate over the answered samples (per_sample without its NaNs), resampling
+// whole clusters when cluster_of_sample (one number per sample, or empty) is given.
+std::optional<StatsEstimate> task_answered_estimate(std::span<const double> per_sample,
+                                                    std::span<const uint32_t> cluster_of_sample,
+                                                    const StatsBootstrapOptions& bootstrap);
 
 // cache may be null (no caching); every computed response is committed to it as it arrives.
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,

@@ -16,6 +16,10 @@ void compare_write(const std::filesystem::path& output_dir, const std::vector<Co
           "\n");
   write_file_atomic(output_dir / "compare_scores.csv", compare_csv_scores(runs));
   write_file_atomic(output_dir / "compare_pairs.csv", compare_csv_pairs(runs, result));
+  write_file_atomic(output_dir / "compare_verdicts.csv", compare_csv_verdicts(runs, result));
+  if (!result.flips.empty()) write_file_atomic(output_dir / "compare_flips.csv", compare_csv_flips(runs, result));
+  if (!result.calibration.empty())
+    write_file_atomic(output_dir / "compare_calibration.csv", compare_csv_calibration(runs, result));
   if (!result.clean_rows.empty()) {
     CompareResult clean = result;
     clean.rows = result.clean_rows;

@@ -15,6 +15,12 @@ const char* test_key(StatsPairedTest test) {
       return "sign_flip_exact";
     case StatsPairedTest::sign_flip_monte_carlo:
       return "sign_flip_monte_carlo";
+    case StatsPairedTest::cluster_sign_flip_exact:
+      return "cluster_sign_flip_exact";
+    case StatsPairedTest::cluster_sign_flip_monte_carlo:
+      return "cluster_sign_flip_monte_carlo";
+    case StatsPairedTest::ece_permutation:
+      return "ece_permutation";
   }
   return "none";
 }
@@ -46,6 +52,7 @@ nlohmann::json comparison_rows(const std::vector<CompareRun>& runs, const std::v
                            {"p_value", row.stats.p_value},
                            {"p_holm", row.p_holm},
                            {"significant", row.significant}});
+    comparisons.back().update(compare_json_row_analysis(row));
     if (with_excluded) comparisons.back()["excluded"] = row.excluded;
   }
   return comparisons;
@@ -62,7 +69,10 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
                      {"confidence", 0.95},
                      {"alpha", result.options.alpha},
                      {"multiple_comparison", "holm"},
-                     {"allow_mismatch", result.options.allow_mismatch}};
+                     {"allow_mismatch", result.options.allow_mismatch},
+                     {"margins", result.options.margins},
+                     {"target_difference", result.options.target_difference},
+                     {"power", result.options.power}};
 
   nlohmann::json run_list = nlohmann::json::array();
   for (const CompareRun& run : runs) {
@@ -105,6 +115,8 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
                                          : nlohmann::json(result.options.exclude_ids.source.string());
     out["clean_comparisons"] = comparison_rows(runs, result.clean_rows, true);
   }
+  out["calibration"] = compare_json_calibration(runs, result);
+  out["flips"] = compare_json_flips(runs, result);
   out["notes"] = result.notes;
   return out;
 }

@@ -170,6 +170,7 @@ std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareR
         std::to_string(result.rows.size()) + " comparisons of this table; * marks p (Holm) < " +
         alpha + ".\n";
   }
+  out += compare_markdown_analysis(runs, result);
   if (!result.clean_rows.empty()) out += clean_subset_markdown(runs, result);
   if (!result.notes.empty()) {
     out += "\n## Notes\n\n";

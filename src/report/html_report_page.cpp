@@ -47,6 +47,11 @@ table.data tr.chosen td { font-weight: 600; }
 .badge.correct { background: #def2e0; color: #1d6b2a; }
 .badge.incorrect { background: #fbe0de; color: #98261b; }
 .badge.failed { background: #fff0c2; color: #7a5a00; }
+.badge.verdict-better, .badge.verdict-equivalent, .badge.verdict-non-inferior { background: #dcebf8; color: #174f86; }
+.badge.verdict-worse { background: #fbe5d6; color: #9a4100; }
+.flip-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.flip-pair pre { white-space: pre-wrap; word-break: break-word; max-height: 320px; overflow: auto; }
+.badge.verdict-inconclusive { background: #eceff3; color: #4a5360; }
 .findings { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 12px; }
 .finding { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; background: #fff; }
 .finding h3 { margin: 0 0 6px; font-size: 15px; }
@@ -133,7 +138,7 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 </header>
 <noscript><p class="warning">This report draws its tables and charts with JavaScript. Please allow scripts for this file; it loads nothing from the network.</p></noscript>
 <div id="report-errors" class="errors" hidden><strong>Part of this report could not be drawn:</strong></div>
-<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
+<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#verdicts">Verdicts and power</a><a href="#calibration">Calibration</a><a href="#flips">Flips</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
 <main>
 <section id="summary"><h2>Summary</h2>
 <p class="explain">For each pair of models (a biomedical fine-tune and its general base), the headline metric of each task on the same questions. A difference counts as real only when it stays significant after correcting for the number of comparisons made (Holm).</p>
@@ -145,6 +150,15 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 <section id="differences"><h2>Paired differences</h2>
 <p class="explain">Fine-tune minus base, computed question by question on the questions both answered, in percentage points. The dot is the difference, the line its 95% confidence interval; the dashed line is no difference. Colour shows which model is significantly better after Holm correction over every comparison in this report; for failure and hallucination rates, lower is better.</p>
 <div id="chart-forest" class="chart"></div><div id="differences-table"></div></section>
+<section id="verdicts"><h2>Verdicts and power</h2>
+<p class="explain">"No significant difference" is not the same as "equal". Each row says one of: <em>better</em> or <em>worse</em> (a significant difference after Holm, larger than any margin given), <em>equivalent</em> (the 90% confidence interval of the difference lies entirely within the clinically unimportant margin), <em>non-inferior</em> (the fine-tune is at most the margin worse), or <em>inconclusive</em> (these questions cannot tell). The smallest equivalence margin is the smallest difference that could be ruled out with these data; the minimum detectable difference is the smallest true difference these questions would find 4 times out of 5. Repeated draws of one question count as one question.</p>
+<div id="verdicts-table"></div></section>
+<section id="calibration"><h2>Calibration</h2>
+<p class="explain">For tasks scored by comparing option likelihoods: how well the model's confidence (its probability for the option it chose) matches how often it is right. Expected calibration error (ECE, 15 bins of equal size, lower is better), Brier score (lower is better) and the mean probability of the chosen option, with 95% intervals.</p>
+<div id="calibration-table"></div></section>
+<section id="flips"><h2>Flips: questions one model got right and the other wrong</h2>
+<p class="explain">For each pair and task, the questions where exactly one of the two models was right, grouped by why the other one was wrong: no answer found in its output, output cut at the token limit, an empty output, a different answer, "cannot be answered" chosen although the answer was in the documents, or an answer given although it was not. Choose a question to read both responses side by side.</p>
+<div id="flips-body"></div></section>
 <section id="failures"><h2>Failures and hallucinations</h2>
 <p class="explain">How often no answer could be read from a model's output (extraction failure), and how often it answered from documents that do not hold the answer (hallucination), side by side per model. Lower is better.</p>
 <div id="chart-rates" class="chart"></div></section>
@@ -169,6 +183,8 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 <li>p-values: exact McNemar test ("McNemar") when every score is 0 or 1 (accuracy), otherwise a paired sign-flip (randomisation) test on the per-item differences ("sign-flip"; exact up to 20 differing items, else 10,000 random sign vectors, "MC") for ROUGE and other continuous scores.</li>
 <li>Holm correction treats every row of the paired table as one family, so the chance of any false "significant" in this report stays below the chosen level.</li>
 <li>better / same / worse counts the questions where the fine-tune scored higher, equal or lower than its base (reversed for failure and hallucination rates).</li>
+<li>Repeated draws of one question (LongHealth) form a cluster: intervals resample whole questions and the test ("cluster sign-flip") flips whole questions, so five draws are not counted as five questions.</li>
+<li>Verdicts: equivalent when the 90% interval of the difference lies within ± the margin (two one-sided tests at 5%); non-inferior when its lower end lies above −margin; better or worse when significant after Holm; inconclusive otherwise. Minimum detectable difference: 80% power at the chosen alpha (McNemar with the observed discordant share for 0/1 scores, else the cluster-robust standard error).</li>
 </ul>
 <footer id="report-footer"></footer>
 </section>
@@ -201,7 +217,8 @@ constexpr std::string_view kScript = R"JS(
     return (v > 0 && text !== "0.0" ? "+" : "") + text;
   }
   var TEST_NAMES = { mcnemar_exact: "McNemar", sign_flip_exact: "sign-flip", sign_flip_monte_carlo: "sign-flip (MC)",
-                     none: "none" };
+                     cluster_sign_flip_exact: "cluster sign-flip", cluster_sign_flip_monte_carlo: "cluster sign-flip (MC)",
+                     ece_permutation: "permutation", none: "none" };
   function pText(p) { return p < 0.001 ? "< 0.001" : p.toFixed(3); }
   var METRIC_NAMES = {
     acc: "accuracy", acc_norm: "accuracy (length-normalised)", exact_acc: "exact-label accuracy",
@@ -622,6 +639,93 @@ constexpr std::string_view kScript = R"JS(
     textInput.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(function () { shown = PAGE; render(); }, 200); });
     moreButton.addEventListener("click", function () { shown += PAGE; render(); });
     render();
+  })();
+
+  // --- verdicts: equivalence, non-inferiority and power, one table per pair ---
+  (function () {
+    var box = document.getElementById("verdicts-table");
+    if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
+    var target = compare.settings.target_difference;
+    var headers = ["task", "metric", "n", "difference, points (90% CI)", "margin", "smallest equivalence margin",
+                   "verdict", "minimum detectable difference", "questions for " + points(target).replace("+", "±") + " points"];
+    var numeric = [false, false, true, true, true, true, false, true, true];
+    var current = null;
+    var t = null;
+    compare.comparisons.forEach(function (c) {
+      var key = c.fine_tune + "\u0000" + c.base;
+      if (key !== current) {
+        current = key;
+        add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
+        t = add(add(box, el("div", "table-scroll")), table(headers, numeric));
+      }
+      var n = String(c.n) + (c.clusters !== c.n ? " (" + c.clusters + " clusters)" : "");
+      var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), n,
+          points(c.difference) + " (" + points(c.ci90_low) + " to " + points(c.ci90_high) + ")",
+          c.margin === null ? "none" : points(c.margin).replace("+", "±"),
+          points(c.smallest_equivalence_margin).replace("+", "±"),
+          el("span", "badge verdict-" + c.verdict, c.verdict),
+          c.minimum_detectable_difference === null ? "n/a" : points(c.minimum_detectable_difference).replace("+", "±"),
+          c.items_needed === null ? "n/a" : String(c.items_needed)], numeric);
+      tr.className = "verdict-row";
+    });
+  })();
+
+  // --- calibration of log-likelihood tasks ---
+  (function () {
+    var box = document.getElementById("calibration-table");
+    var list = compare.calibration || [];
+    if (!list.length) { add(box, el("p", "empty", "No log-likelihood task in these runs.")); return; }
+    var numeric = [false, false, true, true, true, true];
+    var t = add(box, table(["task", "model", "n", "ECE (95% CI)", "Brier (95% CI)", "mean chosen probability (95% CI)"], numeric));
+    list.forEach(function (c) {
+      function cell(e) { return e.value.toFixed(3) + " (" + e.ci_low.toFixed(3) + "–" + e.ci_high.toFixed(3) + ")"; }
+      row(t, [c.task, c.run, c.n, cell(c.ece), cell(c.brier), cell(c.chosen_probability)], numeric).className = "calibration-row";
+    });
+  })();
+
+  // --- flips: causes per pair and task, and the two responses side by side ---
+  (function () {
+    var box = document.getElementById("flips-body");
+    var list = (compare.flips || []).filter(function (f) { return f.items.length > 0; });
+    if (!list.length) { add(box, el("p", "empty", "No question was answered right by one model and wrong by the other.")); return; }
+    var runIndex = {}, taskIndex = {}, byKey = {};
+    runs.forEach(function (r, i) { runIndex[r.name] = i; });
+    data.tasks.forEach(function (t, i) { taskIndex[t.name] = i; });
+    data.samples.forEach(function (s) {
+      var key = s.r + "\u0000" + s.t + "\u0000" + s.id;
+      if (!byKey[key]) byKey[key] = s;  // a repeated id: its first occurrence
+    });
+    function sampleOf(run, task, id) { return byKey[runIndex[run] + "\u0000" + taskIndex[task] + "\u0000" + id]; }
+    function side(parent, title, s) {
+      var column = add(parent, el("div", "flip-side"));
+      add(column, el("h4", "", title));
+      if (!s) { add(column, el("p", "empty", "not in this report")); return; }
+      add(column, el("p", "", "answer read: " + (s.extracted === null || s.extracted === undefined ? "none" : str(s.extracted)) +
+          " · correct: " + str(s.target) + (s.finish ? " · ended by " + s.finish : "")));
+      add(column, el("pre", "text response", s.response === null || s.response === undefined ? "(no response stored)" : str(s.response)));
+    }
+    list.forEach(function (f) {
+      add(box, el("h3", "", f.task + ": " + f.fine_tune + " (fine-tune) vs " + f.base + " (base)"));
+      var numeric = [false, true, true, true];
+      var t = add(box, table(["cause of the wrong answer", "fine-tune right, base wrong", "base right, fine-tune wrong",
+                              "p (McNemar, this cause)"], numeric));
+      f.causes.forEach(function (c) { row(t, [c.cause, c.gained, c.lost, pText(c.p_value)], numeric).className = "flip-cause-row"; });
+      var pick = add(add(box, el("label", "", "Question ")), el("select", "flip-select"));
+      f.items.forEach(function (item, i) {
+        var option = add(pick, el("option", "", item.id + " · " + (item.fine_tune_right ? "fine-tune right" : "base right") +
+            " · " + item.cause));
+        option.value = String(i);
+      });
+      var pair = add(box, el("div", "flip-pair"));
+      function show() {
+        clear(pair);
+        var item = f.items[Number(pick.value)];
+        side(pair, f.fine_tune + " (fine-tune)" + (item.fine_tune_right ? ", right" : ", wrong"), sampleOf(f.fine_tune, f.task, item.id));
+        side(pair, f.base + " (base)" + (item.fine_tune_right ? ", wrong" : ", right"), sampleOf(f.base, f.task, item.id));
+      }
+      pick.addEventListener("change", show);
+      show();
+    });
   })();
 
   // --- methods ---

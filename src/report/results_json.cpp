@@ -52,6 +52,7 @@ nlohmann::json results_build(const ModelInfo& model, const nlohmann::json& confi
                                {"prompt_sha256", task.prompt_sha256}};
     if (!task.bertscore.is_null()) task_entries[task.task]["bertscore"] = task.bertscore;
     if (task.data_notes.is_object() && !task.data_notes.empty()) task_entries[task.task]["data_notes"] = task.data_notes;
+    if (task.clusters > 0) task_entries[task.task]["clusters"] = task.clusters;  // intervals resample these
   }
   results["tasks"] = task_entries;
   return results;
@@ -80,10 +81,12 @@ void results_add_clean_subsets(nlohmann::json& results, std::vector<TaskResult>&
       auto values = task.per_sample.find(name);
       if (values != task.per_sample.end() && values->second.size() == task.samples.size()) {
         std::vector<double> kept;
+        std::vector<uint32_t> kept_clusters;  // the task's clusters, when it has them
         for (size_t i = 0; i < keep.size(); ++i) {
           if (keep[i]) kept.push_back(values->second[i]);
+          if (keep[i] && !task.cluster_of_sample.empty()) kept_clusters.push_back(task.cluster_of_sample[i]);
         }
-        estimate = stats_bootstrap_mean(task_answered_values(kept), bootstrap);
+        estimate = task_answered_estimate(kept, kept_clusters, bootstrap);
       }
       metrics[name] = estimate ? nlohmann::json{{"value", estimate->value}, {"ci_low", estimate->ci_low},
                                                 {"ci_high", estimate->ci_high}}

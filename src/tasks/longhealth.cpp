@@ -231,6 +231,7 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
                           {"answer_document_count", answer_count},
                           {"answer_letter_ids", answer_ids},
                           {"patient", record.key},
+                          {"question_id", record.key + "/q" + number},  // the draws' cluster
                           {"run_seed", seed},
                           {"draw_code", draw_code},
                           {"distractor_pool", settings.task == 1 ? size_t(0) : pool.size()},

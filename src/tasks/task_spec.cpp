@@ -179,7 +179,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
   reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
                                "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth",
-                               "output_cleanup", "bertscore"});
+                               "output_cleanup", "bertscore", "cluster_by"});
 
   TaskSpec spec;
   spec.source = source;
@@ -341,6 +341,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   if (root["bertscore"].IsDefined() && spec.kind != TaskKind::generation) {
     reader.fail(root["bertscore"], "bertscore", "BERTScore compares generated text with a reference: only for kind: generation");
   }
+  spec.cluster_by = reader.text(root, "cluster_by", "");
   validate(spec, reader, root);
   return spec;
 }

@@ -40,6 +40,28 @@ TEST(ClinicalRun, EveryStudyTaskRunsOnItsFixture) {
   }
 }
 
+// The run stores each LongHealth draw's cluster (its question) and counts the clusters its
+// intervals resampled.
+TEST(ClinicalRun, LongHealthDrawsAreStoredWithTheirQuestionAsCluster) {
+  std::filesystem::path out = testing::work_dir("cli_clinical_clusters");
+  std::string model = "gguf:" + testing::tiny_model("llama-spm", "mistral").string();
+  std::string output;
+  int status = testing::run_clinbench("run --model " + model + " --tasks longhealth_task1 --threads 2 --data-dir " +
+                                          (testing::test_data_dir() / "fixtures" / "clinical").string() +
+                                          " --output-dir " + out.string(),
+                                      output);
+  ASSERT_EQ(status, 0) << output;
+  nlohmann::json results = nlohmann::json::parse(read_file(out / "results.json"));
+  EXPECT_EQ(results["tasks"]["longhealth_task1"]["n"], 30);
+  EXPECT_EQ(results["tasks"]["longhealth_task1"]["clusters"], 6);
+  std::vector<nlohmann::json> samples = testing::read_jsonl(out / "samples" / "longhealth_task1.jsonl");
+  ASSERT_EQ(samples.size(), 30u);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    std::string id = samples[i]["id"];
+    EXPECT_EQ(samples[i]["cluster"], id.substr(0, id.rfind("/draw"))) << id;
+  }
+}
+
 // As the study's server (TGI `truncate`) cut: the whole rendered prompt from the left, to the
 // window minus the new tokens (MeQSum: min(window - 200, 24576)).
 TEST(ClinicalRun, LongInputsAreCutFromTheLeftToFitAndCounted) {

@@ -35,7 +35,7 @@ nlohmann::json results_json(const std::string& model_name, const std::vector<Fix
 }
 
 nlohmann::json sample_json(const FixtureSample& sample) {
-  return {{"id", sample.id},
+  nlohmann::json json = {{"id", sample.id},
           {"line", 1},
           {"prompt", sample.prompt},
           {"prompt_key", sample.prompt_key.empty() ? "key-" + sample.id : sample.prompt_key},
@@ -44,6 +44,13 @@ nlohmann::json sample_json(const FixtureSample& sample) {
           {"extracted", sample.extracted},
           {"scores", sample.scores},
           {"status", sample.status}};
+  if (!sample.option_loglikelihoods.empty()) {
+    json["option_loglikelihoods"] = nlohmann::json::array();
+    for (double logprob : sample.option_loglikelihoods)
+      json["option_loglikelihoods"].push_back({{"logprob", logprob}, {"status", "ok"}});
+  }
+  if (!sample.cluster.empty()) json["cluster"] = sample.cluster;
+  return json;
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ struct FixtureSample {
   std::string target = "A";
   std::string extracted = "A";
   std::string status = "ok";
+  std::vector<double> option_loglikelihoods;  // a log-likelihood task's, one per option; empty = none
+  std::string cluster;                        // the task's cluster_by key; empty = none
 };
 
 struct FixtureTask {

@@ -29,6 +29,17 @@ TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
   EXPECT_NE(output.find("opens offline"), std::string::npos) << output;
   testing::report_expect_browser_passes(dir / "report.html", dir,
                                         {"chart-scores", "chart-forest", "chart-rates"});
+  // The verdicts (one row per comparison, each with its verdict badge) and the calibration of
+  // the log-likelihood task render.
+  testing::ChromiumPage page = testing::chromium_dump_dom(dir / "report.html", dir / "verdicts", 1200, 900);
+  size_t verdict_rows = 0;
+  for (size_t at = page.dom.find("class=\"verdict-row\""); at != std::string::npos;
+       at = page.dom.find("class=\"verdict-row\"", at + 1))
+    ++verdict_rows;
+  EXPECT_GE(verdict_rows, 10u) << page.log;
+  EXPECT_NE(page.dom.find("badge verdict-"), std::string::npos);
+  EXPECT_NE(page.dom.find("clusters)"), std::string::npos) << "LongHealth's draws as clusters";
+  EXPECT_NE(page.dom.find("class=\"calibration-row\""), std::string::npos);
 }
 
 }  // namespace

@@ -40,6 +40,14 @@ FixtureTask task_with(const std::string& name, std::vector<std::string> metrics,
     sample.extracted = failed ? "" : std::string(1, char('A' + draws.next() % 4));
     sample.response = failed ? "I am not sure." : "The correct answer is " + sample.extracted + ".";
     if (failed) sample.status = "extraction_failed";
+    if (name == "medqa") {
+      // Four options, the gold one ("A") highest exactly when the item is right.
+      for (int option = 0; option < 4; ++option) sample.option_loglikelihoods.push_back(-2.0 - draws.next() / 250.0);
+      if (right) sample.option_loglikelihoods[0] = 0.5;
+      else sample.option_loglikelihoods[1 + draws.next() % 3] = 0.5;
+    }
+    // LongHealth asks each question 5 times: the draws of a question are one cluster.
+    if (name.rfind("longhealth", 0) == 0) sample.cluster = name + "/q" + std::to_string(i / 5);
     task.samples.push_back(sample);
   }
   return task;

@@ -31,6 +31,19 @@ inline nlohmann::json stats_golden(const std::string& section) {
   return golden.at(section);
 }
 
+// The section of analysis_golden.json (make_analysis_golden.py: clusters, verdicts, power,
+// calibration).
+inline nlohmann::json stats_analysis_golden(const std::string& section) {
+  const std::filesystem::path path =
+      testing::test_data_dir() / "golden" / "stats" / "analysis_golden.json";
+  std::ifstream file(path);
+  EXPECT_TRUE(file.good()) << "cannot open " << path;
+  if (!file.good()) return nlohmann::json::array();
+  const nlohmann::json golden = nlohmann::json::parse(file);
+  EXPECT_EQ(golden.at("format").get<int>(), 1);
+  return golden.at(section);
+}
+
 inline std::vector<double> stats_golden_doubles(const nlohmann::json& values) {
   return values.get<std::vector<double>>();
 }

@@ -85,6 +85,23 @@ TEST(LongHealth, DrawsAreSeededPerQuestionAndDrawAndRecorded) {
   EXPECT_EQ(task3.examples[1].fields["draw_seed"], std::to_string(7ull * 4294967296ull + 2));
 }
 
+// The draws of one question are one cluster (cluster_by: question_id): intervals and tests
+// resample questions, not draws.
+TEST(LongHealth, TheDrawsOfAQuestionShareAClusterKey) {
+  for (const char* task : {"longhealth_task1", "longhealth_task2", "longhealth_task3"}) {
+    EXPECT_EQ(task_spec_find(task).cluster_by, "question_id") << task;
+  }
+  TaskData data = load("longhealth_task1");
+  std::set<std::string> questions;
+  for (size_t e = 0; e < data.examples.size(); ++e) {
+    const std::string key = data.examples[e].fields["question_id"];
+    questions.insert(key);
+    EXPECT_EQ(key, data.examples[e - e % 5].fields["question_id"].get<std::string>()) << data.examples[e].id;
+  }
+  EXPECT_EQ(data.examples[0].fields["question_id"], "patient_01/q1");
+  EXPECT_EQ(questions.size(), 3u * 2u);  // patients x questions
+}
+
 // Where `correct` occurs in several options CLUE's loop keeps the last; such questions are counted.
 TEST(LongHealth, TheGoldIsTheLastOptionContainingCorrectAndSuchQuestionsAreCounted) {
   std::filesystem::path dir = testing::work_dir("longhealth_gold");
