@@ -162,6 +162,14 @@ std::string compare_failed_items_text(const CompareFailedItems& failed, const st
 
 // --- statistics -----------------------------------------------------------------------------
 
+// The four runs of a fine-tuning x retrieval design, by run index.
+struct CompareFactorialDesign {
+  size_t base = 0;
+  size_t base_rag = 0;
+  size_t fine_tune = 0;
+  size_t fine_tune_rag = 0;
+};
+
 struct CompareOptions {
   uint64_t seed = 1234;       // bootstrap and sign-flip streams; every row uses the same seed, so
                               // a row's numbers do not depend on which other rows are in the table
@@ -182,6 +190,9 @@ struct CompareOptions {
   // The difference, in score units, whose needed number of items each row reports (> 0).
   double target_difference = 0.05;
   double power = 0.8;  // for the minimum detectable difference
+  // base, base+RAG, fine-tune, fine-tune+RAG on the same items: compare_runs adds the factorial
+  // effects (CompareResult::factorial).
+  std::optional<CompareFactorialDesign> factorial;
 };
 
 // The margin of a task's metric: margins["TASK.METRIC"], else margins["METRIC"], else none.
@@ -264,6 +275,21 @@ const std::vector<std::string>& compare_flip_causes();
 // Why a sample scored 0: the first of compare_flip_causes() that applies.
 std::string compare_flip_cause(const nlohmann::json& sample);
 
+// One effect of a factorial design, or of format versus knowledge, on one task and metric: the
+// paired analysis of per-item contrasts (row.stats.bootstrap.mean_a / mean_b are the means of
+// the two sides of the contrast; row.fine_tune / row.base name the runs on its first and
+// second side).
+struct CompareEffectRow {
+  // Factorial: "retrieval on the base" (base+RAG - base), "retrieval on the fine-tune",
+  // "fine-tuning without retrieval" (fine-tune - base), "fine-tuning with retrieval",
+  // "interaction" ((fine-tune+RAG - fine-tune) - (base+RAG - base)), "fine-tune vs base+RAG".
+  // Format versus knowledge: "knowledge (log-likelihood)", "generation", "format (generation -
+  // log-likelihood)".
+  std::string effect;
+  std::string twin_task;  // format versus knowledge: the generation twin (row.task is the log-likelihood one)
+  CompareRow row;
+};
+
 struct CompareResult {
   CompareOptions options;
   std::vector<ComparePair> pairs;
@@ -281,7 +307,24 @@ struct CompareResult {
   std::vector<CompareCalibration> calibration;
   // Per pair and task with a 0/1 accuracy: the items that flipped and why.
   std::vector<CompareFlips> flips;
+  // With a factorial design (CompareOptions::factorial): its effects per task and metric, Holm-
+  // adjusted among themselves.
+  std::vector<CompareEffectRow> factorial;
+  // Per pair, for tasks held in both forms (T scored by log-likelihood and T_gen by generation,
+  // on the same item ids): the fine-tune - base gap split into knowledge and format.
+  std::vector<CompareEffectRow> format_knowledge;
 };
+
+// The factorial effects of the four runs on every task all four hold, metric by metric, over the
+// items all four hold (matched by id, as compare_align does). Throws Error when the runs
+// evaluated different items, unless options.allow_mismatch.
+std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& runs,
+                                                const CompareFactorialDesign& design,
+                                                const CompareOptions& options);
+
+// Parses "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG" (run names or folders) against the runs;
+// throws Error naming the side that matches no run.
+CompareFactorialDesign compare_factorial_parse(std::string_view text, const std::vector<CompareRun>& runs);
 
 // Paired statistics for every pair, on every task both runs hold, for every metric both list.
 // Throws Error when a task's items or prompts differ between the two runs of a pair and
@@ -343,6 +386,18 @@ std::string compare_csv_verdicts(const std::vector<CompareRun>& runs, const Comp
 // compare_calibration.csv: model, task, n, left_out, metric (ece | brier | chosen_probability),
 // value, ci_low, ci_high.
 std::string compare_csv_calibration(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// The factorial table and the format-versus-knowledge table as Markdown (empty without rows).
+std::string compare_markdown_effects(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare_effects.csv: design (factorial | format_knowledge), task, twin_task, metric, effect,
+// first, second, n, clusters, mean_first, mean_second, difference, ci_low, ci_high, ci90_low,
+// ci90_high, test, p_value, p_holm, significant, verdict.
+std::string compare_csv_effects(const std::vector<CompareRun>& runs, const CompareResult& result);
+
+// compare.json's "factorial" and "format_knowledge": [{task, twin_task, metric, effect, first,
+// second, n, ...the comparison fields}].
+nlohmann::json compare_json_effects(const std::vector<CompareRun>& runs, const std::vector<CompareEffectRow>& rows);
 
 // compare_flips.csv: task, metric, fine_tune, base, cause, gained, lost, p_value.
 std::string compare_csv_flips(const std::vector<CompareRun>& runs, const CompareResult& result);

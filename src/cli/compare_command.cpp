@@ -14,6 +14,7 @@ struct CompareSettings {
   std::filesystem::path exclude_ids;
   std::filesystem::path output_dir = "clinbench-compare";
   std::vector<std::string> margins;
+  std::string factorial;  // BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG
   CompareOptions options;
 };
 
@@ -66,6 +67,10 @@ Command add_compare_command(CLI::App& parent) {
                   "the difference (metric units) whose needed number of items each row reports")
       ->check(CLI::Range(1e-9, 1.0))
       ->capture_default_str();
+  app->add_option("--factorial", settings->factorial,
+                  "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG: four runs (names or folders) of a fine-tuning x\n"
+                  "retrieval design on the same items: adds the effects of retrieval, of fine-tuning, their\n"
+                  "interaction and fine-tune vs base+RAG");
   return {app, [settings] {
             for (const std::string& margin : settings->margins) compare_margin_parse(margin, settings->options.margins);
             std::vector<ComparePairEntry> entries;
@@ -77,6 +82,8 @@ Command add_compare_command(CLI::App& parent) {
                 compare_input_load(settings->run_dirs, entries, settings->pairs_file);
             if (input.pairs.empty())
               throw Error("compare needs two run folders or more (or a pairs file naming them)");
+            if (!settings->factorial.empty())
+              settings->options.factorial = compare_factorial_parse(settings->factorial, input.runs);
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             compare_write(settings->output_dir, input.runs, result);
             std::printf("%s\n", compare_markdown(input.runs, result).c_str());

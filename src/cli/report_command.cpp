@@ -13,6 +13,8 @@ namespace {
 struct ReportSettings {
   std::vector<std::filesystem::path> run_dirs;
   std::filesystem::path pairs_file;
+  std::vector<std::string> margins;
+  std::string factorial;  // BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG
   std::filesystem::path output = "report.html";
   std::filesystem::path vega_dir;
   CompareOptions options;
@@ -54,6 +56,15 @@ Command add_report_command(CLI::App& parent) {
   app->add_option("--alpha", settings->options.alpha, "significance level after Holm correction")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  app->add_option("--margin", settings->margins,
+                  "equivalence margin METRIC=DELTA or TASK.METRIC=DELTA (acc=0.05 is 5 points); repeatable");
+  app->add_option("--target-difference", settings->options.target_difference,
+                  "the difference whose needed number of items each row reports")
+      ->check(CLI::Range(1e-9, 1.0))
+      ->capture_default_str();
+  app->add_option("--factorial", settings->factorial,
+                  "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG: four runs (names or folders) of a fine-tuning x\n"
+                  "retrieval design on the same items");
   app->add_option("--title", settings->report.title, "the report's title")->capture_default_str();
   app->add_option("--max-text-chars", settings->report.max_text_chars,
                   "cut prompts and responses longer than this in the sample browser (the samples "
@@ -68,10 +79,13 @@ Command add_report_command(CLI::App& parent) {
             // The libraries first: a missing one should not cost the user a long comparison.
             ReportAssets assets = report_assets_load(
                 settings->vega_dir.empty() ? report_assets_default_dir() : settings->vega_dir);
+            for (const std::string& margin : settings->margins) compare_margin_parse(margin, settings->options.margins);
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
             CompareInput input =
                 compare_input_load(settings->run_dirs, entries, settings->pairs_file);
+            if (!settings->factorial.empty())
+              settings->options.factorial = compare_factorial_parse(settings->factorial, input.runs);
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             settings->report.generated_at = local_timestamp();
             std::string html = report_html(input.runs, result, assets, settings->report);

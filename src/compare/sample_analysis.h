@@ -52,6 +52,11 @@ void compare_flips_add(const std::vector<nlohmann::json>& fine_tune, const std::
                        const CompareAlignment& alignment, const std::vector<std::string>& metrics,
                        const std::string& task, const ComparePair& pair, CompareResult& result);
 
+// result.format_knowledge for every pair and every task T held with its generation twin T_gen
+// (both scored by acc) in both runs: the gaps on T and T_gen and their difference, per item.
+void compare_format_knowledge(const std::vector<CompareRun>& runs, const std::vector<ComparePair>& pairs,
+                              const CompareOptions& options, CompareResult& result);
+
 // result.calibration: each run's calibration on each log-likelihood task it holds.
 void compare_calibration_table(const std::vector<CompareRun>& runs, const CompareOptions& options,
                                CompareResult& result);

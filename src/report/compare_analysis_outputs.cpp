@@ -133,7 +133,7 @@ std::string compare_markdown_analysis(const std::vector<CompareRun>& runs, const
            "the chosen option's probability; Brier: sum over options of (p − [gold])². Paired rows ece, brier "
            "and chosen_probability are in the tables above.\n";
   }
-  return out + compare_markdown_flips(runs, result);
+  return out + compare_markdown_flips(runs, result) + compare_markdown_effects(runs, result);
 }
 
 std::string compare_csv_flips(const std::vector<CompareRun>& runs, const CompareResult& result) {
@@ -162,6 +162,93 @@ nlohmann::json compare_json_flips(const std::vector<CompareRun>& runs, const Com
                     {"base", runs[flips.base].name},
                     {"causes", causes},
                     {"items", items}});
+  }
+  return list;
+}
+
+std::string compare_markdown_effects(const std::vector<CompareRun>& runs, const CompareResult& result) {
+  std::string out;
+  auto table = [&](const std::vector<CompareEffectRow>& rows, bool with_twin) {
+    for (const CompareEffectRow& effect : rows) {
+      const CompareRow& row = effect.row;
+      const StatsPairedBootstrap& b = row.stats.bootstrap;
+      out += "| " + cell(row.task) + (with_twin ? " / " + cell(effect.twin_task) : "") + " | " + cell(row.metric) +
+             " | " + effect.effect + " | " + cell(runs[row.fine_tune].name) + " − " + cell(runs[row.base].name) + " | " +
+             n_text(row) + " | " + printed("%+.3f", b.difference) + " [" + printed("%+.3f", b.ci_low) + ", " +
+             printed("%+.3f", b.ci_high) + "] | " + compare_test_name(row.stats.test) + " | " +
+             (row.p_holm < 0.001 ? std::string("<0.001") : printed("%.3f", row.p_holm)) + " | **" + verdict_text(row) +
+             "** |\n";
+    }
+  };
+  const std::string header =
+      "| task | metric | effect | contrast | n | difference [95% CI] | test | p (Holm) | verdict |\n"
+      "| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n";
+  if (!result.factorial.empty()) {
+    out += "\n## Fine-tuning × retrieval\n\n" + header;
+    table(result.factorial, false);
+    out += "\nEach effect is a paired difference of per-item scores over the items all four runs hold; the "
+           "interaction is (fine-tune+RAG − fine-tune) − (base+RAG − base), item by item: how much more (or less) "
+           "retrieval helps the fine-tune than the base. p (Holm): adjusted over this table. Whether the gold "
+           "passage was retrieved is not recorded by clinbench's retrieval, so no effect conditional on it.\n";
+  }
+  if (!result.format_knowledge.empty()) {
+    out += "\n## Format versus knowledge (log-likelihood and generation forms of the same items)\n\n" + header;
+    table(result.format_knowledge, true);
+    out += "\nknowledge: the fine-tune − base gap in accuracy when the options are scored by log-likelihood (no "
+           "answer has to be written); generation: the same gap when the models write their answer; format: "
+           "generation gap − knowledge gap, item by item, the part of the gap that only instruction following and "
+           "answer format explain. p (Holm): adjusted over this table.\n";
+  }
+  return out;
+}
+
+std::string compare_csv_effects(const std::vector<CompareRun>& runs, const CompareResult& result) {
+  std::string out =
+      "design,task,twin_task,metric,effect,first,second,n,clusters,mean_first,mean_second,difference,ci_low,ci_high,"
+      "ci90_low,ci90_high,test,p_value,p_holm,significant,verdict\r\n";
+  auto add_rows = [&](const char* design, const std::vector<CompareEffectRow>& rows) {
+    for (const CompareEffectRow& effect : rows) {
+      const CompareRow& row = effect.row;
+      const StatsPairedBootstrap& b = row.stats.bootstrap;
+      out += std::string(design) + "," + csv_field(row.task) + "," + csv_field(effect.twin_task) + "," +
+             csv_field(row.metric) + "," + csv_field(effect.effect) + "," + csv_field(runs[row.fine_tune].name) + "," +
+             csv_field(runs[row.base].name) + "," + std::to_string(b.n) + "," + std::to_string(row.analysis.clusters) +
+             "," + csv_number(b.mean_a) + "," + csv_number(b.mean_b) + "," + csv_number(b.difference) + "," +
+             csv_number(b.ci_low) + "," + csv_number(b.ci_high) + "," + csv_number(row.analysis.ci90_low) + "," +
+             csv_number(row.analysis.ci90_high) + "," + csv_field(compare_test_name(row.stats.test)) + "," +
+             csv_number(row.stats.p_value) + "," + csv_number(row.p_holm) + "," + (row.significant ? "true" : "false") +
+             "," + stats_verdict_name(row.verdict) + "\r\n";
+    }
+  };
+  add_rows("factorial", result.factorial);
+  add_rows("format_knowledge", result.format_knowledge);
+  return out;
+}
+
+nlohmann::json compare_json_effects(const std::vector<CompareRun>& runs, const std::vector<CompareEffectRow>& rows) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const CompareEffectRow& effect : rows) {
+    const CompareRow& row = effect.row;
+    const StatsPairedBootstrap& b = row.stats.bootstrap;
+    nlohmann::json entry = {{"task", row.task},
+                            {"twin_task", effect.twin_task},
+                            {"metric", row.metric},
+                            {"effect", effect.effect},
+                            {"first", runs[row.fine_tune].name},
+                            {"second", runs[row.base].name},
+                            {"higher_is_better", row.higher_is_better},
+                            {"n", b.n},
+                            {"mean_first", b.mean_a},
+                            {"mean_second", b.mean_b},
+                            {"difference", b.difference},
+                            {"ci_low", b.ci_low},
+                            {"ci_high", b.ci_high},
+                            {"test", compare_test_name(row.stats.test)},
+                            {"p_value", row.stats.p_value},
+                            {"p_holm", row.p_holm},
+                            {"significant", row.significant}};
+    entry.update(compare_json_row_analysis(row));
+    list.push_back(entry);
   }
   return list;
 }

@@ -17,6 +17,8 @@ void compare_write(const std::filesystem::path& output_dir, const std::vector<Co
   write_file_atomic(output_dir / "compare_scores.csv", compare_csv_scores(runs));
   write_file_atomic(output_dir / "compare_pairs.csv", compare_csv_pairs(runs, result));
   write_file_atomic(output_dir / "compare_verdicts.csv", compare_csv_verdicts(runs, result));
+  if (!result.factorial.empty() || !result.format_knowledge.empty())
+    write_file_atomic(output_dir / "compare_effects.csv", compare_csv_effects(runs, result));
   if (!result.flips.empty()) write_file_atomic(output_dir / "compare_flips.csv", compare_csv_flips(runs, result));
   if (!result.calibration.empty())
     write_file_atomic(output_dir / "compare_calibration.csv", compare_csv_calibration(runs, result));

@@ -117,6 +117,8 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
   }
   out["calibration"] = compare_json_calibration(runs, result);
   out["flips"] = compare_json_flips(runs, result);
+  out["factorial"] = compare_json_effects(runs, result.factorial);
+  out["format_knowledge"] = compare_json_effects(runs, result.format_knowledge);
   out["notes"] = result.notes;
   return out;
 }

@@ -138,7 +138,7 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 </header>
 <noscript><p class="warning">This report draws its tables and charts with JavaScript. Please allow scripts for this file; it loads nothing from the network.</p></noscript>
 <div id="report-errors" class="errors" hidden><strong>Part of this report could not be drawn:</strong></div>
-<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#verdicts">Verdicts and power</a><a href="#calibration">Calibration</a><a href="#flips">Flips</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
+<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#verdicts">Verdicts and power</a><a href="#calibration">Calibration</a><a href="#flips">Flips</a><a href="#effects">Retrieval and format</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
 <main>
 <section id="summary"><h2>Summary</h2>
 <p class="explain">For each pair of models (a biomedical fine-tune and its general base), the headline metric of each task on the same questions. A difference counts as real only when it stays significant after correcting for the number of comparisons made (Holm).</p>
@@ -159,6 +159,9 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 <section id="flips"><h2>Flips: questions one model got right and the other wrong</h2>
 <p class="explain">For each pair and task, the questions where exactly one of the two models was right, grouped by why the other one was wrong: no answer found in its output, output cut at the token limit, an empty output, a different answer, "cannot be answered" chosen although the answer was in the documents, or an answer given although it was not. Choose a question to read both responses side by side.</p>
 <div id="flips-body"></div></section>
+<section id="effects"><h2>Fine-tuning × retrieval, and format versus knowledge</h2>
+<p class="explain">With four runs on the same questions (base, base with retrieval, fine-tune, fine-tune with retrieval): what retrieval adds to each model, what fine-tuning adds with and without retrieval, whether retrieval helps the fine-tune more or less than the base (interaction), and the fine-tune against the base with retrieval. For tasks asked both ways (options scored by likelihood, and answers written by the model): how much of the fine-tune's gap is knowledge and how much is answer format.</p>
+<div id="effects-body"></div></section>
 <section id="failures"><h2>Failures and hallucinations</h2>
 <p class="explain">How often no answer could be read from a model's output (extraction failure), and how often it answered from documents that do not hold the answer (hallucination), side by side per model. Lower is better.</p>
 <div id="chart-rates" class="chart"></div></section>
@@ -726,6 +729,27 @@ constexpr std::string_view kScript = R"JS(
       pick.addEventListener("change", show);
       show();
     });
+  })();
+
+  // --- factorial effects and format versus knowledge ---
+  (function () {
+    var box = document.getElementById("effects-body");
+    var groups = [["Fine-tuning × retrieval", compare.factorial || []], ["Format versus knowledge", compare.format_knowledge || []]];
+    var any = false;
+    groups.forEach(function (group) {
+      if (!group[1].length) return;
+      any = true;
+      add(box, el("h3", "", group[0]));
+      var numeric = [false, false, false, false, true, true, true, false];
+      var t = add(add(box, el("div", "table-scroll")), table(["task", "metric", "effect", "contrast", "n",
+          "difference, points (95% CI)", "p (Holm)", "verdict"], numeric));
+      group[1].forEach(function (e) {
+        row(t, [e.task + (e.twin_task ? " / " + e.twin_task : ""), metricName(e.metric), e.effect, e.first + " − " + e.second,
+                e.n, points(e.difference) + " (" + points(e.ci_low) + " to " + points(e.ci_high) + ")", pText(e.p_holm),
+                el("span", "badge verdict-" + e.verdict, e.verdict)], numeric).className = "effect-row";
+      });
+    });
+    if (!any) add(box, el("p", "empty", "No factorial design given (compare --factorial) and no task held in both forms."));
   })();
 
   // --- methods ---

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "clinbench/compare.h"
 #include "run_fixtures.h"
+#include "test_support.h"
 
 namespace clinbench {
 namespace {
@@ -228,6 +230,73 @@ TEST(CompareFlips, CountsPerCauseWithMcNemarPerStratum) {
   ASSERT_EQ(flips.items.size(), 4u);
   EXPECT_EQ(flips.items[3].id, "q4");
   EXPECT_FALSE(flips.items[3].fine_tune_right);
+}
+
+// The fine-tuning x retrieval interaction against make_analysis_golden.py: four runs of 40
+// questions x 5 draws; the interaction's interval resamples questions (the golden file's naive,
+// draws-as-items interval is at least 1.5 times narrower).
+TEST(CompareFactorial, InteractionMatchesGolden) {
+  std::ifstream file(testing::test_data_dir() / "golden" / "stats" / "analysis_golden.json");
+  ASSERT_TRUE(file.good());
+  const nlohmann::json golden = nlohmann::json::parse(file).at("factorial");
+  const char* arms[4] = {"base", "base_rag", "fine_tune", "fine_tune_rag"};
+  std::vector<CompareRun> runs;
+  for (const char* arm : arms) {
+    FixtureTask task{"longhealth_task1", {"acc"}, {}};
+    for (size_t i = 0; i < golden["ids"].size(); ++i) {
+      FixtureSample sample;
+      sample.id = golden["ids"][i];
+      sample.cluster = golden["cluster_keys"][i];
+      sample.scores["acc"] = golden["scores"][arm][i].get<double>();
+      task.samples.push_back(sample);
+    }
+    runs.push_back(testing::fixture_run(arm, {task}));
+  }
+  CompareOptions options;
+  options.seed = golden["seed"].get<uint64_t>();
+  options.resamples = golden["resamples"].get<int64_t>();
+  options.factorial = compare_factorial_parse("base,base_rag,fine_tune,fine_tune_rag", runs);
+  const CompareResult result = compare_runs(runs, {{2, 0}}, options);
+  ASSERT_EQ(result.factorial.size(), 6u);
+  const CompareEffectRow* interaction = nullptr;
+  for (const CompareEffectRow& effect : result.factorial)
+    if (effect.effect == "interaction") interaction = &effect;
+  ASSERT_NE(interaction, nullptr);
+  const nlohmann::json& expected = golden["interaction"];
+  const CompareRow& row = interaction->row;
+  EXPECT_NEAR(row.stats.bootstrap.difference, expected["difference"].get<double>(), 1e-12);
+  EXPECT_NEAR(row.stats.bootstrap.ci_low, expected["ci_low"].get<double>(), 1e-12);
+  EXPECT_NEAR(row.stats.bootstrap.ci_high, expected["ci_high"].get<double>(), 1e-12);
+  EXPECT_NEAR(row.analysis.ci90_low, expected["ci90_low"].get<double>(), 1e-12);
+  EXPECT_NEAR(row.analysis.ci90_high, expected["ci90_high"].get<double>(), 1e-12);
+  EXPECT_NEAR(row.stats.p_value, expected["p_value"].get<double>(), 1e-12);
+  EXPECT_EQ(row.stats.test, StatsPairedTest::cluster_sign_flip_monte_carlo);
+  EXPECT_EQ(row.analysis.clusters, 40);
+  EXPECT_EQ(runs[row.fine_tune].name, "fine_tune_rag");
+  EXPECT_GE(row.stats.bootstrap.ci_high - row.stats.bootstrap.ci_low,
+            1.5 * (golden["naive_ci_high"].get<double>() - golden["naive_ci_low"].get<double>()));
+  EXPECT_THROW(compare_factorial_parse("base,base_rag,fine_tune", runs), Error);
+  EXPECT_THROW(compare_factorial_parse("base,base_rag,fine_tune,nope", runs), Error);
+}
+
+TEST(CompareFormatKnowledge, SplitsTheGapIntoKnowledgeAndFormat) {
+  // Log-likelihood: the fine-tune gains 10 of 40 items; generation: it gains 10 and then loses 16
+  // to answers in the wrong format.
+  auto [ll_a, ll_b] = testing::fixture_binary_pair(10, 10, 0, 20);
+  auto [gen_a, gen_b] = testing::fixture_binary_pair(4, 10, 16, 10);
+  std::vector<CompareRun> runs = {
+      testing::fixture_run("base", {testing::fixture_task("medqa", "acc", ll_b), testing::fixture_task("medqa_gen", "acc", gen_b)}),
+      testing::fixture_run("tuned", {testing::fixture_task("medqa", "acc", ll_a), testing::fixture_task("medqa_gen", "acc", gen_a)})};
+  CompareOptions options;
+  options.resamples = 500;
+  const CompareResult result = compare_runs(runs, {{1, 0}}, options);
+  ASSERT_EQ(result.format_knowledge.size(), 3u);
+  EXPECT_EQ(result.format_knowledge[0].effect, "knowledge (log-likelihood)");
+  EXPECT_DOUBLE_EQ(result.format_knowledge[0].row.stats.bootstrap.difference, 10.0 / 40);
+  EXPECT_DOUBLE_EQ(result.format_knowledge[1].row.stats.bootstrap.difference, -6.0 / 40);
+  EXPECT_EQ(result.format_knowledge[2].twin_task, "medqa_gen");
+  EXPECT_DOUBLE_EQ(result.format_knowledge[2].row.stats.bootstrap.difference, -16.0 / 40);
+  EXPECT_NE(compare_markdown(runs, result).find("## Format versus knowledge"), std::string::npos);
 }
 
 }  // namespace
