@@ -242,7 +242,7 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
 
   YAML::Node compare = root["compare"];
   if (compare.IsDefined() && !compare.IsNull()) {
-    reader.check_keys(compare, "compare", {"resamples", "alpha", "margins", "target_difference"});
+    reader.check_keys(compare, "compare", {"resamples", "alpha", "margins", "target_difference", "factorial"});
     suite.resamples = reader.number<int64_t>(compare, "resamples", "compare.");
     suite.alpha = reader.number<double>(compare, "alpha", "compare.");
     if (suite.resamples && *suite.resamples < 1)
@@ -252,6 +252,12 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
     suite.target_difference = reader.number<double>(compare, "target_difference", "compare.");
     if (suite.target_difference && (*suite.target_difference <= 0 || *suite.target_difference >= 1))
       reader.fail(compare["target_difference"], "compare.target_difference", "must be in (0, 1)");
+    // factorial: [BASE, BASE_RAG, FINE_TUNE, FINE_TUNE_RAG], model names, as compare --factorial.
+    if (YAML::Node factorial = compare["factorial"]; factorial.IsDefined() && !factorial.IsNull()) {
+      if (!factorial.IsSequence() || factorial.size() != 4)
+        reader.fail(factorial, "compare.factorial", "expected four model names: [BASE, BASE_RAG, FINE_TUNE, FINE_TUNE_RAG]");
+      for (const auto& name : factorial) suite.factorial += (suite.factorial.empty() ? "" : ",") + name.as<std::string>();
+    }
     // margins: {METRIC: DELTA, TASK.METRIC: DELTA}, as compare --margin takes them.
     if (YAML::Node margins = compare["margins"]; margins.IsDefined() && !margins.IsNull()) {
       if (!margins.IsMap()) reader.fail(margins, "compare.margins", "expected a map of METRIC or TASK.METRIC to DELTA");
@@ -309,6 +315,16 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
   if (pairs.IsDefined() && !pairs.IsNull()) {
     suite.pairs = compare_pairs_from_yaml(pairs, path, "pairs");
     pairs_check(reader, pairs, suite);
+  }
+  // The factorial design names four of the suite's models.
+  if (YAML::Node factorial = root["compare"].IsDefined() && root["compare"].IsMap() ? root["compare"]["factorial"] : YAML::Node();
+      factorial.IsDefined() && factorial.IsSequence()) {
+    for (size_t i = 0; i < factorial.size(); ++i) {
+      const std::string name = factorial[i].as<std::string>();
+      bool known = false;
+      for (const SuiteModel& model : suite.models) known = known || model.name == name;
+      if (!known) reader.fail(factorial[i], "compare.factorial[" + std::to_string(i) + "]", "'" + name + "' is not one of the suite's models");
+    }
   }
   return suite;
 }

@@ -16,7 +16,8 @@
 //   pairs:                            # optional; default: every model against the first
 //     - {fine_tune: OpenBioLLM-8B, base: Llama-3-8B-Instruct}
 //   compare: {resamples: 10000, alpha: 0.05}   # optional; also margins: {acc: 0.05,
-//                                     #   medqa.acc: 0.03} and target_difference: 0.05
+//                                     #   medqa.acc: 0.03}, target_difference: 0.05 and
+//                                     #   factorial: [BASE, BASE_RAG, FINE_TUNE, FINE_TUNE_RAG]
 //   bertscore_models:                 # optional: BERTScore models by the names tasks give
 //     scibert: gguf:PATH              #   (bertscore.model); as --bertscore-model NAME=gguf:PATH
 // Relative paths (data_dir, task files, gguf: paths) are relative to the suite file's folder and
@@ -68,6 +69,7 @@ struct Suite {
   std::vector<std::string> bertscore_models;  // NAME=gguf:PATH (resolved), as --bertscore-model takes them
   std::map<std::string, double> margins;      // compare.margins (compare --margin)
   std::optional<double> target_difference;    // compare.target_difference
+  std::string factorial;                      // compare.factorial, "B,BR,F,FR" (compare --factorial)
 };
 
 // Parses and checks a suite: known keys, types, unique model names, placeholders filled,

@@ -116,6 +116,7 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
   options.allow_failures = true;
   options.margins = suite.margins;
   options.target_difference = suite.target_difference.value_or(options.target_difference);
+  if (!suite.factorial.empty()) options.factorial = compare_factorial_parse(suite.factorial, input.runs);
   CompareResult result = compare_runs(input.runs, input.pairs, options);
   std::filesystem::path compare_dir = defaults.output_dir / "compare";
   compare_write(compare_dir, input.runs, result);

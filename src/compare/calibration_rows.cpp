@@ -41,7 +41,7 @@ void compare_calibration_rows(const std::vector<nlohmann::json>& fine_tune,
   }
   if (left_out > 0) {
     result.notes.push_back("task '" + task + "': calibration of " + pair_label + " leaves out " + std::to_string(left_out) +
-                           " items whose options were not all scored (failed requests).");
+                           " items whose options were not all scored (failed requests) or whose target names no option.");
   }
   if (a.empty()) return;
   const std::vector<uint32_t> kept_clusters = clusters_of(keys);

@@ -158,6 +158,24 @@ TEST(Suite, MistakesNameFileLineAndField) {
             "/study/suite.yaml:3: field 'models': a suite compares models: list two or more");
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {alpha: 5}\n"),
             "/study/suite.yaml:5: field 'compare.alpha': must be in (0, 1)");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {margins: {acc: 5}}\n"),
+            "/study/suite.yaml:5: field 'compare.margins.acc': must be a number in (0, 1) in the metric's units");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {factorial: [base, tuned, base, nope]}\n"),
+            "/study/suite.yaml:5: field 'compare.factorial[3]': 'nope' is not one of the suite's models");
+  EXPECT_EQ(suite_error(std::string(kTwoModels) + "compare: {factorial: [base, tuned]}\n"),
+            "/study/suite.yaml:5: field 'compare.factorial': expected four model names: [BASE, BASE_RAG, "
+            "FINE_TUNE, FINE_TUNE_RAG]");
+}
+
+TEST(Suite, CompareMarginsAndFactorialDesign) {
+  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) +
+                                          "compare: {margins: {acc: 0.05, medqa.acc: 0.03}, target_difference: 0.1, "
+                                          "factorial: [base, base, tuned, tuned]}\n",
+                                      "/study/suite.yaml");
+  EXPECT_EQ(suite.margins.at("acc"), 0.05);
+  EXPECT_EQ(suite.margins.at("medqa.acc"), 0.03);
+  EXPECT_EQ(suite.target_difference.value_or(0), 0.1);
+  EXPECT_EQ(suite.factorial, "base,base,tuned,tuned");
 }
 
 // The study's BERTScore models by the names its tasks give (bertscore.model), resolved like the

@@ -40,6 +40,13 @@ TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
   EXPECT_NE(page.dom.find("badge verdict-"), std::string::npos);
   EXPECT_NE(page.dom.find("clusters)"), std::string::npos) << "LongHealth's draws as clusters";
   EXPECT_NE(page.dom.find("class=\"calibration-row\""), std::string::npos);
+  // Flips: causes per pair and task, and the two responses side by side.
+  EXPECT_NE(page.dom.find("class=\"flip-cause-row\""), std::string::npos);
+  EXPECT_NE(page.dom.find("class=\"flip-pair\"><div class=\"flip-side\">"), std::string::npos);
+  EXPECT_NE(page.dom.find("no answer found"), std::string::npos);
+  // Format versus knowledge: medqa and medqa_gen hold the same items.
+  EXPECT_NE(page.dom.find("class=\"effect-row\""), std::string::npos);
+  EXPECT_NE(page.dom.find("format (generation - log-likelihood)"), std::string::npos);
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ FixtureTask task_with(const std::string& name, std::vector<std::string> metrics,
   FixtureTask task{name, metrics, {}};
   for (int i = 0; i < items; ++i) {
     FixtureSample sample;
-    sample.id = name + "-" + std::to_string(i + 1);
+    // A task's generation twin (medqa_gen) asks the same items: the same ids.
+    sample.id = (name.ends_with("_gen") ? name.substr(0, name.size() - 4) : name) + "-" + std::to_string(i + 1);
     sample.prompt =
         "Question " + std::to_string(i + 1) + ": a 54-year-old man presents with chest pain...";
     bool failed = draws.next() < failure * 1000;
