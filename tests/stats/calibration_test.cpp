@@ -22,7 +22,8 @@ std::vector<StatsCalibrationItem> items_of(const nlohmann::json& item) {
 }
 
 TEST(StatsCalibration, ItemsMatchGolden) {
-  for (const auto& item : stats_analysis_golden("calibration").at("items")) {
+  const nlohmann::json calibration = stats_analysis_golden("calibration");  // kept alive for the loop
+  for (const auto& item : calibration.at("items")) {
     const std::vector<StatsCalibrationItem> items = items_of(item);
     for (size_t i = 0; i < items.size(); ++i) {
       EXPECT_TRUE(stats_close(items[i].chosen_probability, item.at("chosen_probability")[i].get<double>(), 1e-12))
@@ -35,7 +36,8 @@ TEST(StatsCalibration, ItemsMatchGolden) {
 }
 
 TEST(StatsCalibration, EstimatesMatchGolden) {
-  for (const auto& item : stats_analysis_golden("calibration").at("items")) {
+  const nlohmann::json calibration = stats_analysis_golden("calibration");  // kept alive for the loop
+  for (const auto& item : calibration.at("items")) {
     const std::vector<StatsCalibrationItem> items = items_of(item);
     const std::vector<uint32_t> clusters = stats_cluster_index(item.at("cluster_keys").get<std::vector<std::string>>());
     const StatsBootstrapOptions options{.seed = item.at("seed").get<uint64_t>(),

@@ -8,14 +8,16 @@ namespace clinbench {
 namespace {
 
 TEST(StatsNormalQuantile, MatchesScipy) {
-  for (const auto& item : stats_analysis_golden("power").at("normal_quantile")) {
+  const nlohmann::json power = stats_analysis_golden("power");  // kept alive for the loop
+  for (const auto& item : power.at("normal_quantile")) {
     const double p = item.at("p").get<double>();
     EXPECT_TRUE(stats_close(stats_normal_quantile(p), item.at("z").get<double>(), 1e-14, 1e-15)) << "p " << p;
   }
 }
 
 TEST(StatsMcNemarPower, MatchesScipy) {
-  for (const auto& item : stats_analysis_golden("power").at("mcnemar")) {
+  const nlohmann::json golden = stats_analysis_golden("power");  // kept alive for the loop
+  for (const auto& item : golden.at("mcnemar")) {
     const int64_t n = item.at("n").get<int64_t>();
     const double share = item.at("share").get<double>();
     const double alpha = item.at("alpha").get<double>();
