@@ -138,9 +138,11 @@ TEST(CompareOutputs, MarkdownTablesAreRectangular) {
     EXPECT_EQ(markdown_cells(line), header_cells) << line;
     ++rows;
   }
-  EXPECT_EQ(tables_seen, 6);  // three tasks, the pair table, the verdicts, medqa's flip causes
-  // separator + 2 models per task; separator + 4 comparisons, twice; separator + 2 flip causes
-  EXPECT_EQ(rows, 3 * (1 + 2) + (1 + 4) + (1 + 4) + (1 + 2));
+  // three tasks, the pair table, the verdicts, medqa's flip causes, format versus knowledge
+  EXPECT_EQ(tables_seen, 7);
+  // separator + 2 models per task; separator + 4 comparisons, twice; separator + 2 flip causes;
+  // separator + 3 effects (knowledge, generation, format of medqa / medqa_gen)
+  EXPECT_EQ(rows, 3 * (1 + 2) + (1 + 4) + (1 + 4) + (1 + 2) + (1 + 3));
   EXPECT_NE(markdown.find("| Open\\|Bio \"8B\" |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("| medqa | acc | Open\\|Bio \"8B\" | Llama-3-8B, Instruct | 40 | 0.550 | "
                           "0.725 | -0.175 ["),
