@@ -316,11 +316,12 @@ struct CompareResult {
 };
 
 // The factorial effects of the four runs on every task all four hold, metric by metric, over the
-// items all four hold (matched by id, as compare_align does). Throws Error when the runs
+// items all four hold (matched by id, as compare_align does) and answered (an item whose request
+// failed in any of the four is left out, with a note in notes). Throws Error when the runs
 // evaluated different items, unless options.allow_mismatch.
 std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& runs,
                                                 const CompareFactorialDesign& design,
-                                                const CompareOptions& options);
+                                                const CompareOptions& options, std::vector<std::string>& notes);
 
 // Parses "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG" (run names or folders) against the runs;
 // throws Error naming the side that matches no run.

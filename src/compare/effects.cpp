@@ -4,6 +4,7 @@
 #include <map>
 
 #include "compare/sample_analysis.h"
+#include "metrics/sample_scoring.h"
 
 namespace clinbench {
 
@@ -24,6 +25,12 @@ std::vector<size_t> rows_matching(const std::vector<nlohmann::json>& base, const
   std::vector<size_t> matching(base.size(), SIZE_MAX);
   for (size_t i = 0; i < alignment.fine_tune_rows.size(); ++i) matching[alignment.fine_tune_rows[i]] = alignment.base_rows[i];
   return matching;
+}
+
+// A sample whose request failed has no answer: it is left out, never scored as wrong.
+bool answered(const nlohmann::json& sample) {
+  auto status = sample.find("status");
+  return status == sample.end() || !status->is_string() || scoring_status_answered(status->get<std::string>());
 }
 
 bool has(const std::vector<std::string>& list, const std::string& value) {
@@ -94,7 +101,7 @@ CompareFactorialDesign compare_factorial_parse(std::string_view text, const std:
 
 std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& runs,
                                                 const CompareFactorialDesign& design,
-                                                const CompareOptions& options) {
+                                                const CompareOptions& options, std::vector<std::string>& notes) {
   std::vector<CompareEffectRow> rows;
   const CompareRun& base = runs.at(design.base);
   const size_t others[3] = {design.base_rag, design.fine_tune, design.fine_tune_rag};
@@ -108,8 +115,18 @@ std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& r
       matching.push_back(rows_matching(base_samples, runs[other].samples.at(task), base, runs[other], task, options));
     // Items all four hold, in the base's order: rows[0] base, then base+RAG, fine-tune, fine-tune+RAG.
     std::vector<size_t> common;
+    int64_t failed = 0;
     for (size_t i = 0; i < base_samples.size(); ++i) {
-      if (matching[0][i] != SIZE_MAX && matching[1][i] != SIZE_MAX && matching[2][i] != SIZE_MAX) common.push_back(i);
+      if (matching[0][i] == SIZE_MAX || matching[1][i] == SIZE_MAX || matching[2][i] == SIZE_MAX) continue;
+      bool all_answered = answered(base_samples[i]);
+      for (size_t side = 0; side < 3; ++side)
+        all_answered = all_answered && answered(runs[others[side]].samples.at(task)[matching[side][i]]);
+      if (all_answered) common.push_back(i);
+      else ++failed;
+    }
+    if (failed > 0) {
+      notes.push_back("task '" + task + "': the factorial design leaves out " + std::to_string(failed) +
+                      " items whose request failed in one of the four runs.");
     }
     if (common.empty()) continue;
     const std::vector<uint32_t> clusters = clusters_of_rows(base_samples, common);
@@ -182,10 +199,16 @@ void compare_format_knowledge(const std::vector<CompareRun>& runs, const std::ve
       const auto base_ll_rows = by_id(base_ll);
       std::vector<double> knowledge_a, knowledge_b, generation_a, generation_b, gap_gen, gap_ll;
       std::vector<size_t> base_rows;
+      int64_t failed = 0;
       for (size_t i = 0; i < tuned_ll.size(); ++i) {
         const std::string id = tuned_ll[i].value("id", std::string());
         auto b = base_ll_rows.find(id), tg = tuned_gen.find(id), bg = base_gen.find(id);
         if (b == base_ll_rows.end() || tg == tuned_gen.end() || bg == base_gen.end()) continue;
+        if (!answered(tuned_ll[i]) || !answered(base_ll[b->second]) || !answered(tuned.samples.at(twin)[tg->second]) ||
+            !answered(base.samples.at(twin)[bg->second])) {
+          ++failed;
+          continue;
+        }
         knowledge_a.push_back(compare_sample_score(tuned_ll[i], "acc"));
         knowledge_b.push_back(compare_sample_score(base_ll[b->second], "acc"));
         generation_a.push_back(compare_sample_score(tuned.samples.at(twin)[tg->second], "acc"));
@@ -193,6 +216,11 @@ void compare_format_knowledge(const std::vector<CompareRun>& runs, const std::ve
         gap_gen.push_back(generation_a.back() - generation_b.back());
         gap_ll.push_back(knowledge_a.back() - knowledge_b.back());
         base_rows.push_back(b->second);
+      }
+      if (failed > 0) {
+        result.notes.push_back("task '" + task + "' / '" + twin + "': format versus knowledge of '" + tuned.name +
+                               "' vs '" + base.name + "' leaves out " + std::to_string(failed) +
+                               " items whose request failed in one of the four runs.");
       }
       if (gap_ll.empty()) continue;
       const std::vector<uint32_t> clusters = clusters_of_rows(base_ll, base_rows);

@@ -276,7 +276,7 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
   verdicts_mark(result.clean_rows);
   compare_calibration_table(runs, options, result);
   compare_format_knowledge(runs, pairs, options, result);
-  if (options.factorial) result.factorial = compare_factorial(runs, *options.factorial, options);
+  if (options.factorial) result.factorial = compare_factorial(runs, *options.factorial, options, result.notes);
   return result;
 }
 
