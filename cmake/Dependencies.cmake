@@ -50,7 +50,9 @@ else()
   find_package(llama REQUIRED CONFIG)
   # scripts/build-llama.sh links the source's models/ (vocab-only GGUFs) into the prefix.
   get_filename_component(CLINBENCH_LLAMA_PREFIX ${llama_DIR}/../../.. ABSOLUTE)
-  foreach(library llama-common llama-common-base cpp-httplib)
+  # Not the cpp-httplib common links privately: only its download code needs it, and it would
+  # resolve the tests' Debian cpp-httplib (another version) to the wrong implementation.
+  foreach(library llama-common llama-common-base)
     string(MAKE_C_IDENTIFIER "CLINBENCH_LIB_${library}" variable)
     find_library(${variable} ${library} PATHS ${CLINBENCH_LLAMA_PREFIX}/lib NO_DEFAULT_PATH)
     if(NOT ${variable})
@@ -62,7 +64,7 @@ else()
   target_include_directories(clinbench_llama_common SYSTEM INTERFACE
     ${CLINBENCH_LLAMA_PREFIX}/include/llama-common)
   target_link_libraries(clinbench_llama_common INTERFACE
-    ${CLINBENCH_LIB_llama_common} ${CLINBENCH_LIB_llama_common_base} ${CLINBENCH_LIB_cpp_httplib} llama)
+    ${CLINBENCH_LIB_llama_common} ${CLINBENCH_LIB_llama_common_base} llama)
   set(CLINBENCH_LLAMA_TARGETS llama ggml::ggml clinbench_llama_common)
   set(CLINBENCH_LLAMA_MODELS_DIR ${CLINBENCH_LLAMA_PREFIX}/models)
 endif()

@@ -79,9 +79,10 @@ fi
 # 3b. llama.cpp's common library, whose Jinja engine (common/jinja, what `llama-server --jinja`
 # uses) renders chat templates. Built in the libraries' build folder, so llama and ggml are not
 # rebuilt in a prefix built before it existed, and marked complete on its own. Installed as
-# PREFIX/lib/libllama-common*.a (+ the cpp-httplib it links) and PREFIX/include/llama-common/
-# holding only jinja/*.h: the rest of common/ (its json.h, log.h, vendored nlohmann) stays out
-# of clinbench's include path.
+# PREFIX/lib/libllama-common*.a and PREFIX/include/llama-common/ holding only jinja/*.h: the rest
+# of common/ (its json.h, log.h, vendored nlohmann) stays out of clinbench's include path. The
+# cpp-httplib common links privately (for model downloads) is left out: clinbench's tests use
+# Debian's cpp-httplib, another version, and must not link two.
 if [ ! -f "$prefix/.common-complete" ]; then
   log "building llama.cpp's common library (Jinja chat templates) into $prefix"
   cmake -S "$patched_dir" -B "$prefix/build-libs" -DLLAMA_BUILD_COMMON=ON >&2
@@ -90,7 +91,7 @@ if [ ! -f "$prefix/.common-complete" ]; then
   mkdir -p "$prefix/include/llama-common/jinja"
   cp "$patched_dir"/common/jinja/*.h "$prefix/include/llama-common/jinja/"
   cp "$prefix/build-libs/common/libllama-common.a" "$prefix/build-libs/common/libllama-common-base.a" \
-    "$prefix/build-libs/vendor/cpp-httplib/libcpp-httplib.a" "$prefix/lib/"
+    "$prefix/lib/"
   touch "$prefix/.common-complete"
 fi
 

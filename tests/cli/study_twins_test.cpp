@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/llama/study_models.h"
+#include "clinbench/backends.h"
 #include "clinbench/core.h"
 #include "test_support.h"
 
@@ -59,7 +60,9 @@ TEST(StudyTwins, ATwinCarriesTheModelsConfiguration) {
                                    Expected{"Mistral-7B-v0.1", 32768, "base"},
                                    Expected{"Phi-3-mini-128k-instruct", 131072, "instruct-no-system"}}) {
     std::filesystem::path path = make_twin(expected.name, dir);
-    std::unique_ptr<Backend> backend = open_backend("gguf:" + path.string(), BackendOptions{.context_length = 4096});
+    BackendOptions options;
+    options.context_length = 4096;
+    std::unique_ptr<Backend> backend = open_backend("gguf:" + path.string(), options);
     const nlohmann::json& details = backend->info().details;
     EXPECT_EQ(details["trained_context"], expected.trained_context) << expected.name;
     EXPECT_EQ(details["chat_format"], expected.format) << expected.name;
@@ -67,8 +70,8 @@ TEST(StudyTwins, ATwinCarriesTheModelsConfiguration) {
     const StudyModelTwin* twin = study_model_twin_find(expected.name);
     ASSERT_NE(twin, nullptr);
     EXPECT_EQ(details["chat_template_sha256"], twin->chat_template ? sha256_hex(twin->chat_template) : "");
-    // Small: a 128k-token vocab 32 wide in f16.
-    EXPECT_LT(std::filesystem::file_size(path), 20u << 20) << expected.name;
+    // Small: a 128k-token vocab 32 wide in f16 (16 MB) and its tokenizer metadata.
+    EXPECT_LT(std::filesystem::file_size(path), 32u << 20) << expected.name;
   }
 }
 
@@ -97,7 +100,10 @@ TEST(StudyTwins, TheStudysTasksRunOnEveryTwin) {
       EXPECT_EQ(results["tasks"][task]["n"], 1);
       EXPECT_EQ(results["config"]["task_details"][task]["chat_format"], format);
       for (const nlohmann::json& sample : testing::read_jsonl(out / "samples" / (std::string(task) + ".jsonl"))) {
-        EXPECT_EQ(sample["status"], "ok") << sample;  // no refused item
+        // No refused item (random weights may well answer nothing extractable).
+        EXPECT_NE(sample["status"], "context_overflow") << sample;
+        EXPECT_NE(sample["status"], "backend_error") << sample;
+        EXPECT_EQ(sample["finish_reason"] == "stop" || sample["finish_reason"] == "length", true) << sample;
       }
     }
     EXPECT_EQ(results["model"]["details"]["chat_format_declared"], false);

@@ -124,6 +124,7 @@ TEST(Suite, ServerModelsAndRelativePaths) {
 
 TEST(Suite, PromptFormatAndChatTemplatePerModel) {
   std::filesystem::path dir = testing::work_dir("suite_prompt_format");
+  std::filesystem::create_directories(dir / "templates");
   write_file_atomic(dir / "templates" / "own.jinja", "{% for m in messages %}{{ m['content'] }}{% endfor %}");
   std::string yaml =
       "tasks: [mednli]\n"
