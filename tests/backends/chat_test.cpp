@@ -26,6 +26,14 @@ ChatPrompt few_shot_chat() {
   return chat;
 }
 
+// The twins declare their trained contexts (up to 131,072 tokens); a 4,096-token window keeps the
+// KV cache small whatever window the engine would pick.
+BackendOptions small_window() {
+  BackendOptions options;
+  options.context_length = 4096;
+  return options;
+}
+
 std::string twin_template(const char* name) {
   const StudyModelTwin* twin = study_model_twin_find(name);
   return twin && twin->chat_template ? twin->chat_template : "";
@@ -95,17 +103,17 @@ TEST(ChatRenderer, FormatNamesRoundTrip) {
 
 TEST(ChatRenderer, TheBackendUsesTheGgufTemplateUnlessTheFormatOrTemplateIsDeclared) {
   const std::string mistral = "gguf:" + testing::study_twin("Mistral-7B-Instruct-v0.1").string();
-  auto implied = open_backend(mistral, {});
+  auto implied = open_backend(mistral, small_window());
   EXPECT_EQ(implied->chat_format(), ChatFormat::template_system_folded);
   EXPECT_EQ(implied->info().details["chat_format"], "instruct-no-system");
   EXPECT_EQ(implied->render_chat(few_shot_chat()).rfind("<s>[INST] You are a clinician.\n\nShot question", 0), 0u);
 
-  BackendOptions declared_base;
+  BackendOptions declared_base = small_window();
   declared_base.prompt_format = ChatFormat::plain_text;
   EXPECT_EQ(open_backend(mistral, declared_base)->render_chat(few_shot_chat()),
             "You are a clinician.\n\nShot question\n\nShot answer\n\nTest question\n\nAnswer: ");
 
-  BackendOptions other_template;
+  BackendOptions other_template = small_window();
   other_template.chat_template = twin_template("zephyr-7b-beta");
   auto zephyr = open_backend(mistral, other_template);
   EXPECT_EQ(zephyr->chat_format(), ChatFormat::template_with_system);
@@ -113,17 +121,17 @@ TEST(ChatRenderer, TheBackendUsesTheGgufTemplateUnlessTheFormatOrTemplateIsDecla
   EXPECT_EQ(zephyr->info().details["chat_template_sha256"], sha256_hex(twin_template("zephyr-7b-beta")));
 
   // A base model declared instruct without a template to render it: refused before any work.
-  BackendOptions declared_instruct;
+  BackendOptions declared_instruct = small_window();
   declared_instruct.prompt_format = ChatFormat::template_with_system;
   const std::string base = "gguf:" + testing::study_twin("Mistral-7B-v0.1").string();
-  EXPECT_EQ(open_backend(base, {})->chat_format(), ChatFormat::plain_text);
+  EXPECT_EQ(open_backend(base, small_window())->chat_format(), ChatFormat::plain_text);
   EXPECT_THROW(open_backend(base, declared_instruct), Error);
 }
 
 // The study's server (TGI) tokenised the rendered prompt with the tokenizer's special tokens:
 // the Llama-3 template writes <|begin_of_text|> and the tokenizer adds another.
 TEST(PromptTokens, AChatPromptGetsTheTokenizersBosBeforeTheTemplatesOwnAsTheStudysServerDid) {
-  LlamaSession session(testing::study_twin("Meta-Llama-3-8B-Instruct"), BackendOptions{});
+  LlamaSession session(testing::study_twin("Meta-Llama-3-8B-Instruct"), small_window());
   ASSERT_TRUE(session.adds_bos());
   ChatTemplateRenderer renderer({twin_template("Meta-Llama-3-8B-Instruct"), "<|begin_of_text|>", "<|eot_id|>"});
   std::string prompt = renderer.render(ChatFormat::template_with_system, few_shot_chat());
@@ -135,7 +143,7 @@ TEST(PromptTokens, AChatPromptGetsTheTokenizersBosBeforeTheTemplatesOwnAsTheStud
   EXPECT_EQ(tokens.size(), session.tokenize(prompt, true).size() + 1);
 
   // zephyr's template writes no BOS: one, from the tokenizer.
-  LlamaSession zephyr(testing::study_twin("zephyr-7b-beta"), BackendOptions{});
+  LlamaSession zephyr(testing::study_twin("zephyr-7b-beta"), small_window());
   ChatTemplateRenderer zephyr_renderer({twin_template("zephyr-7b-beta"), "<s>", "</s>"});
   std::vector<llama_token> zephyr_tokens =
       zephyr.tokenize_prompt_as_served(zephyr_renderer.render(ChatFormat::template_with_system, few_shot_chat()));
@@ -146,7 +154,7 @@ TEST(PromptTokens, AChatPromptGetsTheTokenizersBosBeforeTheTemplatesOwnAsTheStud
 // The generation path uses that rule: the prompt token count the engine reports has both BOS.
 TEST(PromptTokens, TheEngineReportsTheServedPromptLength) {
   const std::string llama3 = "gguf:" + testing::study_twin("Meta-Llama-3-8B-Instruct").string();
-  auto backend = open_backend(llama3, {});
+  auto backend = open_backend(llama3, small_window());
   GenerationRequest request;
   request.chat = few_shot_chat();
   request.prompt = backend->render_chat(request.chat);

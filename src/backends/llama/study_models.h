@@ -31,8 +31,8 @@ std::span<const StudyModelTwin> study_model_twins();
 const StudyModelTwin* study_model_twin_find(std::string_view name);
 
 // The Jinja text of a named chat template: a twin's name (its published template; "" for a base
-// model) or a family name kept for older tests ("llama3", "chatml", "mistral"). Returns
-// nullptr-equivalent false in `found` when the name is unknown.
+// model) or a family name ("llama3" = Meta-Llama-3-8B-Instruct's, "chatml", "mistral" =
+// Mistral-7B-Instruct-v0.1's). `found` says whether the name is known at all.
 std::string study_chat_template(std::string_view name, bool& found);
 
 // The Jinja text --chat-template and a suite's chat_template name: a template name (a study

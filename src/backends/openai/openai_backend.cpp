@@ -49,6 +49,10 @@ class OpenaiBackend final : public Backend {
       : api_url_(url), side_client_(client_options(options, 1)),
         first_token_logprobs_(options.first_token_logprobs),
         format_(options.prompt_format.value_or(ChatFormat::template_with_system)) {
+    if (!options.chat_template.empty()) {
+      throw Error("--chat-template " + options.chat_template_source +
+                  ": a server applies its own chat template; declare --prompt-format for a server model instead");
+    }
     ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
     model_ = identity.model_name;
     // A server that reports its slots computes at most that many requests at once; the rest
