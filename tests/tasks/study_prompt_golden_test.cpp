@@ -26,7 +26,7 @@ std::filesystem::path data_dir_of(const std::string& task) {
   if (task == "mednli" || task == "problem_summary" || task == "medisumcode") {
     return testing::test_data_dir() / "fixtures" / "clinical";
   }
-  if (task == "medqa_gen" || task == "mmlu_medical_gen") return testing::shared_data_dir();
+  if (task == "medqa_gen" || task == "mmlu_medical_gen" || task == "pubmedqa_gen") return testing::shared_data_dir();
   return testing::test_data_dir() / "golden" / "study_prompts" / "data";
 }
 
@@ -47,7 +47,7 @@ TEST_P(StudyPromptGolden, EveryTaskRendersAsTheReference) {
   std::unique_ptr<Backend> backend = open_backend("gguf:" + testing::study_twin(twin).string(), small_window());
   // The format the model's template implies is the one the reference derived from it.
   EXPECT_EQ(chat_format_name(backend->chat_format()), expected["prompt_format"].get<std::string>());
-  ASSERT_EQ(expected["prompts"].size(), 10u);
+  ASSERT_EQ(expected["prompts"].size(), 11u);
   for (const auto& [task, prompt] : expected["prompts"].items()) {
     SCOPED_TRACE(twin + " / " + task);
     TaskSpec spec = task_spec_find(task);

@@ -19,7 +19,10 @@ What a prompt is, per source:
 - The templates: each model's tokenizer_config.json "chat_template" at the study date, copied
   here independently of clinbench's copy (sources in src/backends/llama/study_models.cpp).
 - The `_gen` multiple-choice tasks are clinbench's own (no CLUE counterpart): system + user turn,
-  user = question, newline, one "{letter}: {option}" line per option (tasks/*_gen.yaml).
+  user = question, newline, one "{letter}: {option}" line per option (tasks/*_gen.yaml); PubMedQA's
+  user turn is "Abstract: " + its CONTEXTS joined by newlines, "\nQuestion: ", the question, then
+  the options (yes, no, maybe), its system text its own; its first item is the first of
+  ori_pqal.json that test_ground_truth.json keys.
 
 Run from this folder with Debian's python3-jinja2:
     /usr/bin/python3 make_study_prompts.py ../../fixtures/clinical ../../../../../shared/data
@@ -214,6 +217,8 @@ def clue_prompt(task, tokenizer, is_instruct, has_system):
 
 
 # --- clinbench's multiple-choice _gen tasks (tasks/*_gen.yaml) -------------------------------
+PUBMEDQA_SYSTEM = ("You are a medical expert. Read the abstract and answer the research question. Begin your answer "
+                   "with \"The correct answer is\", then the letter of the correct option, a colon and the option's text.")
 MC_SYSTEM = ("You are a medical expert. Answer the multiple-choice question. Begin your answer with "
              "\"The correct answer is\", then the letter of the correct option, a colon and the option's text.")
 
@@ -228,7 +233,14 @@ def mc_items():
         op4 = next(csv.DictReader(f))
     with open(f"{own_data}/medbullets/medbullets_op5.csv", newline="", encoding="utf-8") as f:
         op5 = next(csv.DictReader(f))
+    with open(f"{shared_data}/pubmedqa/ori_pqal.json", encoding="utf-8") as f:
+        pqal = json.load(f)
+    with open(f"{shared_data}/pubmedqa/test_ground_truth.json", encoding="utf-8") as f:
+        tested = json.load(f)
+    pubmedqa = next(item for key, item in pqal.items() if key in tested)
+    pubmedqa_user = "Abstract: " + "\n".join(pubmedqa["CONTEXTS"]) + "\nQuestion: " + pubmedqa["QUESTION"]
     return {
+        "pubmedqa_gen": (pubmedqa_user, ["yes", "no", "maybe"], PUBMEDQA_SYSTEM),
         "medqa_gen": (medqa["question"], list(medqa["options"].values())),
         "mmlu_medical_gen": (mmlu[0], mmlu[1:5]),
         "medmcqa_gen": (medmcqa["question"], [medmcqa[k] for k in ("opa", "opb", "opc", "opd")]),
@@ -237,12 +249,12 @@ def mc_items():
     }
 
 
-def mc_prompt(question, options, tokenizer, is_instruct, has_system):
+def mc_prompt(question, options, tokenizer, is_instruct, has_system, system=MC_SYSTEM):
     user = question + "\n" + "\n".join(f"{'ABCDE'[i]}: {o}" for i, o in enumerate(options))
     if not is_instruct:
-        return f"{MC_SYSTEM}\n\n{user}\n\n"
-    chat = ([{"role": "system", "content": MC_SYSTEM}, {"role": "user", "content": user}] if has_system
-            else [{"role": "user", "content": f"{MC_SYSTEM}\n\n{user}"}])
+        return f"{system}\n\n{user}\n\n"
+    chat = ([{"role": "system", "content": system}, {"role": "user", "content": user}] if has_system
+            else [{"role": "user", "content": f"{system}\n\n{user}"}])
     return tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
 
 
@@ -256,8 +268,8 @@ def main():
         is_instruct = template is not None
         has_system = is_instruct and tokenizer.has_system_role()
         prompts = {name: clue_prompt(task, tokenizer, is_instruct, has_system) for name, task in clue_tasks.items()}
-        for name, (question, options) in mc.items():
-            prompts[name] = mc_prompt(question, options, tokenizer, is_instruct, has_system)
+        for name, item in mc.items():
+            prompts[name] = mc_prompt(*item[:2], tokenizer, is_instruct, has_system, *item[2:])
         out[twin] = {"prompt_format": "base" if not is_instruct else ("instruct" if has_system else "instruct-no-system"),
                      "prompts": prompts}
     with open("study_prompts.json", "w", encoding="utf-8") as f:
