@@ -17,7 +17,7 @@ const char* const kTwins[] = {"Meta-Llama-3-8B-Instruct", "Mistral-7B-Instruct-v
                               "zephyr-7b-beta", "Mixtral-8x7B-Instruct-v0.1", "Phi-3-mini-128k-instruct"};
 
 // One data folder with the CLUE tasks' small fixtures (the clinical fixtures and the golden
-// prompts' own) and the _gen task's public data.
+// prompts' own) and the _gen task's public data, linked in (runs pass --allow-absolute-paths).
 std::filesystem::path study_data_dir() {
   std::filesystem::path dir = testing::work_dir("cli_study_twins_data");
   std::filesystem::path clinical = testing::test_data_dir() / "fixtures" / "clinical";
@@ -85,7 +85,7 @@ TEST(StudyTwins, TheStudysTasksRunOnEveryTwin) {
     std::string output;
     int status = testing::run_clinbench("run --model gguf:" + model.string() +
                                             " --tasks mednli,meqsum,problem_summary,medisumqa,medisumcode,medqa_gen"
-                                            " --limit 1 --threads 2 --ctx-size 4096 --data-dir " +
+                                            " --limit 1 --threads 2 --ctx-size 4096 --allow-absolute-paths --data-dir " +
                                             data.string() + " --output-dir " + out.string(),
                                         output);
     ASSERT_EQ(status, 0) << output;
@@ -117,7 +117,7 @@ TEST(StudyTwins, TheFormatAndTemplateCanBeDeclaredAndAreRecorded) {
   std::filesystem::path out = dir / "out";
   std::string output;
   int status = testing::run_clinbench("run --model gguf:" + model.string() +
-                                          " --tasks mednli --limit 1 --threads 2 --ctx-size 4096"
+                                          " --tasks mednli --limit 1 --threads 2 --ctx-size 4096 --allow-absolute-paths"
                                           " --prompt-format instruct-no-system --chat-template zephyr-7b-beta"
                                           " --data-dir " + data.string() + " --output-dir " + out.string(),
                                       output);
