@@ -4,6 +4,9 @@
 #   1. LLAMA_CPP_DIR, a llama.cpp source tree built here as a subproject;
 #   2. an installed llama.cpp that find_package(llama) finds (scripts/setup.sh builds the pinned
 #      release into ~/.cache/clinbench/llama-* and passes it in CMAKE_PREFIX_PATH).
+# Either way llama.cpp's common library comes with it, for its Jinja engine (chat templates are
+# rendered by common/jinja, as `llama-server --jinja` does); scripts/build-llama.sh installs it
+# as PREFIX/lib/libllama-common*.a with only the jinja headers in PREFIX/include/llama-common.
 
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
@@ -16,9 +19,9 @@ if(LLAMA_CPP_DIR)
   set(LLAMA_BUILD_EXAMPLES OFF CACHE BOOL "" FORCE)
   set(LLAMA_BUILD_TOOLS OFF CACHE BOOL "" FORCE)
   set(LLAMA_BUILD_SERVER OFF CACHE BOOL "" FORCE)
-  set(LLAMA_BUILD_COMMON OFF CACHE BOOL "" FORCE)
+  set(LLAMA_BUILD_COMMON ON CACHE BOOL "" FORCE)
   add_subdirectory(${LLAMA_CPP_DIR} ${CMAKE_BINARY_DIR}/llama.cpp EXCLUDE_FROM_ALL SYSTEM)
-  set(CLINBENCH_LLAMA_TARGETS llama ggml)
+  set(CLINBENCH_LLAMA_TARGETS llama ggml llama-common)
   set(CLINBENCH_LLAMA_MODELS_DIR ${LLAMA_CPP_DIR}/models)
 else()
   # A build folder configured before keeps llama_DIR cached; when CMAKE_PREFIX_PATH now names
@@ -45,9 +48,24 @@ else()
     endif()
   endif()
   find_package(llama REQUIRED CONFIG)
-  set(CLINBENCH_LLAMA_TARGETS llama ggml::ggml)
   # scripts/build-llama.sh links the source's models/ (vocab-only GGUFs) into the prefix.
   get_filename_component(CLINBENCH_LLAMA_PREFIX ${llama_DIR}/../../.. ABSOLUTE)
+  # Not the cpp-httplib common links privately: only its download code needs it, and it would
+  # resolve the tests' Debian cpp-httplib (another version) to the wrong implementation.
+  foreach(library llama-common llama-common-base)
+    string(MAKE_C_IDENTIFIER "CLINBENCH_LIB_${library}" variable)
+    find_library(${variable} ${library} PATHS ${CLINBENCH_LLAMA_PREFIX}/lib NO_DEFAULT_PATH)
+    if(NOT ${variable})
+      message(FATAL_ERROR "llama.cpp's common library (lib${library}.a) is not in "
+                          "${CLINBENCH_LLAMA_PREFIX}/lib: rerun scripts/build-llama.sh, which adds it")
+    endif()
+  endforeach()
+  add_library(clinbench_llama_common INTERFACE)
+  target_include_directories(clinbench_llama_common SYSTEM INTERFACE
+    ${CLINBENCH_LLAMA_PREFIX}/include/llama-common)
+  target_link_libraries(clinbench_llama_common INTERFACE
+    ${CLINBENCH_LIB_llama_common} ${CLINBENCH_LIB_llama_common_base} llama)
+  set(CLINBENCH_LLAMA_TARGETS llama ggml::ggml clinbench_llama_common)
   set(CLINBENCH_LLAMA_MODELS_DIR ${CLINBENCH_LLAMA_PREFIX}/models)
 endif()
 

@@ -76,6 +76,25 @@ if [ ! -f "$prefix/.complete" ]; then
   touch "$prefix/.complete"
 fi
 
+# 3b. llama.cpp's common library, whose Jinja engine (common/jinja, what `llama-server --jinja`
+# uses) renders chat templates. Built in the libraries' build folder, so llama and ggml are not
+# rebuilt in a prefix built before it existed, and marked complete on its own. Installed as
+# PREFIX/lib/libllama-common*.a and PREFIX/include/llama-common/ holding only jinja/*.h: the rest
+# of common/ (its json.h, log.h, vendored nlohmann) stays out of clinbench's include path. The
+# cpp-httplib common links privately (for model downloads) is left out: clinbench's tests use
+# Debian's cpp-httplib, another version, and must not link two.
+if [ ! -f "$prefix/.common-complete" ]; then
+  log "building llama.cpp's common library (Jinja chat templates) into $prefix"
+  cmake -S "$patched_dir" -B "$prefix/build-libs" -DLLAMA_BUILD_COMMON=ON >&2
+  cmake --build "$prefix/build-libs" --target llama-common -j "$jobs" >&2
+  rm -rf "$prefix/include/llama-common"
+  mkdir -p "$prefix/include/llama-common/jinja"
+  cp "$patched_dir"/common/jinja/*.h "$prefix/include/llama-common/jinja/"
+  cp "$prefix/build-libs/common/libllama-common.a" "$prefix/build-libs/common/libllama-common-base.a" \
+    "$prefix/lib/"
+  touch "$prefix/.common-complete"
+fi
+
 # 4. Peer tools for tests and benchmarks, built from the same source.
 if [ "$want_tools" = 1 ] && [ ! -f "$prefix/.tools-complete" ]; then
   log "building llama-server, llama-perplexity, llama-bench into $prefix/bin"

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -106,13 +107,18 @@ struct GenerationResponse {
   int32_t completion_tokens = 0;
 };
 
-// How a chat was turned into text; recorded in results so a reader knows what the model saw.
+// How a chat is turned into text: the study's prompt formats (CLUE's --model_is_instruct and
+// --model_has_system), declared per model (--prompt-format) or implied by its chat template.
+// Recorded in results so a reader knows what the model saw.
 enum class ChatFormat {
-  template_with_system,     // the model's template, system role supported
-  template_system_folded,   // the template has no system role: system + "\n\n" + first user turn
-  plain_text,               // no template (base model): turns joined by blank lines
+  template_with_system,     // "instruct": the model's template, system message included
+  template_system_folded,   // "instruct-no-system": system + "\n\n" + first user turn, then the template
+  plain_text,               // "base": no template, turns joined by blank lines
 };
+// "instruct", "instruct-no-system" or "base".
 const char* chat_format_name(ChatFormat format);
+// The format a chat_format_name() names; nullopt for any other text.
+std::optional<ChatFormat> chat_format_parse(std::string_view name);
 
 // --- the interface --------------------------------------------------------------------------
 
@@ -178,6 +184,15 @@ struct BackendOptions {
   // on: also on a GPU, where it rounds K and V to f16 (scores then vary ~1e-3 nats with batching).
   FlashAttention flash_attention = FlashAttention::automatic;
   bool kv_cache_f16 = false;    // half the KV memory; makes scores depend slightly on batching
+
+  // How chats are rendered (both backends). Unset: from the model's template (none = base; a
+  // template that raises on a system message or drops it = instruct-no-system; else instruct);
+  // a server backend, which cannot see the template, then assumes instruct.
+  std::optional<ChatFormat> prompt_format;
+  // Embedded backend: Jinja text used instead of the GGUF's chat template ("" = the GGUF's).
+  std::string chat_template;
+  // Where chat_template came from (a file or a template name), for results.json.
+  std::string chat_template_source;
 
   // Server backend (openai:URL) only.
   // The "model" field of every request. Empty = the one model the server lists (an Error names

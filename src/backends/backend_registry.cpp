@@ -26,11 +26,19 @@ const char* finish_reason_name(FinishReason reason) {
 
 const char* chat_format_name(ChatFormat format) {
   switch (format) {
-    case ChatFormat::template_with_system: return "template_with_system";
-    case ChatFormat::template_system_folded: return "template_system_folded";
-    case ChatFormat::plain_text: return "plain_text";
+    case ChatFormat::template_with_system: return "instruct";
+    case ChatFormat::template_system_folded: return "instruct-no-system";
+    case ChatFormat::plain_text: return "base";
   }
   return "unknown";
+}
+
+std::optional<ChatFormat> chat_format_parse(std::string_view name) {
+  for (ChatFormat format : {ChatFormat::template_with_system, ChatFormat::template_system_folded,
+                            ChatFormat::plain_text}) {
+    if (name == chat_format_name(format)) return format;
+  }
+  return std::nullopt;
 }
 
 std::string Backend::truncate_to_tokens(std::string_view text, int32_t max_tokens) const {

@@ -17,6 +17,7 @@
 #include "engine/task_evaluation.h"
 #include "metrics/bertscore_selection.h"
 #include "metrics/sample_scoring.h"
+#include "backends/llama/study_models.h"
 #include "backends/llama/token_embedder.h"
 
 namespace clinbench::cli {
@@ -63,7 +64,9 @@ nlohmann::json backend_json(const BackendOptions& o) {
           {"gpu_layers", o.gpu_layers},     {"model_name", o.model_name},
           {"api_key_env", o.api_key_env},   {"concurrency", o.concurrency},
           {"request_timeout_seconds", o.request_timeout_seconds}, {"max_retries", o.max_retries},
-          {"first_token_logprobs", o.first_token_logprobs}};
+          {"first_token_logprobs", o.first_token_logprobs},
+          {"prompt_format", o.prompt_format ? nlohmann::json(chat_format_name(*o.prompt_format)) : nlohmann::json(nullptr)},
+          {"chat_template", o.chat_template_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.chat_template_source)}};
 }
 
 // The part of results.json's config that is known before the run (results_identity reads it).
@@ -92,6 +95,22 @@ std::filesystem::path default_data_dir() {
 }
 
 void add_backend_options(CLI::App& app, BackendOptions& options) {
+  app.add_option_function<std::string>(
+         "--prompt-format",
+         [&options](const std::string& name) { options.prompt_format = chat_format_parse(name); },
+         "how chats become the model's input, as the study declared per model: instruct (the model's chat "
+         "template with a system message), instruct-no-system (the system prompt glued before the first user "
+         "turn), base (plain text). Default: from the model's template (none = base; a template that raises "
+         "on or drops a system message = instruct-no-system); a server model: instruct")
+      ->check(CLI::IsMember({"instruct", "instruct-no-system", "base"}));
+  app.add_option_function<std::string>(
+      "--chat-template",
+      [&options](const std::string& value) {
+        options.chat_template = chat_template_read(value, value);
+        options.chat_template_source = value;
+      },
+      "gguf: render chats with this Jinja template instead of the model's own: a file, or the name of a "
+      "study model's published template (`make-test-model --list-like`) or llama3, chatml, mistral");
   app.add_option("--threads", options.threads, "CPU threads (0 = all cores)")
       ->check(option_at_least(0))->capture_default_str();
   app.add_option("--ctx-size", options.context_length,
@@ -239,6 +258,7 @@ int run_pipeline(const RunSettings& settings) {
     for (const auto& file : datas[t].files) files.push_back({{"path", file.string()}, {"sha256", sha256_file_hex(file)}});
     task_configs[specs[t].name] = {{"source", specs[t].source}, {"scoring", specs[t].scoring == TaskScoring::loglikelihood ? "loglikelihood" : "generate"},
                                    {"chat_format", chat_format_name(backend->chat_format())},
+                                   {"chat_template_sha256", backend->info().details.value("chat_template_sha256", "")},
                                    {"data_files", files}};
     nlohmann::json cleanup = nlohmann::json::array();  // what the scores were computed on (docs/tasks.md)
     for (OutputCleanup step : specs[t].output_cleanup) cleanup.push_back(output_cleanup_name(step));

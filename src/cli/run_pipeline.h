@@ -57,4 +57,5 @@ int run_pipeline(const RunSettings& settings);
 // Adds the options shared by `run` and `demo` that tune the embedded engine.
 void add_backend_options(CLI::App& app, BackendOptions& options);
 
+
 }  // namespace clinbench::cli

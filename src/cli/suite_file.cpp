@@ -1,6 +1,8 @@
 // Suite files: YAML to a checked Suite, before any model runs.
 #include "cli/suite_file.h"
 
+#include "backends/llama/study_models.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -108,7 +110,8 @@ bool name_is_folder_safe(const std::string& name) {
 
 SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t index) {
   const std::string where = "models[" + std::to_string(index) + "]";
-  reader.check_keys(node, where, {"name", "model", "model_name", "api_key_env", "description", "rag", "rag_mode", "rag_k"});
+  reader.check_keys(node, where, {"name", "model", "model_name", "api_key_env", "description", "rag", "rag_mode", "rag_k",
+                                  "prompt_format", "chat_template"});
   SuiteModel model;
   model.line = line_of(node);
   model.name = reader.text(node, "name", where + ".");
@@ -166,6 +169,27 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
   }
   if (model.rag_k && (*model.rag_k < 1 || *model.rag_k > 100)) {
     reader.fail(node["rag_k"], where + ".rag_k", "must be 1 to 100");
+  }
+  if (std::string format = reader.text(node, "prompt_format", where + "."); !format.empty()) {
+    model.prompt_format = chat_format_parse(format);
+    if (!model.prompt_format) {
+      reader.fail(node["prompt_format"], where + ".prompt_format",
+                  "expected instruct, instruct-no-system or base, got '" + format + "'");
+    }
+  }
+  if (std::string value = reader.text(node, "chat_template", where + "."); !value.empty()) {
+    const std::string template_field = where + ".chat_template";
+    bool known = false;
+    study_chat_template(value, known);
+    std::filesystem::path file = known ? std::filesystem::path(value)
+                                       : reader.relative_to_suite(reader.expand(value, node["chat_template"], template_field),
+                                                                  node["chat_template"], template_field);
+    try {
+      model.chat_template = chat_template_read(value, file);
+    } catch (const Error& error) {
+      reader.fail(node["chat_template"], template_field, error.what());
+    }
+    model.chat_template_source = known ? value : file.string();
   }
   return model;
 }

@@ -13,6 +13,8 @@
 //       description: ...              # optional, free text
 //       rag: DIR                      # optional: retrieval-augmented (docs/rag.md), an index folder
 //       rag_mode: bm25  rag_k: 5      # optional with rag: bm25 | dense | hybrid, passages per item
+//       prompt_format: instruct       # optional: instruct | instruct-no-system | base (as --prompt-format)
+//       chat_template: FILE | NAME    # optional, gguf: a Jinja file or a template name (as --chat-template)
 //   pairs:                            # optional; default: every model against the first
 //     - {fine_tune: OpenBioLLM-8B, base: Llama-3-8B-Instruct}
 //   compare: {resamples: 10000, alpha: 0.05}   # optional; also margins: {acc: 0.05,
@@ -35,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clinbench/backends.h"
 #include "clinbench/compare.h"
 
 namespace clinbench::cli {
@@ -50,6 +53,9 @@ struct SuiteModel {
   std::filesystem::path rag_index;
   std::string rag_mode;
   std::optional<int32_t> rag_k;
+  std::optional<ChatFormat> prompt_format;  // unset = the run's --prompt-format, else the model's template
+  std::string chat_template;                // Jinja text; empty = the run's --chat-template, else the GGUF's
+  std::string chat_template_source;         // the name or the resolved file, for results.json
   int64_t line = 0;  // where the entry starts in the suite file
 };
 

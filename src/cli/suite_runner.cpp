@@ -44,6 +44,11 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
     std::erase_if(settings.bertscore_models, [&prefix](const std::string& given) { return given.starts_with(prefix); });
     settings.bertscore_models.push_back(entry);
   }
+  if (model.prompt_format) settings.backend.prompt_format = model.prompt_format;
+  if (!model.chat_template.empty()) {
+    settings.backend.chat_template = model.chat_template;
+    settings.backend.chat_template_source = model.chat_template_source;
+  }
   return settings;
 }
 

@@ -122,6 +122,41 @@ TEST(Suite, ServerModelsAndRelativePaths) {
   EXPECT_EQ(settings.limit, 20);
 }
 
+TEST(Suite, PromptFormatAndChatTemplatePerModel) {
+  std::filesystem::path dir = testing::work_dir("suite_prompt_format");
+  std::filesystem::create_directories(dir / "templates");
+  write_file_atomic(dir / "templates" / "own.jinja", "{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  std::string yaml =
+      "tasks: [mednli]\n"
+      "models:\n"
+      "  - {name: base, model: openai:http://127.0.0.1:9/v1, model_name: m, prompt_format: base}\n"
+      "  - {name: mistral, model: openai:http://127.0.0.1:9/v1, model_name: m, prompt_format: instruct-no-system,\n"
+      "     chat_template: Mistral-7B-Instruct-v0.1}\n"
+      "  - {name: own, model: openai:http://127.0.0.1:9/v1, model_name: m, chat_template: templates/own.jinja}\n";
+  cli::Suite suite = cli::suite_parse(yaml, dir / "suite.yaml");
+  ASSERT_EQ(suite.models.size(), 3u);
+  EXPECT_EQ(suite.models[0].prompt_format, ChatFormat::plain_text);
+  EXPECT_EQ(suite.models[1].prompt_format, ChatFormat::template_system_folded);
+  EXPECT_NE(suite.models[1].chat_template.find("Only user and assistant roles"), std::string::npos);
+  EXPECT_EQ(suite.models[1].chat_template_source, "Mistral-7B-Instruct-v0.1");
+  EXPECT_FALSE(suite.models[2].prompt_format);
+  EXPECT_EQ(suite.models[2].chat_template, "{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], {});
+  EXPECT_EQ(settings.backend.prompt_format, ChatFormat::template_system_folded);
+  EXPECT_EQ(settings.backend.chat_template, suite.models[1].chat_template);
+
+  std::string bad = suite_error(
+      "tasks: [mednli]\nmodels:\n  - {name: a, model: openai:http://h/v1, model_name: m, prompt_format: chat}\n"
+      "  - {name: b, model: openai:http://h/v1, model_name: m}\n");
+  EXPECT_NE(bad.find("/study/suite.yaml:3"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("models[0].prompt_format"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("instruct-no-system"), std::string::npos) << bad;
+  std::string missing = suite_error(
+      "tasks: [mednli]\nmodels:\n  - {name: a, model: openai:http://h/v1, model_name: m, chat_template: none.jinja}\n"
+      "  - {name: b, model: openai:http://h/v1, model_name: m}\n");
+  EXPECT_NE(missing.find("models[0].chat_template"), std::string::npos) << missing;
+}
+
 TEST(Suite, MistakesNameFileLineAndField) {
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "limt: 3\n"),
             "/study/suite.yaml:5: field 'limt': unknown key (known: bertscore_models, compare, data_dir, "

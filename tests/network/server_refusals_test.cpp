@@ -5,6 +5,9 @@
 
 #include <cstdlib>
 #include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "clinbench/backends.h"
 #include "fake_openai_server.h"
@@ -207,6 +210,42 @@ TEST(ServerIdentity, RenderChatIsTheCanonicalText) {
             "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nDose?<|im_end|>\n"
             "<|im_start|>assistant\nAnswer:");
   EXPECT_EQ(backend->chat_format(), ChatFormat::template_with_system);
+}
+
+// A model declared without a system role gets the study's rule before the request leaves: the
+// system text and a blank line before the first user turn (vLLM refuses a system message such a
+// template raises on). A model declared base gets plain text on /completions.
+TEST(ServerPromptFormat, DeclaredFormatsShapeWhatIsSent) {
+  FakeOpenaiServer server({});
+  GenerationRequest request;
+  request.chat = {{{"system", "Be brief."}, {"user", "Dose?"}, {"assistant", "5 mg"}, {"user", "Route?"}}, "Answer:"};
+  request.max_tokens = 2;
+  auto send = [&](std::optional<ChatFormat> format) {
+    BackendOptions options = options_with_key(nullptr);
+    options.prompt_format = format;
+    auto backend = open_backend("openai:" + server.api_url(), options);
+    GenerationRequest sent = request;
+    sent.prompt = backend->render_chat(sent.chat);
+    GenerationResponse response;
+    backend->generate({&sent, 1}, [&](size_t, GenerationResponse&& r) { response = std::move(r); }, nullptr);
+    EXPECT_EQ(response.status, RequestStatus::ok) << response.error;
+    return std::make_pair(sent.prompt, nlohmann::json::parse(server.seen().back().body));
+  };
+
+  auto [folded_text, folded] = send(ChatFormat::template_system_folded);
+  ASSERT_TRUE(folded.contains("messages")) << folded;
+  EXPECT_EQ(folded["messages"][0]["role"], "user");
+  EXPECT_EQ(folded["messages"][0]["content"], "Be brief.\n\nDose?");
+  EXPECT_EQ(folded["messages"].size(), 4u);  // user, assistant, user, the answer prefix to continue
+  EXPECT_EQ(folded_text.find("system"), std::string::npos) << folded_text;
+
+  auto [instruct_text, instruct] = send(std::nullopt);
+  EXPECT_EQ(instruct["messages"][0]["role"], "system");
+
+  auto [base_text, base] = send(ChatFormat::plain_text);
+  EXPECT_FALSE(base.contains("messages")) << base;
+  EXPECT_EQ(base["prompt"], "Be brief.\n\nDose?\n\n5 mg\n\nRoute?\n\nAnswer:");
+  EXPECT_EQ(base_text, base["prompt"]);
 }
 
 TEST(ServerSpec, RejectsAUrlWithoutScheme) {

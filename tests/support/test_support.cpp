@@ -65,6 +65,7 @@ std::filesystem::path work_dir(const std::string& name) {
 
 }  // namespace clinbench::testing
 
+#include "backends/llama/study_models.h"
 #include "backends/llama/test_model.h"
 #include "clinbench/core.h"
 
@@ -96,6 +97,23 @@ std::filesystem::path tiny_model(const std::string& vocab, const std::string& ch
   options.type = shape.type;
   options.seed = shape.seed;
   write_test_model(options);  // writes FILE.partial then renames: concurrent tests are safe
+  return path;
+}
+
+std::filesystem::path study_twin(const std::string& name) {
+  const StudyModelTwin* twin = study_model_twin_find(name);
+  if (!twin) throw Error("no study model twin named " + name);
+  std::filesystem::path dir = from_environment("CLINBENCH_TEST_WORK_DIR") / "models";
+  std::filesystem::create_directories(dir);
+  std::filesystem::path path = dir / ("twin-" + name + ".gguf");
+  if (std::filesystem::exists(path)) return path;
+  TestModelOptions options;
+  test_model_apply_twin(options, *twin, llama_vocab(twin->vocab).parent_path());
+  options.out_path = path;
+  options.embedding = 32;  // what `make-test-model --like` writes by default
+  options.feed_forward = 64;
+  options.type = "f16";
+  write_test_model(options);
   return path;
 }
 

@@ -59,6 +59,11 @@ struct TinyModelShape {
 std::filesystem::path tiny_model(const std::string& vocab, const std::string& chat_template = "",
                                  const TinyModelShape& shape = {});
 
+// The twin of a study model (`make-test-model --like NAME`, study_models.h): its tokenizer,
+// trained context, special tokens and published chat template on a tiny random-weight model,
+// generated once per build like tiny_model.
+std::filesystem::path study_twin(const std::string& name);
+
 // A tiny random-weight BERT-architecture embedding model (per-token embeddings, no pooling) on
 // llama.cpp's BERT WordPiece vocab (ggml-vocab-bert-bge), generated once per build like
 // tiny_model. kv_heads is ignored (BERT has none); context_length is its number of positions.

@@ -1,80 +1,77 @@
 #include "backends/llama/chat_renderer.h"
 
-#include <llama.h>
+#include "jinja/lexer.h"
+#include "jinja/parser.h"
+#include "jinja/runtime.h"
+#include "jinja/value.h"
 
-#include <vector>
+#include "backends/chat_messages.h"
 
 namespace clinbench {
 
-namespace {
+struct ChatTemplateRenderer::Program {
+  jinja::program program;
+};
 
-std::string render_plain_text(const ChatPrompt& chat) {
-  std::string text;
-  for (const ChatMessage& message : chat.messages) {
-    text += message.content;
-    text += "\n\n";
+ChatTemplateRenderer::ChatTemplateRenderer(ChatTemplate chat_template) : template_(std::move(chat_template)) {
+  if (template_.text.empty()) return;
+  try {
+    // llama.cpp's lexer defaults to HF's chat-template settings: trim_blocks and lstrip_blocks.
+    jinja::lexer lexer;
+    jinja::lexer_result tokens = lexer.tokenize(template_.text);
+    program_ = std::make_unique<Program>(Program{jinja::parse_from_tokens(tokens)});
+  } catch (const std::exception& e) {
+    throw Error(std::string("the chat template does not parse as Jinja: ") + e.what() +
+                "; template starts with: " + template_.text.substr(0, 80));
   }
-  return text + chat.answer_prefix;
 }
 
-// The system message folded into the first user turn.
-std::vector<ChatMessage> fold_system(const std::vector<ChatMessage>& messages) {
-  std::vector<ChatMessage> folded;
-  std::string pending_system;
+ChatTemplateRenderer::~ChatTemplateRenderer() = default;
+
+std::string ChatTemplateRenderer::apply(const std::vector<ChatMessage>& messages) const {
+  if (!program_) throw Error("the model has no chat template (a base model): declare --prompt-format base");
+  // The variables transformers passes: messages, add_generation_prompt and the special tokens.
+  jinja::context context(template_.text);
+  auto list = jinja::mk_val<jinja::value_array>();
   for (const ChatMessage& message : messages) {
-    if (message.role == "system") {
-      pending_system += message.content;
-      continue;
-    }
-    folded.push_back(message);
-    if (message.role == "user" && !pending_system.empty()) {
-      folded.back().content = pending_system + "\n\n" + message.content;
-      pending_system.clear();
-    }
+    auto object = jinja::mk_val<jinja::value_object>();
+    object->insert("role", jinja::mk_val<jinja::value_string>(message.role));
+    object->insert("content", jinja::mk_val<jinja::value_string>(message.content));
+    list->push_back(object);
   }
-  if (!pending_system.empty()) folded.insert(folded.begin(), {"user", pending_system});
-  return folded;
+  context.set_val("messages", list);
+  context.set_val("bos_token", jinja::mk_val<jinja::value_string>(template_.bos_token));
+  context.set_val("eos_token", jinja::mk_val<jinja::value_string>(template_.eos_token));
+  context.set_val("add_generation_prompt", jinja::mk_val<jinja::value_bool>(true));
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    jinja::runtime runtime(context);
+    jinja::value_array results = runtime.execute(program_->program);
+    return jinja::runtime::gather_string_parts(results)->as_string().str();
+  } catch (const std::exception& e) {
+    throw Error(std::string("the model's chat template refused this chat: ") + e.what());
+  }
 }
 
-}  // namespace
-
-ChatFormat chat_format_of_template(const std::string& template_text) {
-  if (template_text.empty()) return ChatFormat::plain_text;
-  // Templates that reject a system message: Gemma says so; Mistral-7B-Instruct-v0.1 raises on
-  // any role but user and assistant and never mentions "system".
-  auto contains = [&](const char* needle) { return template_text.find(needle) != std::string::npos; };
-  bool refuses_system = contains("System role not supported") ||
-                        (contains("raise_exception") && !contains("system"));
-  return refuses_system ? ChatFormat::template_system_folded : ChatFormat::template_with_system;
+ChatFormat ChatTemplateRenderer::implied_format() const {
+  if (!program_) return ChatFormat::plain_text;
+  const std::string marker = "clinbench-system-probe-7f3a";
+  try {
+    std::string text = apply({{"system", marker}, {"user", "Hello"}});
+    if (text.find(marker) == std::string::npos) return ChatFormat::template_system_folded;
+  } catch (const Error&) {
+    return ChatFormat::template_system_folded;
+  }
+  return ChatFormat::template_with_system;
 }
 
-std::string render_chat_with_template(const std::string& template_text, const ChatPrompt& chat) {
-  ChatFormat format = chat_format_of_template(template_text);
-  if (format == ChatFormat::plain_text) return render_plain_text(chat);
-
-  std::vector<ChatMessage> messages =
-      format == ChatFormat::template_system_folded ? fold_system(chat.messages) : chat.messages;
-  std::vector<llama_chat_message> view;
-  size_t characters = 0;
-  for (const ChatMessage& message : messages) {
-    view.push_back({message.role.c_str(), message.content.c_str()});
-    characters += message.content.size();
+std::string ChatTemplateRenderer::render(ChatFormat format, const ChatPrompt& chat) const {
+  switch (format) {
+    case ChatFormat::plain_text: return chat_render_plain_text(chat);
+    case ChatFormat::template_system_folded: return apply(chat_fold_system(chat.messages)) + chat.answer_prefix;
+    case ChatFormat::template_with_system: break;
   }
-  std::string out(2 * characters + 256, '\0');
-  int32_t n = llama_chat_apply_template(template_text.c_str(), view.data(), view.size(), true,
-                                        out.data(), int32_t(out.size()));
-  if (n > int32_t(out.size())) {
-    out.resize(size_t(n));
-    n = llama_chat_apply_template(template_text.c_str(), view.data(), view.size(), true,
-                                  out.data(), int32_t(out.size()));
-  }
-  if (n < 0) {
-    throw Error("the model's chat template is not one llama.cpp can render (known families: "
-                "llama3, chatml, mistral, phi3, gemma, zephyr, ...); template starts with: " +
-                template_text.substr(0, 80));
-  }
-  out.resize(size_t(n));
-  return out + chat.answer_prefix;
+  return apply(chat.messages) + chat.answer_prefix;
 }
 
 }  // namespace clinbench

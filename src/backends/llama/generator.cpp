@@ -97,7 +97,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
   std::deque<std::pair<size_t, std::vector<llama_token>>> queue;
   std::vector<int32_t> cut_tokens(requests.size(), 0);
   for (size_t r = 0; r < requests.size(); ++r) {
-    std::vector<llama_token> prompt = session.tokenize_with_bos(requests[r].prompt, true);
+    std::vector<llama_token> prompt = session.tokenize_prompt_as_served(requests[r].prompt);
     // TGI's truncate: the prompt's last N tokens, the BOS with the rest of the cut.
     const int32_t keep = requests[r].truncate_prompt_tokens;
     if (keep > 0 && int64_t(prompt.size()) > keep) {

@@ -12,8 +12,16 @@ namespace {
 class LlamaBackend final : public Backend {
  public:
   LlamaBackend(const std::filesystem::path& path, const std::string& spec, const BackendOptions& options)
-      : session_(path, options), options_(options) {
-    template_ = session_.chat_template();
+      : session_(path, options), options_(options),
+        renderer_(ChatTemplate{options.chat_template.empty() ? session_.chat_template() : options.chat_template,
+                               special_token_text(llama_vocab_bos(session_.vocab())),
+                               special_token_text(llama_vocab_eos(session_.vocab()))}) {
+    const std::string& template_text = renderer_.chat_template().text;
+    format_ = options.prompt_format ? *options.prompt_format : renderer_.implied_format();
+    if (format_ != ChatFormat::plain_text && template_text.empty()) {
+      throw Error("--prompt-format " + std::string(chat_format_name(format_)) + ": the model " + path.string() +
+                  " has no chat template; give one with --chat-template FILE|NAME, or declare base");
+    }
     info_.spec = spec;
     info_.backend = "llama";
     // The GGUF's SHA-256, plus the options that change scores, so a cache filled with them is
@@ -42,8 +50,14 @@ class LlamaBackend final : public Backend {
         {"bos_text", session_.bos() == LLAMA_TOKEN_NULL ? "" : session_.token_piece(session_.bos(), true)},
         {"flash_attention", session_.flash_attention()},
         {"kv_cache_type", options.kv_cache_f16 ? "f16" : "f32"},
-        {"chat_format", chat_format_name(chat_format_of_template(template_))},
-        {"chat_template_sha256", template_.empty() ? "" : sha256_hex(template_)},
+        {"chat_format", chat_format_name(format_)},
+        {"chat_format_declared", options.prompt_format.has_value()},
+        {"chat_template_sha256", template_text.empty() ? "" : sha256_hex(template_text)},
+        {"chat_template_source", options.chat_template.empty() ? (template_text.empty() ? "none" : "gguf")
+                                                               : options.chat_template_source},
+        {"prompt_bos", session_.adds_bos() ? "the tokenizer's BOS, then the rendered prompt (as the study's "
+                                             "server tokenised it; a template's own BOS text adds a second)"
+                                           : "none (the model's metadata adds no BOS)"},
     };
   }
 
@@ -59,11 +73,9 @@ class LlamaBackend final : public Backend {
     generate_batched(session_, requests, options_.parallel, sink, progress);
   }
 
-  std::string render_chat(const ChatPrompt& chat) const override {
-    return render_chat_with_template(template_, chat);
-  }
+  std::string render_chat(const ChatPrompt& chat) const override { return renderer_.render(format_, chat); }
 
-  ChatFormat chat_format() const override { return chat_format_of_template(template_); }
+  ChatFormat chat_format() const override { return format_; }
 
   ComputeCounters compute_counters() const override { return session_.counters(); }
 
@@ -72,9 +84,15 @@ class LlamaBackend final : public Backend {
   }
 
  private:
+  // What bos_token / eos_token stand for in a template ("" where the vocab has none).
+  std::string special_token_text(llama_token token) const {
+    return token == LLAMA_TOKEN_NULL ? "" : session_.token_piece(token, /*special=*/true);
+  }
+
   LlamaSession session_;
   BackendOptions options_;
-  std::string template_;
+  ChatTemplateRenderer renderer_;
+  ChatFormat format_ = ChatFormat::template_with_system;
   ModelInfo info_;
 };
 

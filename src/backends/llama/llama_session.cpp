@@ -172,6 +172,12 @@ std::vector<llama_token> LlamaSession::tokenize_with_bos(std::string_view text, 
   return tokens;
 }
 
+std::vector<llama_token> LlamaSession::tokenize_prompt_as_served(std::string_view text) const {
+  std::vector<llama_token> tokens = tokenize(text, /*parse_special=*/true);
+  if (adds_bos_ && bos_ != LLAMA_TOKEN_NULL) tokens.insert(tokens.begin(), bos_);
+  return tokens;
+}
+
 std::string LlamaSession::token_piece(llama_token token, bool special) const {
   char buffer[256];
   int32_t n = llama_token_to_piece(vocab_, token, buffer, sizeof(buffer), 0, special);

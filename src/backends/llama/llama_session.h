@@ -46,6 +46,12 @@ class LlamaSession {
   // even when the text itself starts with the BOS marker.
   std::vector<llama_token> tokenize_with_bos(std::string_view text, bool parse_special) const;
 
+  // A generation prompt as the reference study's server (TGI) tokenised it: the tokenizer's BOS
+  // when the model's metadata asks for it (add_special_tokens), then the text with special
+  // markers parsed. A chat template that writes bos_token itself (Llama-3, Mistral, Phi-3)
+  // therefore gives two BOS tokens, as it did in the study; no BOS is removed or merged.
+  std::vector<llama_token> tokenize_prompt_as_served(std::string_view text) const;
+
   // The bytes a token stands for (special tokens rendered as text when `special`).
   std::string token_piece(llama_token token, bool special) const;
 

@@ -14,31 +14,12 @@
 #include <memory>
 #include <vector>
 
+#include "backends/llama/study_models.h"
 #include "clinbench/core.h"
 
 namespace clinbench {
 
 namespace {
-
-// Official chat templates of the model families the reference study compares.
-constexpr const char* kLlama3Template =
-    "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
-    "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | "
-    "trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% "
-    "endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ "
-    "'<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
-constexpr const char* kChatmlTemplate =
-    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + "
-    "message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ "
-    "'<|im_start|>assistant\n' }}{% endif %}";
-// Mistral-7B-Instruct-v0.1: no system role.
-constexpr const char* kMistralTemplate =
-    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != "
-    "(loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate "
-    "user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ "
-    "'[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ "
-    "message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles "
-    "are supported!') }}{% endif %}{% endfor %}";
 
 // SplitMix64 then Box-Muller: deterministic on every platform, unlike <random> distributions.
 class NormalGenerator {
@@ -161,10 +142,23 @@ using GgufPtr = std::unique_ptr<gguf_context, decltype(&gguf_free)>;
 }  // namespace
 
 std::string builtin_chat_template(const std::string& name) {
-  if (name == "llama3") return kLlama3Template;
-  if (name == "chatml") return kChatmlTemplate;
-  if (name == "mistral") return kMistralTemplate;
-  return "";
+  bool found = false;
+  std::string text = study_chat_template(name, found);
+  return found ? text : "";
+}
+
+void test_model_apply_twin(TestModelOptions& options, const StudyModelTwin& twin,
+                           const std::filesystem::path& vocab_dir) {
+  options.vocab_path = vocab_dir / ("ggml-vocab-" + std::string(twin.vocab) + ".gguf");
+  options.architecture = "llama";
+  options.context_length = twin.context_length;
+  options.chat_template = twin.chat_template ? twin.chat_template : "none";
+  options.eos_token = twin.eos_token;
+  options.eot_token = twin.eot_token;
+  // Every study model's Hugging Face tokenizer adds BOS (add_special_tokens), as the study's
+  // server tokenised its prompts; llama-bpe's vocab file leaves the flag out.
+  options.add_bos = true;
+  options.name = std::string("clinbench twin of ") + twin.hugging_face_id;
 }
 
 void write_test_model(const TestModelOptions& o) {
@@ -188,10 +182,19 @@ void write_test_model(const TestModelOptions& o) {
   if (o.chat_template == "none") {
     gguf_remove_key(out.get(), "tokenizer.chat_template");
   } else if (!o.chat_template.empty()) {
-    std::string text = builtin_chat_template(o.chat_template);
-    if (text.empty()) text = o.chat_template;
+    bool builtin = false;
+    std::string text = study_chat_template(o.chat_template, builtin);
+    if (!builtin) text = o.chat_template;
     gguf_set_val_str(out.get(), "tokenizer.chat_template", text.c_str());
   }
+  auto set_token = [&](const char* key, int32_t id) {
+    if (id < 0) return;
+    if (id >= vocab_size) throw_input_error(o.vocab_path, 0, key, "token " + std::to_string(id) + " is not in the vocab");
+    gguf_set_val_u32(out.get(), key, uint32_t(id));
+  };
+  set_token("tokenizer.ggml.eos_token_id", o.eos_token);
+  set_token("tokenizer.ggml.eot_token_id", o.eot_token);
+  if (o.add_bos) gguf_set_val_bool(out.get(), "tokenizer.ggml.add_bos_token", *o.add_bos);
 
   const bool f16 = o.type == "f16";
   std::vector<TensorPlan> plan;
@@ -215,7 +218,7 @@ void write_test_model(const TestModelOptions& o) {
     plan = bert_tensor_plan(o, vocab_size, int64_t(std::max<uint32_t>(token_types, 1)));
   } else {
     gguf_set_val_str(out.get(), "general.architecture", "llama");
-    gguf_set_val_str(out.get(), "general.name", "clinbench test model");
+    gguf_set_val_str(out.get(), "general.name", o.name.empty() ? "clinbench test model" : o.name.c_str());
     gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
     gguf_set_val_u32(out.get(), "llama.context_length", uint32_t(o.context_length));
     gguf_set_val_u32(out.get(), "llama.embedding_length", uint32_t(o.embedding));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace clinbench {
@@ -27,7 +28,21 @@ struct TestModelOptions {
   // a built-in name ("llama3", "chatml", "mistral") embeds that model family's Jinja template,
   // anything else is embedded as Jinja text.
   std::string chat_template;
+  // Tokenizer metadata to set over the vocab's (-1 / unset = keep the vocab's).
+  int32_t eos_token = -1;           // tokenizer.ggml.eos_token_id
+  int32_t eot_token = -1;           // tokenizer.ggml.eot_token_id
+  std::optional<bool> add_bos;      // tokenizer.ggml.add_bos_token
+  std::string name;                 // general.name; "" = "clinbench test model"
 };
+
+struct StudyModelTwin;
+
+// Options for a twin of a study model (study_models.h): its vocab file under vocab_dir, trained
+// context, special tokens and published chat template ("none" for a base model), every other
+// option (shape, seed, type) left as given. The twin is a llama-architecture model whatever the
+// real one is (Mixtral's experts and Phi-3's fused projections change no prompt).
+void test_model_apply_twin(TestModelOptions& options, const StudyModelTwin& twin,
+                           const std::filesystem::path& vocab_dir);
 
 // Writes a GGUF of the chosen architecture with seeded random weights and the tokenizer of the
 // vocab file. The same options always give the same bytes. Throws Error naming the file on failure.
@@ -37,7 +52,8 @@ struct TestModelOptions {
 // the same seed and shape is exactly the first layers of a deeper one.
 void write_test_model(const TestModelOptions& options);
 
-// The Jinja text of a built-in template name, or "" when the name is not built in.
+// The Jinja text of a built-in template name ("llama3", "chatml", "mistral" or a twin's name,
+// see study_chat_template), or "" when the name is not built in.
 std::string builtin_chat_template(const std::string& name);
 
 }  // namespace clinbench

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "backends/llama/continuation_split.h"
+#include "backends/chat_messages.h"
 #include "backends/openai/canonical_chat.h"
 #include "backends/openai/http_client.h"
 #include "backends/openai/openai_replies.h"
@@ -46,7 +47,12 @@ class OpenaiBackend final : public Backend {
  public:
   OpenaiBackend(const std::string& url, const std::string& spec, const BackendOptions& options)
       : api_url_(url), side_client_(client_options(options, 1)),
-        first_token_logprobs_(options.first_token_logprobs) {
+        first_token_logprobs_(options.first_token_logprobs),
+        format_(options.prompt_format.value_or(ChatFormat::template_with_system)) {
+    if (!options.chat_template.empty()) {
+      throw Error("--chat-template " + options.chat_template_source +
+                  ": a server applies its own chat template; declare --prompt-format for a server model instead");
+    }
     ServerIdentity identity = probe_server_identity(side_client_, api_url_, options.model_name, options.api_key_env);
     model_ = identity.model_name;
     // A server that reports its slots computes at most that many requests at once; the rest
@@ -74,7 +80,12 @@ class OpenaiBackend final : public Backend {
         {"model_name", model_},
         {"model_entry", identity.model_entry},
         {"server_properties", identity.server_properties},
-        {"chat_format", "canonical text; the server applies the model's own template"},
+        {"chat_format", chat_format_name(format_)},
+        {"chat_format_declared", options.prompt_format.has_value()},
+        {"chat_rendering", format_ == ChatFormat::plain_text
+                               ? "plain text sent to /completions"
+                               : "messages sent to /chat/completions; the server applies the model's own "
+                                 "template; the cache keys a canonical text"},
         {"token_counts", server_tokenizes_ ? "server /tokenize" : "estimate: bytes / 4, rounded up"},
         {"requests_in_flight", requests_in_flight},
     };
@@ -146,16 +157,27 @@ class OpenaiBackend final : public Backend {
         finish(r, std::move(nothing));
         continue;
       }
-      bool chat = !request.chat.messages.empty();
-      calls.push_back({.url = api_url_ + (chat ? "/chat/completions" : "/completions"),
-                       .body = chat ? chat_completion_body(model_, request) : completion_body(model_, request)});
+      bool chat = sends_chat(request);
+      std::string body;
+      if (!chat) {
+        body = completion_body(model_, request);
+      } else if (format_ == ChatFormat::template_system_folded) {
+        // A model without a system role: the study's rule, applied before the server sees it
+        // (vLLM refuses a system message such a template raises on).
+        GenerationRequest folded = request;
+        folded.chat.messages = chat_fold_system(request.chat.messages);
+        body = chat_completion_body(model_, folded);
+      } else {
+        body = chat_completion_body(model_, request);
+      }
+      calls.push_back({.url = api_url_ + (chat ? "/chat/completions" : "/completions"), .body = std::move(body)});
       request_of_call.push_back(r);
     }
     client_->run(calls, [&](size_t call, const HttpReply& reply) {
       const GenerationRequest& request = requests[request_of_call[call]];
       GenerationResponse response;
       if (reply.ok()) {
-        bool chat = !request.chat.messages.empty();
+        bool chat = sends_chat(request);
         std::string_view echoed = chat && llama_server_ ? std::string_view(request.chat.answer_prefix) : "";
         std::string problem = read_generation_reply(reply.body, chat, echoed, request.stop, response);
         if (!problem.empty()) return ReplyVerdict{false, problem};
@@ -169,9 +191,18 @@ class OpenaiBackend final : public Backend {
     });
   }
 
-  std::string render_chat(const ChatPrompt& chat) const override { return render_canonical_chat(chat); }
+  // The text the cache keys and prompt budgets count: what is sent, in a canonical form.
+  std::string render_chat(const ChatPrompt& chat) const override {
+    switch (format_) {
+      case ChatFormat::plain_text: return chat_render_plain_text(chat);
+      case ChatFormat::template_system_folded:
+        return render_canonical_chat({chat_fold_system(chat.messages), chat.answer_prefix});
+      case ChatFormat::template_with_system: break;
+    }
+    return render_canonical_chat(chat);
+  }
 
-  ChatFormat chat_format() const override { return ChatFormat::template_with_system; }
+  ChatFormat chat_format() const override { return format_; }
 
   int32_t count_tokens(std::string_view text) const override {
     if (!server_tokenizes_) return int32_t((text.size() + 3) / 4);
@@ -250,6 +281,11 @@ class OpenaiBackend final : public Backend {
     });
   }
 
+  // A chat goes to /chat/completions unless the model is declared base (plain text prompt).
+  bool sends_chat(const GenerationRequest& request) const {
+    return !request.chat.messages.empty() && format_ != ChatFormat::plain_text;
+  }
+
   std::string api_url_;
   std::string model_;
   mutable std::mutex side_mutex_;    // guards side_client_
@@ -258,6 +294,7 @@ class OpenaiBackend final : public Backend {
   bool server_tokenizes_ = false;
   bool llama_server_ = false;  // repeats a continued answer prefix; its own /tokenize form
   bool first_token_logprobs_ = false;
+  ChatFormat format_;                    // declared, or instruct: the server's template is not ours to see
   std::optional<bool> prompt_logprobs_;  // probed on the first log-likelihood call
   std::string prompt_logprobs_answer_;
   ModelInfo info_;

@@ -4,7 +4,8 @@
 medqa (log-likelihood): lm-evaluation-harness medqa_4options, preprocess_medqa.doc_to_text:
     "Question: {question}\nA. {A}\nB. {B}\nC. {C}\nD. {D}\nAnswer:", choices " A".." D",
     shots joined by "\n\n" as doc_to_text(shot) + " " + target.
-medqa_gen (chat): the Llama-3 template, system turn, user turn, generation prompt.
+medqa_gen (chat): the Llama-3 template, system turn, user turn, generation prompt; the template
+    writes bos_token (<|begin_of_text|>) before the first turn, as Hugging Face renders it.
 Run from this folder: python3 make_prompt_golden.py ../../../../../shared/data
 """
 import json
@@ -29,6 +30,6 @@ system = ("You are a medical expert. Answer the multiple-choice question. Begin 
           "\"The correct answer is\", then the letter of the correct option, a colon and the option's text.")
 user = items[0]["question"] + "\n" + "\n".join(f"{k}: {v}" for k, v in items[0]["options"].items())
 with open("medqa_gen_item0_llama3.txt", "w", encoding="utf-8") as out:
-    out.write("<|start_header_id|>system<|end_header_id|>\n\n" + system.strip() + "<|eot_id|>"
+    out.write("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n" + system.strip() + "<|eot_id|>"
               "<|start_header_id|>user<|end_header_id|>\n\n" + user.strip() + "<|eot_id|>"
               "<|start_header_id|>assistant<|end_header_id|>\n\n")
