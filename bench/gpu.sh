@@ -73,7 +73,8 @@ die() { say "$*"; exit 1; }
 # ---------------------------------------------------------------------------------------------
 pack() {
   local build=$ROOT/build patch_id src shared payload=$PAYLOAD
-  [[ -f $build/libclinbench_lib.a && -x $build/clinbench ]] || die "build clinbench first (ninja -C build)"
+  [[ -f $build/build.ninja ]] || die "configure and build clinbench first (HACKING.md)"
+  ninja -C "$build" clinbench bench_export_perplexity_mc >/dev/null || die "ninja -C $build failed"
   patch_id=$(cat "$ROOT"/scripts/llama-patches/*.patch | sha256sum | cut -c1-8)
   "$ROOT/scripts/build-llama.sh" >/dev/null || die "scripts/build-llama.sh failed"
   src=$(find "${CLINBENCH_CACHE_DIR:-$HOME/.cache/clinbench}" -maxdepth 1 -type d -name "llama.cpp-src-*-p$patch_id" | head -n 1)
@@ -90,7 +91,7 @@ pack() {
     touch "$shared/.complete"
   fi
   rm -rf "$payload" && mkdir -p "$payload"/{bin,lib,cpulib,data/medqa,src}
-  cp -L "$shared"/bin/lib*.so* "$payload/cpulib/"
+  cp -L "$shared"/bin/lib*.so.0 "$payload/cpulib/"  # the names the binaries ask for
   # Relink: the link lines of this build, with the static llama.cpp libraries replaced by the
   # shared ones (llama-common stays static: it only calls llama.cpp's API).
   local target line
@@ -99,14 +100,14 @@ pack() {
     [[ $line == *" -o $target "* ]] || die "no link line for $target in $build"
     line=$(sed -E -e "s# -o $target # -o $payload/bin/$(basename "$target") #" \
       -e 's#[^ ]*/lib(llama|ggml|ggml-base|ggml-cpu)\.a#__LLAMA__#g' <<<"$line")
-    line=${line/__LLAMA__/-L$shared/bin -lllama -lggml -lggml-base -lggml-cpu -Wl,-rpath,\$ORIGIN/../lib}
+    line=${line/__LLAMA__/-L$shared/bin -lllama -lggml -lggml-base -lggml-cpu}
     line=${line//__LLAMA__/}
     (cd "$build" && eval "$line") || die "relinking $target failed"
   done
   # Every library they need, but glibc's, the GCC runtime's and llama.cpp's own.
   LD_LIBRARY_PATH=$shared/bin ldd "$payload/bin/clinbench" "$payload/bin/bench_export_perplexity_mc" |
     awk '/=> \// { print $3 }' | sort -u |
-    grep -Ev '/(libc|libm|libpthread|libdl|librt|libstdc\+\+|libgcc_s|ld-linux[^/]*)\.so|/lib(llama|ggml)' |
+    grep -Ev '/(libc|libm|libpthread|libdl|librt|libresolv|libstdc\+\+|libgcc_s|ld-linux[^/]*)\.so|/lib(llama|ggml)' |
     xargs -r cp -L -t "$payload/lib/"
   head -n 305 "$ROOT/../shared/data/medqa/US_4_options_test.jsonl" >"$payload/data/medqa/US_4_options_test.jsonl"
   cp -L "$src/models/ggml-vocab-llama-bpe.gguf" "$payload/data/"
@@ -155,7 +156,8 @@ json_after() {  # file, object key, numeric key: the first KEY2 after the line o
   [[ -f $1 ]] && awk -v k1="\"$2\": {" -v k2="\"$3\":" 'index($0, k1) { f = 1 }
     f && index($0, k2) { v = $0; sub(/.*": */, "", v); sub(/,.*/, "", v); print v; exit }' "$1"
 }
-json_text() { [[ -f $1 ]] && sed -n "s/.*\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1; }
+# The last "KEY": value in a file: results.json gives the options first, the model as used last.
+json_text() { [[ -f $1 ]] && sed -n "s/.*\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | tail -n 1; }
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf f, a / b }'; }
 dash() { [[ -n ${1:-} ]] && echo "$1" || echo -; }
 bench_ts() {  # llama-bench jsonl log, n_prompt, n_gen, flash attention 0/1 -> tokens/s

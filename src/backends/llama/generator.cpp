@@ -133,7 +133,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
   std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
 
   // Many sequences decode on a cache with a stream each (split_kv_cache.h), sized for the
-  // longest request; the slots then take the streams but the root's.
+  // longest request; every stream but the root's is a slot's.
   int64_t longest_request = 0;
   for (const auto& [index, prompt] : queue) {
     longest_request = std::max(longest_request, int64_t(prompt.size()) + requests[index].max_tokens);
