@@ -128,9 +128,9 @@ TEST(SplitGeneration, SharedRootIsCopiedIntoEachStreamAndChangesNothing) {
   EXPECT_LT(decoded, unshared - 20 * int64_t(block)) << "unshared " << unshared << ", block " << block;
 }
 
-// Automatic: streams (each as long as the longest request) only while the slots' streams hold no
-// more cells than the unified cache; one slot stays unified.
-TEST(SplitGeneration, AutomaticLayoutSplitsOnlyWhenTheStreamsFitTheUnifiedCells) {
+// Automatic: as many slots as streams (each as long as the longest request) fit in the unified
+// cache's cells; the unified cache when not even two do, and for one slot.
+TEST(SplitGeneration, AutomaticLayoutTakesTheStreamsThatFitTheUnifiedCells) {
   BackendOptions options;
   options.threads = 2;
   options.context_length = 256;
@@ -140,10 +140,19 @@ TEST(SplitGeneration, AutomaticLayoutSplitsOnlyWhenTheStreamsFitTheUnifiedCells)
   for (GenerationRequest& request : requests) request.max_tokens = 4;
 
   EXPECT_EQ(generate(session, requests, 4, KvLayout::automatic).sequences, 5);
-  EXPECT_EQ(generate(session, requests, 8, KvLayout::automatic).sequences, session.max_sequences());
+  Generated eight = generate(session, requests, 8, KvLayout::automatic);
+  EXPECT_EQ(eight.sequences, 5);  // 4 slots of the 8 asked for
   EXPECT_EQ(generate(session, requests, 1, KvLayout::automatic).sequences, session.max_sequences());
   // Fewer requests than slots: streams for the requests only.
   EXPECT_EQ(generate(session, {requests[0], requests[1]}, 4, KvLayout::automatic).sequences, 3);
+
+  options.kv_size = 256;  // one stream's worth: unified
+  LlamaSession tight(testing::tiny_model("llama-spm"), options);
+  Generated unified = generate(tight, requests, 8, KvLayout::automatic);
+  EXPECT_EQ(unified.sequences, tight.max_sequences());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(eight.responses[i].tokens, unified.responses[i].tokens) << "prompt " << i;
+  }
 }
 
 }  // namespace

@@ -16,8 +16,14 @@ SplitKvCache::SplitKvCache(LlamaSession& session, int32_t sequences, int64_t lon
   if (layout == KvLayout::unified || sequences < 2 || longest_request <= 0) return;
   const int64_t cells = (longest_request + kStreamGranularity - 1) / kStreamGranularity * kStreamGranularity;
   // The root's stream comes on top of the slots' streams: it holds only a prefix of theirs.
-  const int64_t slots = sequences - 1;
-  if (layout == KvLayout::automatic && (slots < 2 || slots * cells > int64_t(session.kv_size()))) return;
+  int64_t slots = sequences - 1;
+  if (layout == KvLayout::automatic) {
+    // As many slots as streams fit in the unified cache's cells: fewer sequences on their own
+    // streams generate faster than more that read each other's cells.
+    slots = std::min(slots, int64_t(session.kv_size()) / cells);
+    if (slots < 2) return;
+  }
+  sequences = int32_t(slots + 1);
   if (sequences > int32_t(llama_max_parallel_sequences())) return;
 
   llama_context_params params = session.context_params();

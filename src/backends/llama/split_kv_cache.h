@@ -15,16 +15,17 @@
 namespace clinbench {
 
 enum class KvLayout {
-  automatic,  // split when the streams fit the unified cache's cells and there is more than one slot
+  automatic,  // split, with as many slots as streams fit the unified cache's cells (2 at least)
   unified,    // the session's own cache
   split,      // split whenever a split context can be created
 };
 
 // While alive, `session` decodes on a context with one stream per sequence (`sequences`: the
 // slots and the root), each of at least `longest_request` cells (prompt + new tokens), when the
-// layout asks for it and, for `automatic`, the streams together hold no more cells than the
-// unified cache (the memory the user allowed for it). Otherwise the session stays on its unified
-// cache; that changes speed, never tokens. The split context is freed at the end.
+// layout asks for it. For `automatic` the slots' streams hold no more cells than the unified
+// cache (the memory the user allowed for it): fewer slots when they would, the unified cache
+// when not even two fit. session.max_sequences() then tells the slots. The layout changes
+// speed, never tokens. The split context is freed at the end.
 class SplitKvCache {
  public:
   SplitKvCache(LlamaSession& session, int32_t sequences, int64_t longest_request, KvLayout layout);
