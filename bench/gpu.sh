@@ -263,14 +263,15 @@ cb_run() {  # name, model, shots, options...
     --output-dir "$WORK/runs/$name" "$@"
 }
 server_generation() {  # model, log: llama-server -np N driven by clinbench's client
-  local port=$((20000 + RANDOM % 20000)) pid waited
+  local port=$((20000 + RANDOM % 20000)) waited
   LD_LIBRARY_PATH=$PEER_LIBS "$TOOLS/llama-server" -m "$1" --alias test --host 127.0.0.1 --port "$port" \
     --parallel "$GEN_PARALLEL" -c $((GEN_PARALLEL * 1024)) -ngl 99 --no-webui >"$2" 2>&1 &
-  pid=$!
-  trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
+  SERVER_PID=$!  # global: the EXIT trap runs after this function's locals are gone
+  trap 'kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null' EXIT
+  trap 'exit 143' TERM
   for ((waited = 0; waited < 2400; ++waited)); do
     grep -q "listening on" "$2" && break
-    kill -0 "$pid" 2>/dev/null || return 1
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
     sleep 0.25
   done
   LD_LIBRARY_PATH=$RUN_LIBS "$CLINBENCH" run --model "openai:http://127.0.0.1:$port/v1" --model-name test \
