@@ -121,7 +121,8 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
   app.add_option("--parallel", options.parallel, "sequences generated at once")
       ->check(option_at_least(1))->capture_default_str();
   app.add_option("--kv-size", options.kv_size,
-                 "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024))")
+                 "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024)); "
+                 "generation takes up to as many again, split into a stream per sequence")
       ->check(option_at_least(0))->capture_default_str();
   // Flash attention is on by default where it is exact (the CPU, f32 cache); these override it.
   app.add_flag_callback("--flash-attn", [&options] { options.flash_attention = FlashAttention::on; },

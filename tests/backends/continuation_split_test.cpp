@@ -70,6 +70,45 @@ TEST_P(TokenSplitTest, JoinedEncodingSplitAtContextLengthWithOneBos) {
   }
 }
 
+// A few-shot run: the options of a question share a long context, tokenised once with the memo;
+// every pair's tokens are those tokenised without it, also after the memo forgot a context.
+TEST_P(TokenSplitTest, MemoTokenisesEachDistinctTextOnceAndChangesNoToken) {
+  BackendOptions options;
+  options.threads = 1;
+  LlamaSession session(testing::tiny_model(GetParam()), options);
+  std::string shots;
+  for (int i = 0; i < 5; ++i) {
+    shots += "Question: A " + std::to_string(30 + i) + "-year-old with chest pain. Next step?\nAnswer: ECG\n\n";
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (int q = 0; q < 6; ++q) {
+    std::string context = shots + "Question: Case " + std::to_string(q) + ", fever and rash.\nAnswer:";
+    for (const char* option : {" Measles", " Rubella", " Scarlet fever", " Kawasaki disease"}) {
+      pairs.emplace_back(context, option);
+    }
+  }
+  pairs.push_back(pairs.front());  // a context seen before, after 5 others
+
+  for (size_t capacity : {size_t(64), size_t(2)}) {
+    TokenMemo memo(session, capacity);
+    int64_t tokens_without_memo = 0;
+    for (const auto& [context, continuation] : pairs) {
+      TokenizedPair plain = tokenize_pair(session, context, continuation);
+      TokenizedPair memoised = tokenize_pair(session, context, continuation, &memo);
+      EXPECT_EQ(memoised.tokens, plain.tokens) << context << continuation;
+      EXPECT_EQ(memoised.context_tokens, plain.context_tokens) << context << continuation;
+      tokens_without_memo += int64_t(plain.tokens.size()) + plain.context_tokens;
+    }
+    if (capacity == 64) {
+      // 6 contexts and 24 joined texts; the repeated pair costs nothing. Without: 2 per pair.
+      EXPECT_EQ(memo.texts_tokenised(), 30);
+      EXPECT_LT(memo.tokens_produced() * 10, tokens_without_memo * 7);
+    } else {
+      EXPECT_EQ(memo.texts_tokenised(), 32);  // the first pair's two texts were forgotten
+    }
+  }
+}
+
 TEST_P(TokenSplitTest, BosAppearsExactlyOnceEvenWhenTheTextCarriesIt) {
   LlamaSession session(testing::tiny_model(GetParam()), BackendOptions{});
   if (!session.adds_bos()) GTEST_SKIP() << "vocab does not add BOS";

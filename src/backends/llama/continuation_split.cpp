@@ -34,11 +34,32 @@ ContinuationSplit split_trailing_whitespace(std::string_view context, std::strin
   return split;
 }
 
+const std::vector<llama_token>& TokenMemo::tokenize(const std::string& text) {
+  auto found = by_text_.find(text);
+  if (found != by_text_.end()) {
+    entries_.splice(entries_.begin(), entries_, found->second);
+    return found->second->tokens;
+  }
+  if (entries_.size() >= capacity_ && !entries_.empty()) {
+    by_text_.erase(entries_.back().text);
+    entries_.pop_back();
+  }
+  entries_.push_front({text, session_.tokenize(text, true)});
+  by_text_.emplace(entries_.front().text, entries_.begin());
+  texts_tokenised_ += 1;
+  tokens_produced_ += int64_t(entries_.front().tokens.size());
+  return entries_.front().tokens;
+}
+
 TokenizedPair tokenize_pair(const LlamaSession& session, std::string_view context,
-                            std::string_view continuation) {
+                            std::string_view continuation, TokenMemo* memo) {
   ContinuationSplit split = split_trailing_whitespace(context, continuation);
-  std::vector<llama_token> whole = session.tokenize(split.context + split.continuation, true);
-  size_t context_length = split.context.empty() ? 0 : session.tokenize(split.context, true).size();
+  std::string joined = split.context + split.continuation;
+  std::vector<llama_token> whole = memo ? memo->tokenize(joined) : session.tokenize(joined, true);
+  size_t context_length = 0;
+  if (!split.context.empty()) {
+    context_length = memo ? memo->tokenize(split.context).size() : session.tokenize(split.context, true).size();
+  }
   context_length = std::min(context_length, whole.size());
 
   TokenizedPair pair;

@@ -85,7 +85,8 @@ struct Slot {
 }  // namespace
 
 void generate_batched(LlamaSession& session, std::span<const GenerationRequest> requests,
-                      int32_t parallel, const GenerationSink& sink, const ProgressCallback& progress) {
+                      int32_t parallel, const GenerationSink& sink, const ProgressCallback& progress,
+                      KvLayout layout) {
   const int64_t total = int64_t(requests.size());
   int64_t done = 0;
   auto finish = [&](size_t index, GenerationResponse&& response) {
@@ -130,6 +131,17 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
   }
   // Requests that share a prefix become neighbours, so one root serves a whole run of them.
   std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+
+  // Many sequences decode on a cache with a stream each (split_kv_cache.h), sized for the
+  // longest request; every stream but the root's is a slot's.
+  int64_t longest_request = 0;
+  for (const auto& [index, prompt] : queue) {
+    longest_request = std::max(longest_request, int64_t(prompt.size()) + requests[index].max_tokens);
+  }
+  const int32_t wanted_slots = std::clamp(
+      std::min<int64_t>(parallel, int64_t(queue.size())), int64_t(1),
+      int64_t(std::min(session.max_sequences() - 1, session.batch_size())));
+  SplitKvCache split_cache(session, wanted_slots + 1, longest_request, layout);
 
   // One sequence id is the root's; the others are slots.
   const int32_t slot_count =
@@ -247,7 +259,7 @@ void generate_batched(LlamaSession& session, std::span<const GenerationRequest> 
       slot.response.prompt_tokens = int32_t(slot.prompt.size());
       slot.response.prompt_tokens_cut = cut_tokens[index];
       if (shared > 0) {
-        llama_memory_seq_cp(session.memory(), root_sequence, slot.sequence, 0, shared);
+        branch_from_root(session.memory(), root_sequence, slot.sequence, shared);
         slot.prompt_decoded = size_t(shared);
         slot.position = shared;
         slot.root_generation = int32_t(generations.size()) - 1;

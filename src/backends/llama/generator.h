@@ -6,12 +6,15 @@
 #include <span>
 
 #include "backends/llama/llama_session.h"
+#include "backends/llama/split_kv_cache.h"
 #include "clinbench/backends.h"
 
 namespace clinbench {
 
 // Not thread-safe: one call at a time per session. parallel is capped at the session's limit.
+// layout: where the sequences' KV cells live (split_kv_cache.h); tokens do not depend on it.
 void generate_batched(LlamaSession& session, std::span<const GenerationRequest> requests,
-                      int32_t parallel, const GenerationSink& sink, const ProgressCallback& progress);
+                      int32_t parallel, const GenerationSink& sink, const ProgressCallback& progress,
+                      KvLayout layout = KvLayout::automatic);
 
 }  // namespace clinbench

@@ -143,7 +143,15 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
                           (reason.empty() ? "" : ": " + reason));
   }
   kv_size_ = int32_t(llama_n_ctx(context_));
+  context_params_ = context_params;
+  restore_own_context();
 }
+
+void LlamaSession::use_context(llama_context* other) {
+  active_ = {other, int32_t(llama_n_ctx(other)), int32_t(llama_n_seq_max(other))};
+}
+
+void LlamaSession::restore_own_context() { active_ = {context_, kv_size_, max_sequences_}; }
 
 LlamaSession::~LlamaSession() {
   if (context_) llama_free(context_);
@@ -207,7 +215,7 @@ std::string LlamaSession::metadata(const char* key) const {
 int32_t LlamaSession::decode(const llama_batch& batch) {
   counters_.decode_calls += 1;
   counters_.tokens_decoded += batch.n_tokens;
-  return llama_decode(context_, batch);
+  return llama_decode(active_.context, batch);
 }
 
 }  // namespace clinbench

@@ -24,15 +24,16 @@ class LlamaSession {
   LlamaSession(const LlamaSession&) = delete;
   LlamaSession& operator=(const LlamaSession&) = delete;
 
-  llama_context* context() const { return context_; }
+  // While a split generation cache is in use (split_kv_cache.h) these refer to its context.
+  llama_context* context() const { return active_.context; }
   const llama_model* model() const { return model_; }
   const llama_vocab* vocab() const { return vocab_; }
-  llama_memory_t memory() const { return llama_get_memory(context_); }
+  llama_memory_t memory() const { return llama_get_memory(active_.context); }
 
-  int32_t kv_size() const { return kv_size_; }        // cells shared by all sequences
+  int32_t kv_size() const { return active_.kv_size; }  // cells of the cache in use
   int32_t window() const { return window_; }          // tokens one sequence may hold
   int32_t batch_size() const { return batch_size_; }  // tokens per llama_decode
-  int32_t max_sequences() const { return max_sequences_; }
+  int32_t max_sequences() const { return active_.max_sequences; }
   int32_t vocab_size() const { return vocab_size_; }
   bool adds_bos() const { return adds_bos_; }
   bool flash_attention() const { return flash_attention_; }  // as used, not as asked
@@ -66,12 +67,31 @@ class LlamaSession {
   int32_t decode(const llama_batch& batch);
   const ComputeCounters& counters() const { return counters_; }
 
+  // The parameters of this session's own context (unified KV): a second context on the same
+  // model starts from them.
+  const llama_context_params& context_params() const { return context_params_; }
+  // A new context on this session's model (the caller frees it), or nullptr when llama.cpp
+  // cannot create it.
+  llama_context* create_context(const llama_context_params& params) const {
+    return llama_init_from_model(model_, params);
+  }
+  // Decodes on `other` (n_ctx cells, n_seq_max sequences) instead of the session's own context
+  // until restore_own_context(). The caller keeps `other` alive meanwhile and frees it after.
+  void use_context(llama_context* other);
+  void restore_own_context();
+
  private:
   llama_model* model_ = nullptr;
   llama_context* context_ = nullptr;
   const llama_vocab* vocab_ = nullptr;
   int32_t kv_size_ = 0;
   int32_t window_ = 0;
+  llama_context_params context_params_{};
+  struct ActiveContext {
+    llama_context* context = nullptr;
+    int32_t kv_size = 0;
+    int32_t max_sequences = 0;
+  } active_;
   bool flash_attention_ = false;
   int32_t batch_size_ = 0;
   int32_t max_sequences_ = 0;

@@ -201,8 +201,9 @@ void evaluate_loglikelihood(LlamaSession& session, std::span<const Loglikelihood
   // Tokenise; refuse what cannot be scored; merge identical token sequences.
   std::vector<Item> items;
   std::unordered_map<std::string, int32_t> item_by_tokens;
+  TokenMemo memo(session);  // the options of a question share their context's tokens
   for (size_t r = 0; r < requests.size(); ++r) {
-    TokenizedPair pair = tokenize_pair(session, requests[r].context, requests[r].continuation);
+    TokenizedPair pair = tokenize_pair(session, requests[r].context, requests[r].continuation, &memo);
     LoglikelihoodResponse refused;
     refused.context_tokens = pair.context_tokens;
     refused.continuation_tokens = int32_t(pair.tokens.size()) - pair.context_tokens;
