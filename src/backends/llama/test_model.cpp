@@ -215,7 +215,7 @@ void write_test_model(const TestModelOptions& o) {
     plan = bert_tensor_plan(o, vocab_size, int64_t(std::max<uint32_t>(token_types, 1)));
   } else {
     gguf_set_val_str(out.get(), "general.architecture", "llama");
-    gguf_set_val_str(out.get(), "general.name", "clinbench test model");
+    gguf_set_val_str(out.get(), "general.name", o.name.empty() ? "clinbench test model" : o.name.c_str());
     gguf_set_val_u32(out.get(), "general.file_type", f16 ? 1 : 0);
     gguf_set_val_u32(out.get(), "llama.context_length", uint32_t(o.context_length));
     gguf_set_val_u32(out.get(), "llama.embedding_length", uint32_t(o.embedding));

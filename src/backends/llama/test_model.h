@@ -27,6 +27,9 @@ struct TestModelOptions {
   // a built-in name ("llama3", "chatml", "mistral") embeds that model family's Jinja template,
   // anything else is embedded as Jinja text.
   std::string chat_template;
+  // general.name (what reports call the model); empty = "clinbench test model" (llama) or
+  // "clinbench test embedding model" (bert).
+  std::string name;
 };
 
 // Writes a GGUF of the chosen architecture with seeded random weights and the tokenizer of the
