@@ -8,7 +8,7 @@
 #include "cli/run_pipeline.h"
 #include "clinbench/tasks.h"
 #include "core/progress_bar.h"
-#include "data/data_fetch.h"
+#include "fetch/data_fetch.h"
 
 namespace clinbench::cli {
 

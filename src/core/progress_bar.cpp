@@ -44,7 +44,7 @@ void ProgressBar::update(int64_t done, int64_t total) { update(done, total, prob
 void ProgressBar::update(int64_t done, int64_t total, ProgressProblems problems) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (style_ == ProgressStyle::quiet) return;
-  bool news = problems.retries != problems_.retries || problems.failures != problems_.failures;
+  bool new_failures = problems.failures != problems_.failures;
   last_done_ = done;
   last_total_ = total;
   problems_ = problems;
@@ -58,10 +58,10 @@ void ProgressBar::update(int64_t done, int64_t total, ProgressProblems problems)
   if (terminal_) {
     if (done < total && drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   } else {
-    // A log gets a line per 10%, and one when requests start failing or being retried (at most
-    // one such extra line a second, so a flaky server cannot flood it).
+    // A log gets a line per 10% (retries so far on it), and one when requests fail for good (at
+    // most one such extra line in 10 s, so a failing server cannot flood the log).
     int decile = total > 0 ? int(done * 10 / total) : 10;
-    bool problem_line = news && now - last_draw_ >= std::chrono::seconds(1);
+    bool problem_line = new_failures && now - last_draw_ >= std::chrono::seconds(10);
     if (decile == last_decile_ && !problem_line) return;
     last_decile_ = decile;
   }

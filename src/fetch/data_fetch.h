@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinbench/core.h"
@@ -39,6 +40,9 @@ const std::vector<DataSource>& data_sources();
 // "manual", "license"}] (a mirror of one's own, and the tests). Throws Error naming the file and
 // the field for anything else; a path that is absolute or climbs out with ".." is refused.
 std::vector<DataSource> data_sources_read(const std::filesystem::path& manifest);
+// The same from the file's text; manifest names it in errors. (data_sources.cpp has no
+// network code, so the fuzz target data_manifest links it alone.)
+std::vector<DataSource> data_sources_parse(std::string_view text, const std::filesystem::path& manifest);
 
 // The source a name means: a source's own name, or a task that reads it. nullptr if none.
 const DataSource* data_source_find(const std::vector<DataSource>& sources, const std::string& name);

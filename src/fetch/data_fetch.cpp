@@ -1,6 +1,6 @@
 // Downloading one data file: resumable (HTTP Range from PATH.part), verified (SHA-256 before it
 // is renamed into place), never overwriting what is there.
-#include "data/data_fetch.h"
+#include "fetch/data_fetch.h"
 
 #include <curl/curl.h>
 
@@ -8,29 +8,9 @@
 #include <fstream>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 namespace clinbench {
 
 namespace {
-
-bool is_sha256_hex(const std::string& text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-std::string path_problem(const std::string& path) {
-  std::filesystem::path p(path);
-  if (path.empty()) return "is empty";
-  if (p.is_absolute()) return "must be relative to the data folder";
-  for (const auto& part : p) {
-    if (part == "..") return "must not climb out of the data folder with ..";
-  }
-  return "";
-}
 
 struct Download {
   std::FILE* file = nullptr;
@@ -82,60 +62,6 @@ std::string describe_bytes(int64_t bytes) {
 }
 
 }  // namespace
-
-std::vector<DataSource> data_sources_read(const std::filesystem::path& manifest) {
-  nlohmann::json root;
-  try {
-    root = nlohmann::json::parse(read_file(manifest));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw_input_error(manifest, 0, "", std::string("not valid JSON: ") + e.what());
-  }
-  if (!root.is_array()) throw_input_error(manifest, 0, "", "must be a JSON array of data sets");
-  std::vector<DataSource> sources;
-  for (size_t i = 0; i < root.size(); ++i) {
-    const nlohmann::json& entry = root[i];
-    const std::string where = "[" + std::to_string(i) + "]";
-    auto text = [&](const nlohmann::json& object, const char* key, const std::string& at, bool required) {
-      if (!object.is_object()) throw_input_error(manifest, 0, at, "must be an object");
-      auto found = object.find(key);
-      if (found == object.end()) {
-        if (required) throw_input_error(manifest, 0, at + "." + key, "is missing");
-        return std::string();
-      }
-      if (!found->is_string()) throw_input_error(manifest, 0, at + "." + key, "must be a string");
-      return found->get<std::string>();
-    };
-    DataSource source;
-    source.name = text(entry, "name", where, true);
-    source.manual = text(entry, "manual", where, false);
-    source.license = text(entry, "license", where, false);
-    if (entry.contains("tasks")) {
-      if (!entry["tasks"].is_array()) throw_input_error(manifest, 0, where + ".tasks", "must be a list of task names");
-      for (const nlohmann::json& task : entry["tasks"]) {
-        if (!task.is_string()) throw_input_error(manifest, 0, where + ".tasks", "must be a list of task names");
-        source.tasks.push_back(task.get<std::string>());
-      }
-    }
-    if (entry.contains("files")) {
-      if (!entry["files"].is_array()) throw_input_error(manifest, 0, where + ".files", "must be a list");
-      for (size_t f = 0; f < entry["files"].size(); ++f) {
-        const std::string at = where + ".files[" + std::to_string(f) + "]";
-        DataSourceFile file{text(entry["files"][f], "url", at, true), text(entry["files"][f], "path", at, true),
-                            text(entry["files"][f], "sha256", at, true)};
-        if (std::string problem = path_problem(file.path); !problem.empty()) {
-          throw_input_error(manifest, 0, at + ".path", problem);
-        }
-        if (!is_sha256_hex(file.sha256)) throw_input_error(manifest, 0, at + ".sha256", "must be 64 lower-case hex digits");
-        source.files.push_back(std::move(file));
-      }
-    }
-    if (source.files.empty() && source.manual.empty()) {
-      throw_input_error(manifest, 0, where, "needs files to fetch or a 'manual' sentence saying where to get it");
-    }
-    sources.push_back(std::move(source));
-  }
-  return sources;
-}
 
 FetchResult data_fetch_file(const DataSourceFile& file, const std::filesystem::path& data_dir,
                             const FetchOptions& options, const ProgressCallback& progress) {

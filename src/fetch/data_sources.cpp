@@ -1,9 +1,9 @@
 // The table of data sets `clinbench data fetch` knows: published locations pinned to commits,
 // the layout the task files expect, and the SHA-256 of each published file (checked against the
 // repositories at those commits). Sets that cannot be fetched say where to get them.
-#include <set>
+#include <nlohmann/json.hpp>
 
-#include "data/data_fetch.h"
+#include "fetch/data_fetch.h"
 
 namespace clinbench {
 
@@ -16,6 +16,44 @@ constexpr const char* kMirage =
 constexpr const char* kMedbullets =
     "https://raw.githubusercontent.com/HanjieChen/ChallengeClinicalQA/ef3c9da03fc17f46fbd95ce860e0a55c51ed3606/"
     "medbullets/";
+
+bool is_sha256_hex(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string path_problem(const std::string& path) {
+  std::filesystem::path p(path);
+  if (path.empty()) return "is empty";
+  if (p.is_absolute()) return "must be relative to the data folder";
+  for (const auto& part : p) {
+    if (part == "..") return "must not climb out of the data folder with ..";
+  }
+  return "";
+}
+
+// Brackets nested deeper than a manifest needs (a recursion risk, never a real table).
+bool nested_too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > 16) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
 
 std::vector<DataSource> builtin_sources() {
   const std::string pubmedqa = kPubmedqa, mirage = kMirage, medbullets = kMedbullets;
@@ -104,6 +142,65 @@ std::vector<DataSource> builtin_sources() {
 
 const std::vector<DataSource>& data_sources() {
   static const std::vector<DataSource> sources = builtin_sources();
+  return sources;
+}
+
+std::vector<DataSource> data_sources_read(const std::filesystem::path& manifest) {
+  return data_sources_parse(read_file(manifest), manifest);
+}
+
+std::vector<DataSource> data_sources_parse(std::string_view manifest_text, const std::filesystem::path& manifest) {
+  if (nested_too_deep(manifest_text)) throw_input_error(manifest, 0, "", "nested deeper than a data-set table can be");
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(manifest_text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw_input_error(manifest, 0, "", std::string("not valid JSON: ") + e.what());
+  }
+  if (!root.is_array()) throw_input_error(manifest, 0, "", "must be a JSON array of data sets");
+  std::vector<DataSource> sources;
+  for (size_t i = 0; i < root.size(); ++i) {
+    const nlohmann::json& entry = root[i];
+    const std::string where = "[" + std::to_string(i) + "]";
+    auto text = [&](const nlohmann::json& object, const char* key, const std::string& at, bool required) {
+      if (!object.is_object()) throw_input_error(manifest, 0, at, "must be an object");
+      auto found = object.find(key);
+      if (found == object.end()) {
+        if (required) throw_input_error(manifest, 0, at + "." + key, "is missing");
+        return std::string();
+      }
+      if (!found->is_string()) throw_input_error(manifest, 0, at + "." + key, "must be a string");
+      return found->get<std::string>();
+    };
+    DataSource source;
+    source.name = text(entry, "name", where, true);
+    source.manual = text(entry, "manual", where, false);
+    source.license = text(entry, "license", where, false);
+    if (entry.contains("tasks")) {
+      if (!entry["tasks"].is_array()) throw_input_error(manifest, 0, where + ".tasks", "must be a list of task names");
+      for (const nlohmann::json& task : entry["tasks"]) {
+        if (!task.is_string()) throw_input_error(manifest, 0, where + ".tasks", "must be a list of task names");
+        source.tasks.push_back(task.get<std::string>());
+      }
+    }
+    if (entry.contains("files")) {
+      if (!entry["files"].is_array()) throw_input_error(manifest, 0, where + ".files", "must be a list");
+      for (size_t f = 0; f < entry["files"].size(); ++f) {
+        const std::string at = where + ".files[" + std::to_string(f) + "]";
+        DataSourceFile file{text(entry["files"][f], "url", at, true), text(entry["files"][f], "path", at, true),
+                            text(entry["files"][f], "sha256", at, true)};
+        if (std::string problem = path_problem(file.path); !problem.empty()) {
+          throw_input_error(manifest, 0, at + ".path", problem);
+        }
+        if (!is_sha256_hex(file.sha256)) throw_input_error(manifest, 0, at + ".sha256", "must be 64 lower-case hex digits");
+        source.files.push_back(std::move(file));
+      }
+    }
+    if (source.files.empty() && source.manual.empty()) {
+      throw_input_error(manifest, 0, where, "needs files to fetch or a 'manual' sentence saying where to get it");
+    }
+    sources.push_back(std::move(source));
+  }
   return sources;
 }
 
