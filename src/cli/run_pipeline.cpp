@@ -74,7 +74,7 @@ nlohmann::json planned_config(const RunSettings& settings) {
            {"mode", settings.rag_mode},
            {"k", settings.rag_k}};
   }
-  return {{"tasks", settings.tasks},
+  nlohmann::json config = {{"tasks", settings.tasks},
           {"data_dir", settings.data_dir.string()},
           {"limit", settings.limit},
           {"num_fewshot", settings.num_fewshot},
@@ -82,6 +82,8 @@ nlohmann::json planned_config(const RunSettings& settings) {
           {"bertscore_models", settings.bertscore_models},
           {"rag", rag},
           {"backend_options", backend_json(settings.backend)}};
+  if (settings.limit_fraction > 0) config["limit_fraction"] = settings.limit_fraction;  // as results.json has it
+  return config;
 }
 
 }  // namespace
