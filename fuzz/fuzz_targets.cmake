@@ -9,7 +9,8 @@ set(CLINBENCH_FUZZ_TARGETS
   suite_yaml
   openai_replies
   answer_extraction
-  icd_codes)
+  icd_codes
+  data_manifest)
 
 # The stages the parsers live in, whole (a static library links only what a target uses, and a
 # new dependency inside a stage needs no edit here), plus single files from stages that also
@@ -23,4 +24,5 @@ file(GLOB CLINBENCH_FUZZ_LIBRARY_SOURCES CONFIGURE_DEPENDS
 list(APPEND CLINBENCH_FUZZ_LIBRARY_SOURCES
   ${PROJECT_SOURCE_DIR}/src/backends/openai/openai_replies.cpp
   ${PROJECT_SOURCE_DIR}/src/compare/pairs_file.cpp
-  ${PROJECT_SOURCE_DIR}/src/cli/suite_file.cpp)
+  ${PROJECT_SOURCE_DIR}/src/cli/suite_file.cpp
+  ${PROJECT_SOURCE_DIR}/src/fetch/data_sources.cpp)

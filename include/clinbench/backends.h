@@ -126,6 +126,10 @@ std::optional<ChatFormat> chat_format_parse(std::string_view name);
 struct ComputeCounters {
   int64_t tokens_decoded = 0;  // tokens computed by the model (prompt and generated)
   int64_t decode_calls = 0;    // batches (llama_decode calls)
+  // Server backends: attempts repeated after a transient failure (429, 5xx, timeout, dropped
+  // connection, unusable reply), and requests that came back backend_error. Others: 0.
+  int64_t request_retries = 0;
+  int64_t requests_failed = 0;
 };
 
 struct ModelInfo {

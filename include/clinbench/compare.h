@@ -42,6 +42,16 @@ struct CompareRun {
 // Error naming the file (and line, for a sample line that is not JSON).
 CompareRun compare_run_load(const std::filesystem::path& dir);
 
+// Every run folder (one holding results.json) at or below root, sorted by path, for
+// `clinbench report DIR` and `clinbench runs DIR` on a folder of runs (a suite's output). A run's
+// own subfolders are not searched; symlinked folders are not followed. Throws Error naming root
+// when it is not a folder or cannot be read.
+std::vector<std::filesystem::path> compare_find_runs(const std::filesystem::path& root);
+
+// The metric a task is summed up by: its first higher-is-better metric (accuracy, ROUGE, F1),
+// else its first. Empty when the task has no metric. (The report's headline, `runs`' column.)
+std::string compare_headline_metric(const std::vector<std::string>& metrics);
+
 // results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
 // server's model name, else the folder's name; then "+rag-MODE" for a retrieval-augmented run
 // (config.rag), which is its own system ("MODEL+rag-bm25" pairs against "MODEL").

@@ -211,6 +211,9 @@ struct TaskDataOptions {
   // Whether the task's data paths may be absolute or climb out of data_dir (--allow-absolute-
   // paths); otherwise such a path is an Error naming the task file and field.
   bool allow_absolute_paths = false;
+  // In (0, 1): evaluate this share of the items (after shots), rounded up, as lm-eval's
+  // --limit 0.1 does; 0 = none (limit applies).
+  double limit_fraction = 0;
 };
 
 // Reads and validates a task's data before any model work: every error names file, line and

@@ -21,6 +21,8 @@ Command add_make_test_model_command(CLI::App& parent);
 Command add_cache_command(CLI::App& parent);
 Command add_compare_command(CLI::App& parent);
 Command add_report_command(CLI::App& parent);
+Command add_runs_command(CLI::App& parent);
+Command add_data_command(CLI::App& parent);
 Command add_index_command(CLI::App& parent);
 Command add_audit_command(CLI::App& parent);
 
@@ -30,10 +32,12 @@ inline std::vector<Command> all_commands(CLI::App& app, const std::vector<std::s
       add_demo_command(app, command_line),
       add_run_command(app, command_line),
       add_tasks_command(app),
+      add_data_command(app),
       add_make_test_model_command(app),
       add_cache_command(app),
       add_compare_command(app),
       add_report_command(app),
+      add_runs_command(app),
       add_index_command(app),
       add_audit_command(app),
   };

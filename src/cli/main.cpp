@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/command_line_habits.h"
 #include "cli/commands.h"
 #include "clinbench/core.h"
 
@@ -17,10 +18,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", CLINBENCH_VERSION);
   std::vector<std::string> command_line(argv, argv + argc);
   std::vector<clinbench::cli::Command> commands = clinbench::cli::all_commands(app, command_line);
+  // Other harnesses' spellings of shared options (--num_fewshot) are taken as ours.
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  clinbench::cli::command_line_translate_spellings(app, arguments);
+  std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());  // CLI11 parses from the back
   try {
-    app.parse(argc, argv);
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int status = app.exit(e);
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      for (const std::string& hint : clinbench::cli::command_line_unknown_option_hints(app, arguments)) {
+        std::fprintf(stderr, "%s\n", hint.c_str());
+      }
+    }
+    return status;
   }
   try {
     for (auto& command : commands) {

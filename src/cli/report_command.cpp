@@ -38,7 +38,9 @@ Command add_report_command(CLI::App& parent) {
       "a forest plot of paired differences (fine-tune - base), extraction-failure and\n"
       "hallucination rates, and a browser of every sample (prompt, response, target, scores).\n"
       "Example: clinbench report runs/openbio-8b runs/llama3-8b -o report.html");
-  app->add_option("runs", settings->run_dirs, "run folders written by `clinbench run`");
+  app->add_option("runs", settings->run_dirs,
+                  "run folders written by `clinbench run`, or folders holding runs (a suite's output):\n"
+                  "every run below such a folder is included, in path order");
   app->add_option("-o,--output", settings->output, "the HTML file to write")->capture_default_str();
   app->add_option("--pairs", settings->pairs_file,
                   "YAML list of {fine_tune: NAME_OR_DIR, base: NAME_OR_DIR}; default: every run "
@@ -82,8 +84,16 @@ Command add_report_command(CLI::App& parent) {
             for (const std::string& margin : settings->margins) compare_margin_parse(margin, settings->options.margins);
             std::vector<ComparePairEntry> entries;
             if (!settings->pairs_file.empty()) entries = compare_pairs_read(settings->pairs_file);
-            CompareInput input =
-                compare_input_load(settings->run_dirs, entries, settings->pairs_file);
+            std::vector<std::filesystem::path> run_dirs;
+            for (const std::filesystem::path& dir : settings->run_dirs) {
+              std::vector<std::filesystem::path> found = compare_find_runs(dir);
+              if (found.empty()) throw Error("no run (a folder with results.json) at or below " + dir.string());
+              if (found.size() > 1 || found.front() != dir) {
+                std::fprintf(stderr, "%s: %zu runs found\n", dir.c_str(), found.size());
+              }
+              run_dirs.insert(run_dirs.end(), found.begin(), found.end());
+            }
+            CompareInput input = compare_input_load(run_dirs, entries, settings->pairs_file);
             if (!settings->factorial.empty())
               settings->options.factorial = compare_factorial_parse(settings->factorial, input.runs);
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);

@@ -1,4 +1,5 @@
 // clinbench run: evaluate one model on tasks.
+#include "cli/command_line_habits.h"
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
 #include "cli/run_pipeline.h"
@@ -30,7 +31,16 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
                   "comma-separated task names (see `clinbench tasks`) or task YAML files")
       ->delimiter(',')->excludes(suite);
   app->add_option("--data-dir", settings->data_dir, "folder with the data sets (default $CLINBENCH_DATA or ./data)");
-  app->add_option("--limit", settings->limit, "evaluate only the first N items of each task");
+  app->add_option_function<std::string>(
+         "--limit",
+         [settings](const std::string& text) {
+           ItemLimit limit = item_limit_parse(text);
+           settings->limit = limit.items;
+           settings->limit_fraction = limit.fraction;
+         },
+         "evaluate only the first N items of each task (N >= 1), or below 1 that fraction of each\n"
+         "task's items, rounded up (lm-eval's --limit 0.1)")
+      ->type_name("N|FRACTION");
   app->add_option("--num-fewshot", settings->num_fewshot, "few-shot examples (default: the task's own)")
       ->check(option_at_least(-1, "at least 0 (or -1: the task's own)"));
   app->add_option("--seed", settings->seed, "seed for shuffles, draws and bootstrap intervals")->capture_default_str();
@@ -76,11 +86,13 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
                   "'patient' and repeat (every question of a patient sees the same letters: computed once)")
       ->check(CLI::IsMember({"question", "patient"}));
   add_backend_options(*app, settings->backend);
+  add_progress_options(*app);
   return {app, [settings, suite_file] {
             if (!suite_file->empty()) return run_suite(*suite_file, *settings);
             if (settings->model_spec.empty() || settings->tasks.empty()) {
               throw Error("run needs --model and --tasks, or --suite FILE");
             }
+            settings->model_spec = model_spec_with_scheme(settings->model_spec);  // a bare x.gguf
             return run_pipeline(*settings);
           }};
 }

@@ -12,7 +12,7 @@ namespace {
 // a run into a folder whose results.json differs in any of them would mix two runs there.
 nlohmann::json results_identity(const nlohmann::json& config) {
   nlohmann::json identity = nlohmann::json::object();
-  for (const char* key : {"tasks", "data_dir", "limit", "num_fewshot", "seed", "bertscore_models"}) {
+  for (const char* key : {"tasks", "data_dir", "limit", "limit_fraction", "num_fewshot", "seed", "bertscore_models"}) {
     identity[key] = config.contains(key) ? config[key] : nlohmann::json();
   }
   const nlohmann::json& rag = config.contains("rag") && config["rag"].is_object() ? config["rag"] : nlohmann::json();

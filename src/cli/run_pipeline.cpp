@@ -77,7 +77,7 @@ nlohmann::json planned_config(const RunSettings& settings) {
            {"mode", settings.rag_mode},
            {"k", settings.rag_k}};
   }
-  return {{"tasks", settings.tasks},
+  nlohmann::json config = {{"tasks", settings.tasks},
           {"data_dir", settings.data_dir.string()},
           {"limit", settings.limit},
           {"num_fewshot", settings.num_fewshot},
@@ -85,6 +85,8 @@ nlohmann::json planned_config(const RunSettings& settings) {
           {"bertscore_models", settings.bertscore_models},
           {"rag", rag},
           {"backend_options", backend_json(settings.backend)}};
+  if (settings.limit_fraction > 0) config["limit_fraction"] = settings.limit_fraction;  // as results.json has it
+  return config;
 }
 
 }  // namespace
@@ -92,6 +94,20 @@ nlohmann::json planned_config(const RunSettings& settings) {
 std::filesystem::path default_data_dir() {
   if (const char* value = std::getenv("CLINBENCH_DATA"); value && *value) return value;
   return "data";
+}
+
+void add_progress_options(CLI::App& app) {
+  app.add_flag_callback("--quiet,-q", [] { progress_style_set(ProgressStyle::quiet); },
+                        "no progress lines on stderr (the results table and errors still print)");
+  app.add_option_function<std::string>(
+         "--progress",
+         [](const std::string& style) {
+           progress_style_set(style == "json" ? ProgressStyle::json
+                              : style == "none" ? ProgressStyle::quiet : ProgressStyle::human);
+         },
+         "bar (default), json (one JSON object a line on stderr: task, done, total, rate, retries,\n"
+         "failures; see README) or none")
+      ->check(CLI::IsMember({"bar", "json", "none"}));
 }
 
 void add_backend_options(CLI::App& app, BackendOptions& options) {
@@ -157,6 +173,7 @@ int run_pipeline(const RunSettings& settings) {
   std::vector<TaskData> datas;
   TaskDataOptions data_options{settings.data_dir, settings.limit, settings.num_fewshot, settings.seed,
                                settings.allow_absolute_paths};
+  data_options.limit_fraction = settings.limit_fraction;
   for (const std::string& name : settings.tasks) {
     TaskSpec spec = task_spec_find(name);
     if (spec.kind == TaskKind::longhealth && !settings.longhealth_document_order.empty()) {
@@ -248,8 +265,13 @@ int run_pipeline(const RunSettings& settings) {
     };
     resources.bertscore = bertscore.of_task[t];
     resources.bertscore_choice = bertscore.choice_of_task[t];
-    results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources,
-                                    [&bar](int64_t done, int64_t total) { bar.update(done, total); }));
+    // Retries and failed requests show on the line while they happen (a flaky server is visible).
+    const ComputeCounters before = backend->compute_counters();
+    auto progress = [&bar, &backend, before](int64_t done, int64_t total) {
+      ComputeCounters now = backend->compute_counters();
+      bar.update(done, total, {now.request_retries - before.request_retries, now.requests_failed - before.requests_failed});
+    };
+    results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources, progress));
     resources.bertscore_progress = nullptr;  // it refers to this iteration's bar
   }
 
@@ -264,6 +286,7 @@ int run_pipeline(const RunSettings& settings) {
     nlohmann::json cleanup = nlohmann::json::array();  // what the scores were computed on (docs/tasks.md)
     for (OutputCleanup step : specs[t].output_cleanup) cleanup.push_back(output_cleanup_name(step));
     task_configs[specs[t].name]["output_cleanup"] = cleanup;
+    task_configs[specs[t].name]["description"] = specs[t].description;  // for the report
   }
   nlohmann::json config = {{"tasks", settings.tasks},
                            {"task_details", task_configs},
@@ -280,6 +303,7 @@ int run_pipeline(const RunSettings& settings) {
                            {"backend_options", backend_json(settings.backend)},
                            {"command_line", settings.command_line},
                            {"created_at", utc_timestamp()}};
+  if (settings.limit_fraction > 0) config["limit_fraction"] = settings.limit_fraction;  // limit is then -1
   if (excluded) {
     config["exclude_ids"] = {{"path", settings.exclude_ids.string()}, {"sha256", sha256_file_hex(settings.exclude_ids)}};
   }

@@ -18,6 +18,7 @@ struct RunSettings {
   std::filesystem::path data_dir;
   std::filesystem::path output_dir;
   int64_t limit = -1;
+  double limit_fraction = 0;            // in (0, 1): that share of each task's items instead (--limit 0.1)
   int32_t num_fewshot = -1;
   uint64_t seed = 1234;
   int64_t bootstrap_resamples = 10000;
@@ -53,6 +54,9 @@ inline constexpr int kRunIncomplete = 3;
 
 // Returns the exit status: 0, or kRunIncomplete. Throws Error for a run that cannot start.
 int run_pipeline(const RunSettings& settings);
+
+// --quiet and --progress bar|json|none (the process-wide ProgressStyle), for `run` and `demo`.
+void add_progress_options(CLI::App& app);
 
 // Adds the options shared by `run` and `demo` that tune the embedded engine.
 void add_backend_options(CLI::App& app, BackendOptions& options);

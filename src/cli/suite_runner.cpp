@@ -27,6 +27,7 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
   settings.tasks = suite.tasks;
   if (suite.data_dir) settings.data_dir = *suite.data_dir;
   if (suite.limit) settings.limit = *suite.limit;
+  if (suite.limit) settings.limit_fraction = 0;  // the suite's count replaces a command-line fraction
   if (suite.num_fewshot) settings.num_fewshot = *suite.num_fewshot;
   if (suite.seed) settings.seed = *suite.seed;
   settings.output_dir = defaults.output_dir / model.name;

@@ -48,6 +48,11 @@ struct ReportOptions {
 nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareResult& result,
                            const ReportOptions& options);
 
+// The report's context (html_report_context.cpp), in report_data's "context": each task's
+// description, each run's settings (date, limit, shots, seed, prompt format, template and data
+// file hashes), and per run and task how many answers could not be read, by status.
+nlohmann::json report_context(const std::vector<CompareRun>& runs, const std::vector<std::string>& tasks);
+
 // JSON text safe inside <script type="application/json">: <, >, & and U+2028/U+2029 as \u
 // escapes (still valid JSON, same value). Invalid UTF-8 becomes U+FFFD.
 std::string report_json_in_script(const nlohmann::json& value);

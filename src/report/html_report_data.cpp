@@ -108,6 +108,9 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
                      {"binary", info.binary}});
   }
   data["tasks"] = tasks;
+  std::vector<std::string> task_names;
+  for (const TaskInfo& info : infos) task_names.push_back(info.name);
+  data["context"] = report_context(runs, task_names);
 
   StringTable strings(options.max_text_chars);
   nlohmann::json samples = nlohmann::json::array();

@@ -66,8 +66,8 @@ table.data tr.chosen td { font-weight: 600; }
 .sample-list { min-width: 0; }
 .sample-list table { width: 100%; table-layout: fixed; }
 .sample-list th, .sample-list td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.sample-list th:nth-child(1) { width: 27%; } .sample-list th:nth-child(2) { width: 17%; }
-.sample-list th:nth-child(3) { width: 15%; } .sample-list th:nth-child(4) { width: 17%; }
+.sample-list th:nth-child(1) { width: 25%; } .sample-list th:nth-child(2) { width: 15%; }
+.sample-list th:nth-child(3) { width: 15%; } .sample-list th:nth-child(4) { width: 16%; }
 .sample-list tr.row { cursor: pointer; }
 .sample-list tr.row:hover td { background: #f0f5fb; }
 .sample-list tr.selected td { background: #dcebf8; }
@@ -83,6 +83,14 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
 footer { color: var(--muted); font-size: 13px; margin-top: 36px; }
+.sample-list td:nth-child(-n+4), .sample-list th { white-space: normal; overflow-wrap: anywhere; text-overflow: clip; }
+.sample-list .badge { white-space: normal; }
+.sample-list table.data th, .sample-list table.data td { padding: 5px 6px; }
+.how-to-read { background: #f2f7fc; border: 1px solid #c9dced; border-radius: 6px; padding: 10px 18px; max-width: 980px; }
+.how-to-read ul { margin: 6px 0; padding-left: 20px; } .how-to-read li { margin: 4px 0; }
+.unreadable { background: #fff1f0; border-left: 4px solid #d0453a; padding: 6px 10px; margin: 6px 0; }
+table.data tr.differs td { background: #fff8e1; }
+td.hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
 @media (max-width: 900px) { .browser { grid-template-columns: 1fr; } .sample-detail { position: static; max-height: none; } }
 @media print { nav.toc, .filters, button { display: none; } .sample-detail { position: static; max-height: none; } }
 )CSS";
@@ -138,12 +146,26 @@ constexpr std::string_view kBody = R"HTML(<header class="page">
 </header>
 <noscript><p class="warning">This report draws its tables and charts with JavaScript. Please allow scripts for this file; it loads nothing from the network.</p></noscript>
 <div id="report-errors" class="errors" hidden><strong>Part of this report could not be drawn:</strong></div>
-<nav class="toc"><a href="#summary">Summary</a><a href="#models">Models</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#verdicts">Verdicts and power</a><a href="#calibration">Calibration</a><a href="#flips">Flips</a><a href="#effects">Retrieval and format</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
+<nav class="toc"><a href="#how-to-read">How to read this</a><a href="#summary">Summary</a><a href="#models">Models</a><a href="#tasks">Tasks</a><a href="#run-settings">Run settings</a><a href="#scores">Scores</a><a href="#differences">Paired differences</a><a href="#verdicts">Verdicts and power</a><a href="#calibration">Calibration</a><a href="#flips">Flips</a><a href="#effects">Retrieval and format</a><a href="#failures">Failures and hallucinations</a><a href="#samples">Samples</a><a href="#methods">Methods</a></nav>
 <main>
+<section id="how-to-read"><h2>How to read this report</h2>
+<div class="how-to-read"><ul>
+<li><strong>What was measured.</strong> Each task is a set of exam-style or clinical questions with known answers (see Tasks). A model's score is the share of questions it got right (accuracy) or, for summaries, how much of a reference text its answer covers (ROUGE).</li>
+<li><strong>The range after each score</strong> is a 95% confidence interval: on another set of similar questions the score would likely fall inside it. Few questions give wide ranges.</li>
+<li><strong>Fine-tune vs base</strong> compares two models on the very same questions. "Significant" means the difference is unlikely to be chance, after correcting for the number of comparisons. "No significant difference" means these questions cannot tell the models apart, not that they are equally good.</li>
+<li><strong>Check the warnings.</strong> When a model's answers could not be read (no recognisable answer, a server failure), its score reflects the format of its output, not its medical knowledge.</li>
+<li><strong>Benchmarks are not bedside evidence.</strong> A higher score on exam questions does not show that a model is safe or useful for patient care.</li>
+</ul></div></section>
 <section id="summary"><h2>Summary</h2>
 <p class="explain">For each pair of models (a biomedical fine-tune and its general base), the headline metric of each task on the same questions. A difference counts as real only when it stays significant after correcting for the number of comparisons made (Holm).</p>
 <div id="summary-body"></div><div id="summary-notes"></div></section>
 <section id="models"><h2>Models</h2><div id="models-table"></div></section>
+<section id="tasks"><h2>Tasks</h2>
+<p class="explain">What each task asks, how many of its questions each run answered, and the measure the summary uses.</p>
+<div id="tasks-table"></div></section>
+<section id="run-settings"><h2>Run settings</h2>
+<p class="explain">How each run was made: when, on how many items, with how many worked examples in the prompt (shots), the seed, the prompt format, and fingerprints (SHA-256) of the chat template and data files, so a run can be checked and repeated. Runs compared with each other should agree on everything except the model.</p>
+<div id="run-settings-table"></div></section>
 <section id="scores"><h2>Scores per task</h2>
 <p class="explain">Each model's mean score on each task. Bars show the score; the black line is the 95% confidence interval (bootstrap over questions): the range the score would likely fall in on another sample of questions like these. Overlapping intervals do not by themselves mean "no difference": the paired analysis below is the test.</p>
 <div id="chart-scores" class="chart"></div><div id="scores-table"></div></section>
@@ -260,6 +282,32 @@ constexpr std::string_view kScript = R"JS(
     return span;
   }
 
+  // Multiple-choice answers are stored as letters; show the option each stands for (PubMedQA's
+  // yes / no / maybe): alone where every option is a short label, else after the letter.
+  function answerText(s, index, full) {
+    var text = str(index);
+    if (!s.options || !/^[A-Z]$/.test(text)) return text;
+    var i = text.charCodeAt(0) - 65;
+    if (i >= s.options.length) return text;
+    var option = str(s.options[i]);
+    var labels = s.options.every(function (o) { return str(o).length <= 12; });
+    return labels && !full ? option : text + ": " + option;
+  }
+  var context = data.context || { task_descriptions: {}, run_settings: [], unreadable: [] };
+  // Where most answers of a run on a task could not be read, the score measures the output's
+  // format (or the server), not the model's knowledge: say so wherever that score is shown.
+  function unreadableFor(runIndex, taskIndex) {
+    var found = context.unreadable.filter(function (u) { return u.r === runIndex && u.t === taskIndex; })[0];
+    return found && found.n > 0 && found.not_ok * 2 > found.n ? found : null;
+  }
+  function unreadableWarning(u) {
+    var causes = Object.keys(u.by_status).map(function (k) { return k.replace(/_/g, " ") + " " + u.by_status[k]; }).join(", ");
+    return el("p", "unreadable", "Answers could not be read for " + pct(u.not_ok / u.n) + " of the items (" + u.not_ok +
+        " of " + u.n + ": " + causes + ") from " + runs[u.r].name + " on " + data.tasks[u.t].name +
+        ". Its score reflects that, not the model's medical knowledge; open the Sample browser with outcome " +
+        "\u201crequest or scoring failed\u201d to see why.");
+  }
+
   // --- header ---
   var taskNames = data.tasks.map(function (t) { return t.name; });
   document.getElementById("report-title").textContent = data.title;
@@ -284,6 +332,8 @@ constexpr std::string_view kScript = R"JS(
       byPair[key].push(c);
     });
     if (!order.length) add(body, el("p", "empty", "No paired comparisons: give compare or report two runs or more."));
+    var warned = {};
+    function modelOrderOf(name) { for (var i = 0; i < runs.length; ++i) if (runs[i].name === name) return i; return -1; }
     var grid = add(body, el("div", "findings"));
     order.forEach(function (key) {
       var rows = byPair[key];
@@ -297,7 +347,16 @@ constexpr std::string_view kScript = R"JS(
             points(c.difference) + " points (95% CI " + points(c.ci_low) + " to " + points(c.ci_high) + "; p " +
             (c.p_holm < 0.001 ? "< 0.001" : "= " + c.p_holm.toFixed(3)) + " after Holm; n = " + c.n + ") "));
         add(p, el("span", "badge " + v.key, v.text));
+        var t = taskNames.indexOf(c.task);
+        [modelOrderOf(c.fine_tune), modelOrderOf(c.base)].forEach(function (r) {
+          var u = unreadableFor(r, t);
+          if (u) { add(card, unreadableWarning(u)); warned[r + ":" + t] = true; }
+        });
       });
+    });
+    // Runs and tasks in no comparison get their warning too.
+    context.unreadable.forEach(function (u) {
+      if (unreadableFor(u.r, u.t) && !warned[u.r + ":" + u.t]) add(body, unreadableWarning(u));
     });
     if (compare.notes.length) {
       var notes = add(document.getElementById("summary-notes"), el("div", "notes"));
@@ -314,6 +373,72 @@ constexpr std::string_view kScript = R"JS(
       row(t, [r.name, r.model_spec, r.backend, el("span", "mono", (r.fingerprint || "").slice(0, 16)), el("span", "mono", r.dir)]);
     });
     document.getElementById("models-table").appendChild(t);
+  })();
+
+  // --- tasks: what each asks ---
+  (function () {
+    var t = table(["task", "what it asks", "items evaluated", "shots", "summary measure"], [false, false, true, true, false]);
+    data.tasks.forEach(function (task) {
+      var counts = [], shots = [];
+      context.run_settings.forEach(function (rs) {
+        rs.tasks.forEach(function (x) {
+          if (x.task !== task.name) return;
+          var n = String(x.n) + (x.dataset_items ? " of " + x.dataset_items : "");
+          if (counts.indexOf(n) < 0) counts.push(n);
+          if (shots.indexOf(String(x.shots)) < 0) shots.push(String(x.shots));
+        });
+      });
+      row(t, [task.name, context.task_descriptions[task.name] || "(no description recorded)", counts.join(" / "),
+              shots.join(" / "), metricName(task.headline)], [false, false, true, true, false]);
+    });
+    document.getElementById("tasks-table").appendChild(t);
+  })();
+
+  // --- run settings: one column per run; rows where runs differ are marked ---
+  (function () {
+    var box = document.getElementById("run-settings-table");
+    var settingsOf = context.run_settings;
+    if (!settingsOf.length) { add(box, el("p", "empty", "No run settings recorded.")); return; }
+    var t = add(add(box, el("div", "table-scroll")), table(["setting"].concat(runs.map(function (r) { return r.name; })).concat([""])));
+    function text(v) { return v === null || v === undefined || v === "" ? "not recorded" : String(v); }
+    function limitText(rs) {
+      if (typeof rs.limit_fraction === "number") return "a fraction of each task: " + rs.limit_fraction;
+      return rs.limit === null || rs.limit === undefined || rs.limit < 0 ? "all items" : "first " + rs.limit + " items";
+    }
+    function perTask(rs, pick) {
+      return rs.tasks.map(function (x) { return x.task + ": " + pick(x); }).join("\n");
+    }
+    var rows = [
+      ["date (UTC)", function (rs) { return text(rs.date); }, false],
+      ["items (--limit)", limitText, true],
+      ["shots (--num-fewshot)", function (rs) {
+        var given = rs.num_fewshot === null || rs.num_fewshot === undefined || rs.num_fewshot < 0 ? "each task's own" : String(rs.num_fewshot);
+        return given + "\n" + perTask(rs, function (x) { return x.shots; });
+      }, true],
+      ["seed", function (rs) { return text(rs.seed); }, true],
+      ["prompt format", function (rs) { return perTask(rs, function (x) { return text(x.scoring) + ", " + text(x.prompt_format).replace(/_/g, " "); }); }, true],
+      ["chat template SHA-256", function (rs) { return rs.chat_template_sha256 ? rs.chat_template_sha256 : "none (no template)"; }, false, true],
+      ["model file SHA-256", function (rs) { return text(rs.model_sha256); }, false, true],
+      ["data files (SHA-256)", function (rs) {
+        return rs.tasks.map(function (x) {
+          return x.data_files.map(function (f) { return f.file + " " + text(f.sha256); }).join("\n");
+        }).filter(function (s) { return s; }).join("\n");
+      }, true, true],
+      ["prompts (SHA-256 of all)", function (rs) { return perTask(rs, function (x) { return text(x.prompt_sha256); }); }, true, true],
+      ["bootstrap resamples", function (rs) { return text(rs.bootstrap_resamples); }, true],
+      ["clinbench version", function (rs) { return text(rs.clinbench_version); }, false]
+    ];
+    rows.forEach(function (spec) {
+      var cells = settingsOf.map(spec[1]);
+      var differs = spec[2] && cells.some(function (c) { return c !== cells[0]; });
+      var tr = row(t, [spec[0]].concat(cells.map(function (c) {
+        var pre = el("div", spec[3] ? "mono" : "", c);
+        pre.style.whiteSpace = "pre-line";
+        if (spec[3]) pre.style.overflowWrap = "anywhere";
+        return pre;
+      })).concat([differs ? el("span", "badge base", "differs between runs") : ""]));
+      if (differs) tr.className = "differs";
+    });
   })();
 
   // --- score tables ---
@@ -577,8 +702,8 @@ constexpr std::string_view kScript = R"JS(
       function fact(name, value) { add(facts, el("dt", "", name)); var dd = add(facts, el("dd")); if (value instanceof Node) dd.appendChild(value); else dd.textContent = value; }
       fact("outcome", outcomeBadge(s));
       fact("status", s.status);
-      fact("correct answer", str(s.target));
-      fact("answer read from the response", s.extracted === null || s.extracted === undefined ? "(none)" : str(s.extracted));
+      fact("correct answer", answerText(s, s.target, true));
+      fact("answer read from the response", s.extracted === null || s.extracted === undefined ? "(none)" : answerText(s, s.extracted, true));
       Object.keys(s.scores || {}).forEach(function (m) {
         var v = s.scores[m];
         fact(metricName(m), typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
@@ -618,8 +743,8 @@ constexpr std::string_view kScript = R"JS(
       var t = add(listBox, table(["model", "task", "item", "outcome", "given", "expected"]));
       found.slice(0, shown).forEach(function (s) {
         var tr = row(t, [runs[s.r].name, data.tasks[s.t].name, s.id, outcomeBadge(s),
-                         s.extracted === null || s.extracted === undefined ? "—" : preview(str(s.extracted)),
-                         preview(str(s.target))]);
+                         s.extracted === null || s.extracted === undefined ? "—" : preview(answerText(s, s.extracted)),
+                         preview(answerText(s, s.target))]);
         tr.className = "row" + (s === selected ? " selected" : "");
         tr.firstChild.className = "name";
         tr.firstChild.title = runs[s.r].name;
@@ -630,6 +755,12 @@ constexpr std::string_view kScript = R"JS(
           showDetail(s);
         });
       });
+      // For the browser test: cells of the model, task, item and outcome columns cut short.
+      var cut = Array.prototype.filter.call(t.querySelectorAll("td:nth-child(-n+4), th"), function (cell) {
+        return cell.scrollWidth > cell.clientWidth + 1;
+      });
+      listBox.dataset.cutCells = String(cut.length);
+      listBox.dataset.cutText = cut.slice(0, 5).map(function (cell) { return cell.textContent; }).join(" | ");
       moreButton.hidden = found.length <= shown;
       if (selected === null || found.indexOf(selected) < 0) {
         selected = found[0];

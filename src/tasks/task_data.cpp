@@ -1,6 +1,7 @@
 // A task's data: read in its published layout, mapped to examples, shots set aside, validated
 // before any model work.
 #include <algorithm>
+#include <cmath>
 
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
@@ -200,6 +201,9 @@ TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
     }
     data.shots.assign(examples.begin(), examples.begin() + shots);
     examples.erase(examples.begin(), examples.begin() + shots);
+  }
+  if (options.limit_fraction > 0) {
+    examples.resize(size_t(std::ceil(double(examples.size()) * options.limit_fraction)));
   }
   if (options.limit >= 0 && int64_t(examples.size()) > options.limit) examples.resize(size_t(options.limit));
   data.examples = std::move(examples);

@@ -26,6 +26,7 @@ CLINBENCH_DECLARE_FUZZ_TARGET(suite_yaml)
 CLINBENCH_DECLARE_FUZZ_TARGET(openai_replies)
 CLINBENCH_DECLARE_FUZZ_TARGET(answer_extraction)
 CLINBENCH_DECLARE_FUZZ_TARGET(icd_codes)
+CLINBENCH_DECLARE_FUZZ_TARGET(data_manifest)
 
 namespace clinbench {
 namespace {
@@ -48,6 +49,7 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"openai_replies", clinbench_fuzz_openai_replies},
       {"answer_extraction", clinbench_fuzz_answer_extraction},
       {"icd_codes", clinbench_fuzz_icd_codes},
+      {"data_manifest", clinbench_fuzz_data_manifest},
   };
   return targets;
 }

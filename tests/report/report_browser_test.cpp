@@ -9,6 +9,7 @@
 
 #include "clinbench/core.h"
 #include "report_fixtures.h"
+#include "run_fixtures.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -47,6 +48,117 @@ TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
   // Format versus knowledge: medqa and medqa_gen hold the same items.
   EXPECT_NE(page.dom.find("class=\"effect-row\""), std::string::npos);
   EXPECT_NE(page.dom.find("format (generation - log-likelihood)"), std::string::npos);
+}
+
+// Two runs of models that share a long name (only their folders tell them apart), on PubMedQA
+// (answers yes / no / maybe stored as letters) and on a generated-answer task where no answer
+// could be read, with the settings `clinbench run` records.
+std::filesystem::path write_context_run(const std::filesystem::path& dir, uint64_t seed) {
+  testing::FixtureTask pubmedqa{"pubmedqa", {"acc"}, {}};
+  testing::FixtureTask unreadable{"medqa_gen", {"acc", "extraction_failure"}, {}};
+  for (int i = 0; i < 30; ++i) {
+    testing::FixtureSample sample;
+    sample.id = std::to_string(21000000 + i);
+    sample.target = std::string(1, char('A' + i % 3));
+    sample.extracted = std::string(1, char('A' + (i * seed) % 3));
+    sample.scores["acc"] = sample.target == sample.extracted ? 1 : 0;
+    pubmedqa.samples.push_back(sample);
+    testing::FixtureSample failed;
+    failed.id = "medqa-" + std::to_string(i);
+    failed.response = "Patient presents with ...";
+    failed.extracted = "";
+    failed.status = "extraction_failed";
+    failed.scores = {{"acc", 0}, {"extraction_failure", 1}};
+    unreadable.samples.push_back(failed);
+  }
+  testing::fixture_run_write(dir, "clinbench test model", {pubmedqa, unreadable});
+
+  // What run_pipeline records: settings, task descriptions, data files, prompt format.
+  nlohmann::json results = nlohmann::json::parse(read_file(dir / "results.json"));
+  results["config"]["created_at"] = "2026-12-05T20:00:0" + std::to_string(seed) + "Z";
+  results["config"]["limit"] = 30;
+  results["config"]["num_fewshot"] = -1;
+  results["config"]["seed"] = 1234;
+  results["config"]["bootstrap_resamples"] = 1000;
+  results["config"]["task_details"]["pubmedqa"] = {
+      {"description", "PubMedQA: yes/no/maybe questions on biomedical research abstracts"},
+      {"scoring", "loglikelihood"},
+      {"chat_format", "plain_text"},
+      {"data_files", {{{"path", "/data/pubmedqa/ori_pqal.json"}, {"sha256", std::string(64, '7')}}}}};
+  results["model"]["details"]["chat_template_sha256"] = std::string(63, 'c') + "d";
+  for (const char* task : {"pubmedqa", "medqa_gen"}) {
+    results["tasks"][task]["shots"] = 0;
+    results["tasks"][task]["dataset_items"] = 1000;
+  }
+  write_file_atomic(dir / "results.json", results.dump(2));
+
+  // Multiple-choice samples carry their options, as `clinbench run` writes them.
+  std::string samples;
+  for (nlohmann::json sample : testing::read_jsonl(dir / "samples" / "pubmedqa.jsonl")) {
+    sample["options"] = {"yes", "no", "maybe"};
+    samples += sample.dump() + "\n";
+  }
+  write_file_atomic(dir / "samples" / "pubmedqa.jsonl", samples);
+  return dir;
+}
+
+TEST(ReportBrowser, ShowsTheContextAReaderNeeds) {
+  std::filesystem::path dir = testing::work_dir("report_browser_context");
+  write_context_run(dir / "runs" / "base-random-weights-seed-42", 1);
+  write_context_run(dir / "runs" / "fine-tune-random-weights-seed-7", 2);
+  std::string output;
+  // A folder of runs: the report finds both below it.
+  int status = testing::run_clinbench("report " + (dir / "runs").string() + " --resamples 500 -o " +
+                                          (dir / "report.html").string(),
+                                      output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("2 runs found"), std::string::npos) << output;
+
+  ASSERT_FALSE(testing::chromium_binary().empty()) << "Chromium is missing: scripts/setup.sh --test installs it";
+  testing::ChromiumPage page = testing::chromium_dump_dom(dir / "report.html", dir, 1280, 1600);
+  ASSERT_FALSE(page.dom.empty()) << page.log;
+  for (const std::string& line : page.console) ADD_FAILURE() << "console: " << line;
+  const std::string& dom = page.dom;
+  size_t errors = dom.find("<div id=\"report-errors\"");
+  ASSERT_NE(errors, std::string::npos);
+  EXPECT_EQ(dom.substr(errors, dom.find("<nav", errors) - errors).find("error-line"), std::string::npos)
+      << "the page listed errors: " << dom.substr(errors, 2000);
+
+  // A short guide for clinicians comes first.
+  size_t guide = dom.find("id=\"how-to-read\"");
+  ASSERT_NE(guide, std::string::npos);
+  EXPECT_LT(guide, dom.find("id=\"summary\""));
+  EXPECT_NE(dom.find("not that they are equally good"), std::string::npos);
+  // Both model names whole in the sample list: no cell of model, task, item or outcome cut.
+  size_t cut = dom.find("data-cut-cells=");
+  ASSERT_NE(cut, std::string::npos) << "the sample list was not drawn";
+  EXPECT_EQ(dom.substr(cut, dom.find('>', cut) - cut).find("data-cut-cells=\"0\""), 0u)
+      << "cells of the sample list are cut short: " << dom.substr(cut, dom.find('>', cut) - cut);
+  EXPECT_NE(dom.find(">clinbench test model (fine-tune-random-weights-seed-7)<"), std::string::npos);
+  // PubMedQA answers read as words.
+  EXPECT_NE(dom.find("<td>maybe</td>"), std::string::npos);
+  EXPECT_NE(dom.find("<td>yes</td>"), std::string::npos);
+  // The summary says that no answer of medqa_gen could be read, for each model.
+  size_t summary = dom.find("id=\"summary-body\"");
+  std::string summary_text = dom.substr(summary, dom.find("id=\"models\"") - summary);
+  EXPECT_NE(summary_text.find("Answers could not be read for 100.0% of the items (30 of 30: extraction failed 30) from "
+                              "clinbench test model (base-random-weights-seed-42) on medqa_gen"),
+            std::string::npos)
+      << summary_text;
+  EXPECT_NE(summary_text.find("(fine-tune-random-weights-seed-7) on medqa_gen"), std::string::npos) << summary_text;
+  EXPECT_EQ(summary_text.find("on pubmedqa."), std::string::npos) << summary_text;
+  // Task descriptions and run settings.
+  EXPECT_NE(dom.find("PubMedQA: yes/no/maybe questions on biomedical research abstracts"), std::string::npos);
+  EXPECT_NE(dom.find("30 of 1000"), std::string::npos);
+  for (const std::string& setting : {std::string("first 30 items"), std::string("2026-12-05T20:00:01Z"),
+                                     std::string("ori_pqal.json ") + std::string(64, '7'),
+                                     std::string(63, 'c') + "d", std::string("loglikelihood, plain text")}) {
+    EXPECT_NE(dom.find(setting), std::string::npos) << setting;
+  }
+
+  // For a person to look at (the closing note of issue 20 says what it showed).
+  testing::PngImage shot = testing::chromium_screenshot(dir / "report.html", dir, 1280, 2400);
+  EXPECT_EQ(shot.width, 1280);
 }
 
 }  // namespace

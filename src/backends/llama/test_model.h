@@ -32,7 +32,9 @@ struct TestModelOptions {
   int32_t eos_token = -1;           // tokenizer.ggml.eos_token_id
   int32_t eot_token = -1;           // tokenizer.ggml.eot_token_id
   std::optional<bool> add_bos;      // tokenizer.ggml.add_bos_token
-  std::string name;                 // general.name; "" = "clinbench test model"
+  // general.name (what reports call the model); empty = "clinbench test model" (llama) or
+  // "clinbench test embedding model" (bert).
+  std::string name;
 };
 
 struct StudyModelTwin;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <deque>
 #include <mutex>
@@ -87,6 +88,7 @@ struct HttpClient::State {
   std::vector<std::unique_ptr<Transfer>> transfers;  // grows to `concurrency`, then reused
   std::vector<Transfer*> idle;
   std::mt19937_64 random{std::random_device{}()};
+  std::atomic<int64_t> retries{0};  // attempts repeated after a transient failure
 
   ~State() {
     transfers.clear();  // easy handles go before the multi handle they were part of
@@ -191,6 +193,8 @@ HttpClient::HttpClient(HttpClientOptions options) : state_(std::make_unique<Stat
 
 HttpClient::~HttpClient() = default;
 
+int64_t HttpClient::retries() const { return state_->retries.load(std::memory_order_relaxed); }
+
 void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handler) {
   State& s = *state_;
   std::deque<std::pair<size_t, int32_t>> ready;  // (call, attempts done)
@@ -267,6 +271,7 @@ void HttpClient::run(std::span<const HttpCall> calls, const ReplyHandler& handle
       double delay = s.delay_before_retry(transfer->attempt, transfer->retry_after_seconds);
       auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
       delayed.push({due, transfer->index, transfer->attempt});
+      s.retries.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     if (outcome == AttemptOutcome::retry) failure += " (after " + std::to_string(transfer->attempt) + " attempts)";

@@ -78,6 +78,9 @@ class HttpClient {
   // One call, waiting for it; the reply as run() would hand it over (handler always usable).
   HttpReply call(const HttpCall& call);
 
+  // Attempts repeated after a transient failure since the client was made. Thread-safe.
+  int64_t retries() const;
+
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -1,6 +1,7 @@
 #include "backends/openai/openai_backend.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -93,12 +94,21 @@ class OpenaiBackend final : public Backend {
 
   const ModelInfo& info() const override { return info_; }
 
+  // Nothing is decoded here that clinbench could count; retries and failures are (progress line).
+  ComputeCounters compute_counters() const override {
+    ComputeCounters counters;
+    counters.request_retries = client_->retries();
+    counters.requests_failed = requests_failed_.load(std::memory_order_relaxed);
+    return counters;
+  }
+
   void loglikelihood(std::span<const LoglikelihoodRequest> requests, const LoglikelihoodSink& sink,
                      const ProgressCallback& progress) override {
     if (requests.empty()) return;
     const int64_t total = int64_t(requests.size());
     int64_t done = 0;
     auto finish = [&](size_t index, LoglikelihoodResponse&& response) {
+      if (response.status == RequestStatus::backend_error) requests_failed_.fetch_add(1, std::memory_order_relaxed);
       sink(index, std::move(response));
       if (progress) progress(++done, total);
     };
@@ -143,6 +153,7 @@ class OpenaiBackend final : public Backend {
     const int64_t total = int64_t(requests.size());
     int64_t done = 0;
     auto finish = [&](size_t index, GenerationResponse&& response) {
+      if (response.status == RequestStatus::backend_error) requests_failed_.fetch_add(1, std::memory_order_relaxed);
       sink(index, std::move(response));
       if (progress) progress(++done, total);
     };
@@ -298,6 +309,7 @@ class OpenaiBackend final : public Backend {
   std::optional<bool> prompt_logprobs_;  // probed on the first log-likelihood call
   std::string prompt_logprobs_answer_;
   ModelInfo info_;
+  std::atomic<int64_t> requests_failed_{0};  // requests answered backend_error
 };
 
 }  // namespace
