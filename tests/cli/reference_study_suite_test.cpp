@@ -43,6 +43,8 @@ std::filesystem::path fixture_data_dir() {
     std::filesystem::create_directory_symlink(clinical / task, dir / task);
   }
   for (const char* task : {"meqsum", "medisumqa"}) std::filesystem::create_directory_symlink(own / task, dir / task);
+  // MeDiSumCode checks predicted codes against the public ICD-10-CM code set.
+  std::filesystem::create_directory_symlink(testing::shared_data_dir() / "icd10cm", dir / "icd10cm");
   return dir;
 }
 
