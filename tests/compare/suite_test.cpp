@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 
 #include "cli/suite_runner.h"
+#include "clinbench/backends.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -72,6 +74,21 @@ TEST(Suite, ReferenceStudyHasTheStudysDesign) {
   EXPECT_TRUE(has_pair("BioMistral-7B-DARE", "Mistral-7B-Instruct-v0.1"));
   EXPECT_TRUE(has_pair("internistai-base-7b-v0.2", "Mistral-7B-v0.1"));
   EXPECT_EQ(suite.pairs.size(), 8u);
+
+  // Each model's prompt format as the study declared it (CLUE's --model_is_instruct and
+  // --model_has_system in its launch scripts), not left to the GGUF's template.
+  const std::map<std::string, std::string> formats = {
+      {"Meta-Llama-3-8B-Instruct", "instruct"},        {"Llama3-OpenBioLLM-8B", "instruct"},
+      {"Llama3-Aloe-8B-Alpha", "instruct"},            {"JSL-MedLlama-3-8B-v1.0", "instruct"},
+      {"JSL-MedLlama-3-8B-v2.0", "instruct"},          {"Meta-Llama-3-70B-Instruct", "instruct"},
+      {"Llama3-OpenBioLLM-70B", "instruct"},           {"Mistral-7B-Instruct-v0.1", "instruct-no-system"},
+      {"BioMistral-7B", "instruct-no-system"},         {"BioMistral-7B-DARE", "instruct-no-system"},
+      {"Mistral-7B-v0.1", "base"},                     {"internistai-base-7b-v0.2", "base"}};
+  ASSERT_EQ(suite.models.size(), formats.size());
+  for (const cli::SuiteModel& model : suite.models) {
+    ASSERT_TRUE(model.prompt_format.has_value()) << model.name;
+    EXPECT_EQ(chat_format_name(*model.prompt_format), formats.at(model.name)) << model.name;
+  }
 }
 
 TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
