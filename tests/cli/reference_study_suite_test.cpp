@@ -17,7 +17,8 @@
 namespace clinbench {
 namespace {
 
-const char* const kTasks[] = {"mednli", "meqsum", "problem_summary", "medisumqa", "medisumcode"};
+const char* const kTasks[] = {"mednli",           "meqsum",           "problem_summary", "medisumqa",
+                              "medisumcode",      "longhealth_task1", "longhealth_task2", "longhealth_task3"};
 
 struct StandIn {
   const char* twin;  // make-test-model --like NAME
@@ -39,7 +40,7 @@ std::filesystem::path fixture_data_dir() {
   std::filesystem::path dir = testing::work_dir("cli_reference_study_data");
   std::filesystem::path clinical = testing::test_data_dir() / "fixtures" / "clinical";
   std::filesystem::path own = testing::test_data_dir() / "golden" / "study_prompts" / "data";
-  for (const char* task : {"mednli", "problem_summary", "medisumcode"}) {
+  for (const char* task : {"mednli", "problem_summary", "medisumcode", "longhealth"}) {
     std::filesystem::create_directory_symlink(clinical / task, dir / task);
   }
   for (const char* task : {"meqsum", "medisumqa"}) std::filesystem::create_directory_symlink(own / task, dir / task);
@@ -110,7 +111,7 @@ TEST(ReferenceStudySuite, RunsOnTwinsWithDeclaredFormatsAndCompares) {
   std::filesystem::path out = dir / "out";
   testing::CommandOutcome ran = testing::run_clinbench(
       "run --suite " + (dir / "reference_study.yaml").string() +
-      " --limit 1 --threads 2 --ctx-size 4096 --allow-absolute-paths --data-dir " + data.string() +
+      " --limit 1 --threads 2 --allow-absolute-paths --data-dir " + data.string() +
       " --output-dir " + out.string());
   ASSERT_EQ(ran.status, 0) << ran.output << "\n--- suite ---\n" << suite;
 
