@@ -2,7 +2,9 @@
 // eval_LongHealth.py (tests/data/golden/longhealth/make_longhealth_golden.py: CLUE's own
 // create_prompt and sample_distractions, CPython's random seeded per draw, python3-jinja2 with the
 // published Meta-Llama-3-8B-Instruct template): letter order, distractor draw, shuffle, joins,
-// options, and the system/user join for each chat format (D8, D9, D10, D14).
+// options, and the system/user join for each chat format (D8, D9, D10, D14). Then the whole prompt
+// of every task on every study-model twin in its default format, rendered by the reference with
+// the twins' published templates (imported from ../study_prompts/make_study_prompts.py).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -77,6 +79,55 @@ TEST(LongHealthGolden, PromptsEqualCluesForEveryChatFormat) {
     }
   }
 }
+
+// The twins declare their trained contexts (up to 131,072 tokens); a 4,096-token window keeps the
+// KV cache small, and every fixture prompt fits it.
+BackendOptions small_window() {
+  BackendOptions options;
+  options.context_length = 4096;
+  return options;
+}
+
+class LongHealthTwinGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LongHealthTwinGolden, EveryTaskRendersAsTheReference) {
+  const std::string twin = GetParam();
+  const nlohmann::json expected = golden();
+  ASSERT_TRUE(expected["twin_formats"].contains(twin)) << twin;
+  const uint64_t seed = expected["seed"];
+  std::unique_ptr<Backend> backend = open_backend("gguf:" + testing::study_twin(twin).string(), small_window());
+  // The format the twin's template implies is the one the reference derived from it.
+  EXPECT_EQ(chat_format_name(backend->chat_format()), expected["twin_formats"][twin].get<std::string>());
+  ASSERT_EQ(expected["items"].size(), 12u);
+  size_t checked = 0;
+  for (const std::string task : {"longhealth_task1", "longhealth_task2", "longhealth_task3"}) {
+    Built built = build(task, *backend, seed);
+    for (const nlohmann::json& item : expected["items"]) {
+      if (item["task"] != task) continue;
+      const std::string id = item["id"];
+      SCOPED_TRACE(twin + " " + task + " " + id);
+      const PromptedExample& prompted = built.by_id(id);
+      EXPECT_EQ(prompted.truncated_tokens, 0);
+      // Whole prompt, BOS text included: the twins render with their own Jinja templates, which
+      // write bos_token as transformers does.
+      EXPECT_EQ(prompted.prompt, item["twin_prompts"][twin].get<std::string>());
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 12u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Twins, LongHealthTwinGolden,
+                         ::testing::Values("Meta-Llama-3-8B-Instruct", "Mistral-7B-Instruct-v0.1", "Mistral-7B-v0.1",
+                                           "zephyr-7b-beta", "Mixtral-8x7B-Instruct-v0.1",
+                                           "Phi-3-mini-128k-instruct"),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
+                           for (char& c : name) {
+                             if (c == '-' || c == '.') c = '_';
+                           }
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace clinbench

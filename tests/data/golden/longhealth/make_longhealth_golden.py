@@ -4,7 +4,12 @@
 tests/data/fixtures/clinical/longhealth/benchmark_v5.json, with one change: each draw is seeded
 (CLUE's are not) as clinbench documents it, random.seed(seed * 2**32 + (p << 20 | q << 8 | j)).
 The chat is rendered with Debian's python3-jinja2 and the chat template published in
-meta-llama/Meta-Llama-3-8B-Instruct's tokenizer_config.json.
+meta-llama/Meta-Llama-3-8B-Instruct's tokenizer_config.json ("llama3_prompt"), and for every
+study-model twin ("twin_prompts") in its default format, as CLUE's script builds it
+(eval_LongHealth.py:268-282, 357-369): instruct with a system role: system + user turn; instruct
+without one: a single user turn sys_prompt + prompt; base: sys_prompt + "\n\n\n" + prompt. The
+twins' templates, special tokens and has-system rule are the ones in
+../study_prompts/make_study_prompts.py (imported, not copied).
 
 The fixture's letters are short: with max_len 8140 every letter fits, so the token counts (which
 need the model's tokenizer) do not decide anything here; a stand-in counter checks that. The
@@ -18,6 +23,10 @@ import sys
 from pathlib import Path
 
 import jinja2
+
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "study_prompts"))
+import make_study_prompts  # noqa: E402  (the twins' templates and transformers' rendering)
 
 # --- CLUE eval_LongHealth.py, verbatim -------------------------------------------------------
 sys_prompt = """
@@ -121,6 +130,23 @@ def render_llama3(messages):
     return template.render(messages=messages, bos_token="<|begin_of_text|>", add_generation_prompt=True)
 
 
+def twin_renderers():
+    """{twin: (prompt format, a function from CLUE's user prompt to the model input)}."""
+    renderers = {}
+    for twin, (template, bos, eos) in make_study_prompts.TWINS.items():
+        tokenizer = make_study_prompts.Tokenizer(template, bos, eos)
+        if template is None:
+            renderers[twin] = ("base", lambda prompt: sys_prompt + "\n\n\n" + prompt)
+        elif tokenizer.has_system_role():
+            renderers[twin] = ("instruct", lambda prompt, t=tokenizer: t.apply_chat_template(
+                [{"role": "system", "content": sys_prompt}, {"role": "user", "content": prompt}],
+                tokenize=False, add_generation_prompt=True))
+        else:
+            renderers[twin] = ("instruct-no-system", lambda prompt, t=tokenizer: t.apply_chat_template(
+                [{"role": "user", "content": sys_prompt + prompt}], tokenize=False, add_generation_prompt=True))
+    return renderers
+
+
 SEED = 1234
 PATIENTS = ["patient_01"]
 DRAWS = 2  # repeats 0 and 1 of each question
@@ -131,7 +157,9 @@ def main():
     data = json.loads(fixture.read_text())
     counter = GenerousCounter()
     max_len = 8140 - len(counter.encode(sys_prompt))
-    out = {"system": sys_prompt, "seed": SEED, "items": []}
+    twins = twin_renderers()
+    out = {"system": sys_prompt, "seed": SEED,
+           "twin_formats": {twin: prompt_format for twin, (prompt_format, _) in twins.items()}, "items": []}
 
     def emit(task, pid, question, repeat, prompt):
         out["items"].append({
@@ -140,6 +168,7 @@ def main():
             "user": prompt,
             "llama3_prompt": render_llama3([{"role": "system", "content": sys_prompt},
                                             {"role": "user", "content": prompt}]),
+            "twin_prompts": {twin: render(prompt) for twin, (_, render) in twins.items()},
         })
 
     # TASK 1 (eval_LongHealth.py:236-300)
