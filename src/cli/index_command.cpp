@@ -173,8 +173,8 @@ Command add_index_command(CLI::App& parent) {
       "embedding model tokens are whitespace-separated words; with one, the model's word pieces.\n"
       "The index is written to OUT.tmp-* and renamed to OUT when complete: an interrupted build\n"
       "leaves no folder that opens as an index.\n"
-      "Example: clinbench index build --corpus data/medquad/medquad.jsonl --id-field id \\\n"
-      "           --text-field answer --title-field question --out indexes/medquad");
+      "Example: clinbench index build --corpus data/medquad/medquad.jsonl --text-field answer \\\n"
+      "           --title-field question --out indexes/medquad   (MedQuAD repeats ids: numbered by line)");
   build_app->add_option("--corpus", build->options.corpus.path, "the documents: one JSON object a line (see --corpus-format)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -146,6 +146,18 @@ nlohmann::json compare_json_flips(const std::vector<CompareRun>& runs, const Com
   return list;
 }
 
+namespace {
+
+// The runs an effect subtracts; the interaction's row names the two RAG runs, each of which is
+// compared with its own run without retrieval.
+std::string contrast_text(const CompareEffectRow& effect, const std::vector<CompareRun>& runs) {
+  const std::string first = cell(runs[effect.row.fine_tune].name), second = cell(runs[effect.row.base].name);
+  if (effect.effect == "interaction") return "(" + first + " − without RAG) − (" + second + " − without RAG)";
+  return first + " − " + second;
+}
+
+}  // namespace
+
 std::string compare_markdown_effects(const std::vector<CompareRun>& runs, const CompareResult& result) {
   std::string out;
   auto table = [&](const std::vector<CompareEffectRow>& rows, bool with_twin) {
@@ -153,7 +165,7 @@ std::string compare_markdown_effects(const std::vector<CompareRun>& runs, const 
       const CompareRow& row = effect.row;
       const StatsPairedBootstrap& b = row.stats.bootstrap;
       out += "| " + cell(row.task) + (with_twin ? " / " + cell(effect.twin_task) : "") + " | " + cell(row.metric) +
-             " | " + effect.effect + " | " + cell(runs[row.fine_tune].name) + " − " + cell(runs[row.base].name) + " | " +
+             " | " + effect.effect + " | " + contrast_text(effect, runs) + " | " +
              n_text(row) + " | " + printed("%+.3f", b.difference) + " [" + printed("%+.3f", b.ci_low) + ", " +
              printed("%+.3f", b.ci_high) + "] | " + compare_test_name(row.stats.test) + " | " +
              (row.p_holm < 0.001 ? std::string("<0.001") : printed("%.3f", row.p_holm)) + " | **" + verdict_text(row) +
