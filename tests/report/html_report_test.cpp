@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <regex>
 #include <set>
 
 #include "clinbench/compare.h"
@@ -94,13 +96,60 @@ TEST_F(HtmlReportPage, OnlyThePagesOwnScriptsMayRun) {
   EXPECT_EQ(policy.find("connect-src"), std::string::npos);  // falls back to default-src 'none'
 }
 
-TEST_F(HtmlReportPage, ThePageScriptNeverParsesStringsAsHtml) {
-  std::string script(report_page_script());
-  for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
-                           "eval(", "new Function", "setAttribute(\"on", "srcdoc"}) {
-    EXPECT_EQ(script.find(sink), std::string::npos) << sink;
+// The page's own files (src/report/page/), as written in the source tree.
+std::filesystem::path page_dir() { return testing::source_dir() / "src" / "report" / "page"; }
+std::vector<std::filesystem::path> page_scripts() {
+  std::vector<std::filesystem::path> scripts;
+  for (const auto& entry : std::filesystem::directory_iterator(page_dir()))
+    if (entry.path().extension() == ".js") scripts.push_back(entry.path());
+  std::sort(scripts.begin(), scripts.end());
+  return scripts;
+}
+
+TEST(HtmlReportPageFiles, TheScriptsNeverParseStringsAsHtml) {
+  std::vector<std::filesystem::path> scripts = page_scripts();
+  ASSERT_EQ(scripts.size(), 2u) << "error_hook.js and report.js";
+  for (const std::filesystem::path& file : scripts) {
+    std::string script = read_file(file);
+    for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                             "eval(", "new Function", "setAttribute(\"on", "srcdoc"}) {
+      EXPECT_EQ(script.find(sink), std::string::npos) << file << ": " << sink;
+    }
   }
-  EXPECT_GT(count(script, "textContent"), 5u);
+  EXPECT_GT(count(read_file(page_dir() / "report.js"), "textContent"), 5u);
+}
+
+// The page the library writes is these files, byte for byte (the style sheet and scripts on the
+// line after their tag), so that what the syntax check and lint read is what runs.
+TEST_F(HtmlReportPage, IsMadeOfThePageFiles) {
+  EXPECT_EQ(report_page_style(), "\n" + read_file(page_dir() / "report.css"));
+  EXPECT_EQ(report_page_body(), read_file(page_dir() / "body.html"));
+  EXPECT_EQ(report_page_error_hook(), "\n" + read_file(page_dir() / "error_hook.js"));
+  EXPECT_EQ(report_page_script(), "\n" + read_file(page_dir() / "report.js"));
+  EXPECT_NE(html_.find("<style>\n" + std::string(report_page_style()) + "</style>"), std::string::npos);
+  EXPECT_NE(html_.find("<script>" + std::string(report_page_error_hook()) + "</script>"), std::string::npos);
+  EXPECT_NE(html_.find("<body>\n" + std::string(report_page_body())), std::string::npos);
+  EXPECT_NE(html_.find("<script>" + std::string(report_page_script()) + "</script>"), std::string::npos);
+}
+
+// Every element the scripts look up by a literal id is in the body, once.
+TEST(HtmlReportPageFiles, EveryIdTheScriptsLookUpIsInTheBodyOnce) {
+  std::string body = read_file(page_dir() / "body.html");
+  std::set<std::string> ids;
+  std::regex id_attribute("\\bid=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), id_attribute); it != std::sregex_iterator(); ++it)
+    EXPECT_TRUE(ids.insert((*it)[1]).second) << "id used twice in body.html: " << (*it)[1];
+  ids.insert("report-data");  // the JSON block, which report_html() writes after the body
+  std::regex lookup("getElementById\\(\"([^\"]+)\"\\)");
+  size_t lookups = 0;
+  for (const std::filesystem::path& file : page_scripts()) {
+    std::string script = read_file(file);
+    for (auto it = std::sregex_iterator(script.begin(), script.end(), lookup); it != std::sregex_iterator(); ++it) {
+      ++lookups;
+      EXPECT_TRUE(ids.count((*it)[1])) << file << " looks up id \"" << (*it)[1] << "\", which body.html lacks";
+    }
+  }
+  EXPECT_GT(lookups, 20u);
 }
 
 TEST_F(HtmlReportPage, DataHoldsEverySampleWithStringsOnce) {
