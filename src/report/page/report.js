@@ -57,6 +57,22 @@
     });
     return tr;
   }
+  // One table per pair of models, under a heading naming the pair, in the order of the
+  // comparisons (grouped by pair); addRow(t, c) adds comparison c's row to its pair's table t.
+  function tablePerPair(box, headers, numeric, addRow) {
+    if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
+    var current = null;
+    var t = null;
+    compare.comparisons.forEach(function (c) {
+      var key = c.fine_tune + "\u0000" + c.base;
+      if (key !== current) {
+        current = key;
+        add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
+        t = add(add(box, el("div", "table-scroll")), table(headers, numeric));
+      }
+      addRow(t, c);
+    });
+  }
   function valueWithInterval(value, low, high) {
     var span = el("span", "", pct(value));
     if (value !== null && low !== null) add(span, el("span", "ci", " (" + pct(low) + "–" + pct(high) + ")"));
@@ -245,20 +261,10 @@
 
   // --- paired differences table, one per pair ---
   (function () {
-    var box = document.getElementById("differences-table");
-    if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
     var headers = ["task", "metric", "n", "fine-tune", "base", "difference, points (95% CI)", "better / same / worse",
                    "test", "p", "p (Holm)", ""];
     var numeric = [false, false, true, true, true, true, true, false, true, true, false];
-    var current = null;
-    var t = null;
-    compare.comparisons.forEach(function (c) {
-      var key = c.fine_tune + "\u0000" + c.base;
-      if (key !== current) {
-        current = key;
-        add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
-        t = add(add(box, el("div", "table-scroll")), table(headers, numeric));
-      }
+    tablePerPair(document.getElementById("differences-table"), headers, numeric, function (t, c) {
       var v = verdict(c);
       var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), c.n,
           pct(c.mean_fine_tune), pct(c.mean_base),
@@ -558,21 +564,11 @@
 
   // --- verdicts: equivalence, non-inferiority and power, one table per pair ---
   (function () {
-    var box = document.getElementById("verdicts-table");
-    if (!compare.comparisons.length) { add(box, el("p", "empty", "No paired comparisons.")); return; }
     var target = compare.settings.target_difference;
     var headers = ["task", "metric", "n", "difference, points (90% CI)", "margin", "smallest equivalence margin",
                    "verdict", "minimum detectable difference", "questions for " + points(target).replace("+", "±") + " points"];
     var numeric = [false, false, true, true, true, true, false, true, true];
-    var current = null;
-    var t = null;
-    compare.comparisons.forEach(function (c) {
-      var key = c.fine_tune + "\u0000" + c.base;
-      if (key !== current) {
-        current = key;
-        add(box, el("h3", "", c.fine_tune + " (fine-tune) vs " + c.base + " (base)"));
-        t = add(add(box, el("div", "table-scroll")), table(headers, numeric));
-      }
+    tablePerPair(document.getElementById("verdicts-table"), headers, numeric, function (t, c) {
       var n = String(c.n) + (c.clusters !== c.n ? " (" + c.clusters + " clusters)" : "");
       var tr = row(t, [c.task, metricName(c.metric) + (c.higher_is_better ? "" : " (lower is better)"), n,
           points(c.difference) + " (" + points(c.ci90_low) + " to " + points(c.ci90_high) + ")",
