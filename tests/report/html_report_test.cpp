@@ -122,10 +122,11 @@ TEST(HtmlReportPageFiles, TheScriptsNeverParseStringsAsHtml) {
 // The page the library writes is these files, byte for byte (the style sheet and scripts on the
 // line after their tag), so that what the syntax check and lint read is what runs.
 TEST_F(HtmlReportPage, IsMadeOfThePageFiles) {
-  EXPECT_EQ(report_page_style(), "\n" + read_file(page_dir() / "report.css"));
-  EXPECT_EQ(report_page_body(), read_file(page_dir() / "body.html"));
-  EXPECT_EQ(report_page_error_hook(), "\n" + read_file(page_dir() / "error_hook.js"));
-  EXPECT_EQ(report_page_script(), "\n" + read_file(page_dir() / "report.js"));
+  // EXPECT_TRUE, not EXPECT_EQ: a mismatch would print both files whole.
+  EXPECT_TRUE(report_page_style() == "\n" + read_file(page_dir() / "report.css")) << "report.css";
+  EXPECT_TRUE(report_page_body() == read_file(page_dir() / "body.html")) << "body.html";
+  EXPECT_TRUE(report_page_error_hook() == "\n" + read_file(page_dir() / "error_hook.js")) << "error_hook.js";
+  EXPECT_TRUE(report_page_script() == "\n" + read_file(page_dir() / "report.js")) << "report.js";
   EXPECT_NE(html_.find("<style>\n" + std::string(report_page_style()) + "</style>"), std::string::npos);
   EXPECT_NE(html_.find("<script>" + std::string(report_page_error_hook()) + "</script>"), std::string::npos);
   EXPECT_NE(html_.find("<body>\n" + std::string(report_page_body())), std::string::npos);

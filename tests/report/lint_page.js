@@ -19,7 +19,7 @@ try {
 // What a browser page may use without declaring it; vegaEmbed comes from the inlined library.
 const GLOBALS = new Set([
   "window", "document", "console", "JSON", "Math", "String", "Number", "Object", "Array", "Promise",
-  "Node", "Error", "Date", "RegExp", "Boolean", "Map", "Set", "undefined", "Infinity", "NaN", "isNaN",
+  "Node", "NodeFilter", "Error", "Date", "RegExp", "Boolean", "Map", "Set", "undefined", "Infinity", "NaN", "isNaN",
   "isFinite", "parseInt", "parseFloat", "setTimeout", "clearTimeout", "requestAnimationFrame",
   "vegaEmbed"]);
 // Members that parse a string as HTML or write it into the document.

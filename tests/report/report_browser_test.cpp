@@ -161,5 +161,52 @@ TEST(ReportBrowser, ShowsTheContextAReaderNeeds) {
   EXPECT_EQ(shot.width, 1280);
 }
 
+// The value of a data- attribute the page's script writes on the sample list.
+std::string sample_list_attribute(const std::string& dom, const std::string& name) {
+  size_t list = dom.find("id=\"sample-list\"");
+  if (list == std::string::npos) return "(no sample list)";
+  std::string tag = dom.substr(list, dom.find('>', list) - list);
+  size_t at = tag.find(name + "=\"");
+  if (at == std::string::npos) return "(no " + name + ")";
+  at += name.size() + 2;
+  return tag.substr(at, tag.find('"', at) - at);
+}
+
+// Issue 20: in the sample list, long task and item ids (and the outcome words) are never broken
+// inside a word, also where the list is at its narrowest (two columns at 960 CSS pixels); they may
+// wrap after "_". Measured by the page's script from where each character landed.
+TEST(ReportBrowser, IdsInTheSampleListAreNeverBrokenInsideAWord) {
+  std::filesystem::path dir = testing::work_dir("report_browser_ids");
+  for (uint64_t seed : {1, 2}) {
+    testing::FixtureTask task{"nejm_case_challenges", {"acc"}, {}};
+    for (int i = 0; i < 30; ++i) {
+      testing::FixtureSample sample;
+      sample.id = "pmid_31415926_question_" + std::to_string(i);
+      sample.extracted = std::string(1, char('A' + (i * seed) % 3));
+      sample.scores["acc"] = sample.extracted == sample.target ? 1 : 0;
+      task.samples.push_back(sample);
+    }
+    testing::fixture_run_write(dir / "runs" / (seed == 1 ? "base-random-weights-seed-42" : "fine-tune-random-weights-seed-7"),
+                               "clinbench test model", {task});
+  }
+  std::string output;
+  int status = testing::run_clinbench(
+      "report " + (dir / "runs").string() + " --resamples 200 -o " + (dir / "report.html").string(), output);
+  ASSERT_EQ(status, 0) << output;
+  ASSERT_FALSE(testing::chromium_binary().empty()) << "Chromium is missing: scripts/setup.sh --test installs it";
+  for (int width : {960, 1280}) {
+    testing::ChromiumPage page =
+        testing::chromium_dump_dom(dir / "report.html", dir / ("width-" + std::to_string(width)), width, 1200);
+    ASSERT_FALSE(page.dom.empty()) << page.log;
+    for (const std::string& line : page.console) ADD_FAILURE() << "console: " << line;
+    EXPECT_EQ(sample_list_attribute(page.dom, "data-broken-ids"), "0")
+        << width << " pixels wide, broken inside a word: " << sample_list_attribute(page.dom, "data-broken-id-text");
+    EXPECT_EQ(sample_list_attribute(page.dom, "data-cut-cells"), "0")
+        << width << " pixels wide, cut short: " << sample_list_attribute(page.dom, "data-cut-text");
+    EXPECT_NE(page.dom.find(">nejm_<wbr>case_<wbr>challenges<"), std::string::npos) << "may wrap after \"_\"";
+    EXPECT_NE(page.dom.find(">pmid_<wbr>31415926_<wbr>question_<wbr>0<"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace clinbench

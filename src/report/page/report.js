@@ -479,6 +479,16 @@
       if (s.outcome) return el("span", "badge " + s.outcome, s.outcome);
       return el("span", "", metricName(data.tasks[s.t].headline) + " " + pct(s.score));
     }
+    // A task or item id, allowed to wrap only after "_" (and never inside a word, see the style).
+    function idText(id) {
+      var span = el("span", "id");
+      String(id).split("_").forEach(function (part, i, parts) {
+        var last = i === parts.length - 1;
+        add(span, document.createTextNode(last ? part : part + "_"));
+        if (!last) add(span, el("wbr"));
+      });
+      return span;
+    }
     function preview(text) { return text.length > 140 ? text.slice(0, 140) + "…" : text; }
 
     function showDetail(s) {
@@ -529,7 +539,7 @@
       if (!found.length) { clear(detail); add(detail, el("p", "empty", "No sample to show.")); moreButton.hidden = true; return; }
       var t = add(listBox, table(["model", "task", "item", "outcome", "given", "expected"]));
       found.slice(0, shown).forEach(function (s) {
-        var tr = row(t, [runs[s.r].name, data.tasks[s.t].name, s.id, outcomeBadge(s),
+        var tr = row(t, [runs[s.r].name, idText(data.tasks[s.t].name), idText(s.id), outcomeBadge(s),
                          s.extracted === null || s.extracted === undefined ? "—" : preview(answerText(s, s.extracted)),
                          preview(answerText(s, s.target))]);
         tr.className = "row" + (s === selected ? " selected" : "");
@@ -548,6 +558,25 @@
       });
       listBox.dataset.cutCells = String(cut.length);
       listBox.dataset.cutText = cut.slice(0, 5).map(function (cell) { return cell.textContent; }).join(" | ");
+      // And line breaks inside a word of an id (task and item columns): any but one after "_", "-"
+      // or a space.
+      var brokenIds = Array.prototype.filter.call(t.querySelectorAll("td:nth-child(2), td:nth-child(3)"), function (cell) {
+        var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        var range = document.createRange();
+        var previous = null;
+        for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (var i = 0; i < node.data.length; ++i) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            var top = range.getBoundingClientRect().top;
+            if (previous && top > previous.top + 1 && "_- ".indexOf(previous.character) < 0) return true;
+            previous = { top: top, character: node.data[i] };
+          }
+        }
+        return false;
+      });
+      listBox.dataset.brokenIds = String(brokenIds.length);
+      listBox.dataset.brokenIdText = brokenIds.slice(0, 5).map(function (cell) { return cell.textContent; }).join(" | ");
       moreButton.hidden = found.length <= shown;
       if (selected === null || found.indexOf(selected) < 0) {
         selected = found[0];
