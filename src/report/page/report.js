@@ -559,8 +559,10 @@
       listBox.dataset.cutCells = String(cut.length);
       listBox.dataset.cutText = cut.slice(0, 5).map(function (cell) { return cell.textContent; }).join(" | ");
       // And line breaks inside a word of an id (task and item columns): any but one after "_", "-"
-      // or a space.
-      var brokenIds = Array.prototype.filter.call(t.querySelectorAll("td:nth-child(2), td:nth-child(3)"), function (cell) {
+      // or a space. Measured character by character, so on the first page of rows only.
+      var firstPage = "tbody > tr:nth-child(-n+" + PAGE + ") > ";
+      var idCells = t.querySelectorAll(firstPage + "td:nth-child(2), " + firstPage + "td:nth-child(3)");
+      var brokenIds = Array.prototype.filter.call(idCells, function (cell) {
         var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         var range = document.createRange();
         var previous = null;
