@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "cli/suite_file.h"
+#include "clinbench/suite.h"
 #include "fuzz_support.h"
 
 namespace {
@@ -13,9 +13,9 @@ void parse_and_check(std::string_view text, bool allow_absolute_paths) {
   using namespace clinbench;
   const char* target = "suite_yaml";
   const std::filesystem::path source = "/nonexistent-clinbench-fuzz/suites/suite.yaml";
-  cli::Suite suite;
+  Suite suite;
   try {
-    suite = cli::suite_parse(text, source, allow_absolute_paths);
+    suite = suite_parse(text, source, allow_absolute_paths);
   } catch (const Error& e) {
     fuzz::require_names_source(e, source.string(), target);
     return;
@@ -23,7 +23,7 @@ void parse_and_check(std::string_view text, bool allow_absolute_paths) {
   fuzz::require(!suite.tasks.empty(), target, "a suite has tasks");
   fuzz::require(suite.models.size() >= 2, target, "a suite has two or more models");
   std::set<std::string> names;
-  for (const cli::SuiteModel& model : suite.models) {
+  for (const SuiteModel& model : suite.models) {
     fuzz::require(names.insert(model.name).second, target, "model names are unique");
     fuzz::require(model.name.find('/') == std::string::npos && model.name != ".." &&
                       model.name != "." && !model.name.empty(),

@@ -9,6 +9,7 @@
 
 #include "clinbench/audit.h"
 #include "clinbench/backends.h"
+#include "clinbench/compare.h"
 #include "clinbench/stats.h"
 
 namespace clinbench {
@@ -43,5 +44,35 @@ nlohmann::json results_read(const std::filesystem::path& run_dir);
 
 // A fixed-width table: task, n, each metric with its 95% interval, failures.
 std::string results_table(const nlohmann::json& results);
+
+// The HTML report of a comparison: one self-contained file that opens offline (its parts are in
+// src/report/html_report.h). The minified UMD builds of the chart libraries it inlines:
+struct ReportAssets {
+  std::string vega;
+  std::string vega_lite;
+  std::string vega_embed;
+  std::string versions;  // versions.txt of the folder, e.g. "vega@6.4.0\nvega-lite@6.5.0\n..."
+};
+
+// $CLINBENCH_VEGA_DIR when set, else user_cache_dir()/"vega" (where scripts/fetch-vega.sh puts
+// them).
+std::filesystem::path report_assets_default_dir();
+
+// Reads vega.min.js, vega-lite.min.js and vega-embed.min.js from dir. Throws Error naming the
+// missing file and how to fetch it, or naming a file that could end its inline <script> block.
+ReportAssets report_assets_load(const std::filesystem::path& dir);
+
+struct ReportOptions {
+  std::string title = "Model comparison";
+  // Longer prompts, responses and targets are cut to this many characters (whole UTF-8
+  // characters) in the sample browser, with a note saying how much was cut; the run's samples
+  // files keep the full text. Bounds the file size for long-document tasks. >= 1.
+  int64_t max_text_chars = 20000;
+  std::string generated_at;  // shown in the header; empty = not shown
+};
+
+// The whole page.
+std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result,
+                        const ReportAssets& assets, const ReportOptions& options);
 
 }  // namespace clinbench

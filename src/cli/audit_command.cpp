@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
-#include "cli/run_pipeline.h"
+#include "cli/run_options.h"
 #include "clinbench/audit.h"
 #include "core/progress_bar.h"
 

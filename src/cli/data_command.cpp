@@ -5,7 +5,7 @@
 #include <set>
 
 #include "cli/commands.h"
-#include "cli/run_pipeline.h"
+#include "cli/run_options.h"
 #include "clinbench/tasks.h"
 #include "core/progress_bar.h"
 #include "fetch/data_fetch.h"

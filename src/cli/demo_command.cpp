@@ -9,9 +9,11 @@
 #include "backends/llama/test_model.h"
 #include "cli/commands.h"
 #include "cli/demo_data.h"
-#include "cli/run_pipeline.h"
+#include "cli/run_options.h"
+#include "cli/run_printer.h"
+#include "clinbench/run.h"
 #include "clinbench/compare.h"
-#include "report/html_report.h"
+#include "clinbench/report.h"
 
 namespace clinbench::cli {
 
@@ -115,10 +117,11 @@ Command add_demo_command(CLI::App& parent, const std::vector<std::string>& comma
             fine_tune.model_spec = demo_model(demo_dir, "fine-tune", 7);
             fine_tune.output_dir = settings->output_dir / "fine-tune";
             std::printf("The base model:\n");
-            int status = run_pipeline(base);
+            RunPrinter printer;
+            int status = run_pipeline(base, &printer).status;
             std::printf("\nThe demo model has random weights, so about 25%% correct is the expected score;\n"
                         "the intervals show how little 24 items can tell.\n\nThe \"fine-tune\" (other random weights):\n");
-            if (status == 0) status = run_pipeline(fine_tune);
+            if (status == 0) status = run_pipeline(fine_tune, &printer).status;
             if (status != 0) return status;
             compare_and_report(base.output_dir, fine_tune.output_dir, *settings);
             std::printf("\nBoth models are random, so any difference is chance: a paired test on 24 items should\n"

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "clinbench/compare.h"
-#include "report/html_report.h"
+#include "clinbench/report.h"
 
 namespace clinbench::cli {
 

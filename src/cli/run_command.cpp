@@ -2,8 +2,10 @@
 #include "cli/command_line_habits.h"
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
-#include "cli/run_pipeline.h"
-#include "cli/suite_runner.h"
+#include "cli/run_options.h"
+#include "cli/run_printer.h"
+#include "clinbench/run.h"
+#include "clinbench/suite.h"
 
 namespace clinbench::cli {
 
@@ -88,12 +90,13 @@ Command add_run_command(CLI::App& parent, const std::vector<std::string>& comman
   add_backend_options(*app, settings->backend);
   add_progress_options(*app);
   return {app, [settings, suite_file] {
-            if (!suite_file->empty()) return run_suite(*suite_file, *settings);
+            RunPrinter printer;
+            if (!suite_file->empty()) return print_suite_outcome(run_suite(*suite_file, *settings, &printer));
             if (settings->model_spec.empty() || settings->tasks.empty()) {
               throw Error("run needs --model and --tasks, or --suite FILE");
             }
             settings->model_spec = model_spec_with_scheme(settings->model_spec);  // a bare x.gguf
-            return run_pipeline(*settings);
+            return run_pipeline(*settings, &printer).status;
           }};
 }
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cli/run_pipeline.h"
+#include "cli/run_options.h"
 #include "clinbench/tasks.h"
 
 namespace clinbench::cli {

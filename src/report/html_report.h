@@ -15,33 +15,9 @@
 #include <string_view>
 
 #include "clinbench/compare.h"
+#include "clinbench/report.h"  // ReportAssets, ReportOptions, report_html
 
 namespace clinbench {
-
-// The minified UMD builds of the chart libraries.
-struct ReportAssets {
-  std::string vega;
-  std::string vega_lite;
-  std::string vega_embed;
-  std::string versions;  // versions.txt of the folder, e.g. "vega@6.4.0\nvega-lite@6.5.0\n..."
-};
-
-// $CLINBENCH_VEGA_DIR when set, else user_cache_dir()/"vega" (where scripts/fetch-vega.sh puts
-// them).
-std::filesystem::path report_assets_default_dir();
-
-// Reads vega.min.js, vega-lite.min.js and vega-embed.min.js from dir. Throws Error naming the
-// missing file and how to fetch it, or naming a file that could end its inline <script> block.
-ReportAssets report_assets_load(const std::filesystem::path& dir);
-
-struct ReportOptions {
-  std::string title = "Model comparison";
-  // Longer prompts, responses and targets are cut to this many characters (whole UTF-8
-  // characters) in the sample browser, with a note saying how much was cut; the run's samples
-  // files keep the full text. Bounds the file size for long-document tasks. >= 1.
-  int64_t max_text_chars = 20000;
-  std::string generated_at;  // shown in the header; empty = not shown
-};
 
 // The one JSON object the page draws from: compare_json's content, the tasks with their
 // headline metric, and every sample of every run (strings stored once each, by index).
@@ -56,10 +32,6 @@ nlohmann::json report_context(const std::vector<CompareRun>& runs, const std::ve
 // JSON text safe inside <script type="application/json">: <, >, & and U+2028/U+2029 as \u
 // escapes (still valid JSON, same value). Invalid UTF-8 becomes U+FFFD.
 std::string report_json_in_script(const nlohmann::json& value);
-
-// The whole page.
-std::string report_html(const std::vector<CompareRun>& runs, const CompareResult& result,
-                        const ReportAssets& assets, const ReportOptions& options);
 
 // The page's own parts (html_report_page.cpp): style sheet, the error hook that runs before the
 // libraries, the body skeleton and the script that draws the page.

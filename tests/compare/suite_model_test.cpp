@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "cli/suite_runner.h"
+#include "clinbench/suite.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -25,14 +25,13 @@ TEST(SuiteModel, DemoSuiteRunsComparesAndReports) {
                              dir / "models" / "tuned.gguf");
   setenv("CLINBENCH_SUITE_MODELS", (dir / "models").c_str(), 1);
 
-  cli::RunSettings defaults;
+  RunSettings defaults;
   defaults.data_dir = testing::shared_data_dir();
   defaults.output_dir = dir / "out";
   defaults.allow_absolute_paths = true;  // the models are outside the suite's folder
   defaults.backend.threads = 2;
   defaults.backend.parallel = 10;
-  int status = cli::run_suite(testing::source_dir() / "suites" / "demo.yaml",
-                              defaults);
+  int status = run_suite(testing::source_dir() / "suites" / "demo.yaml", defaults).status;
   unsetenv("CLINBENCH_SUITE_MODELS");
   ASSERT_EQ(status, 0);
 

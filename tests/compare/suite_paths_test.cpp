@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "cli/suite_file.h"
+#include "clinbench/suite.h"
 #include "clinbench/core.h"
 #include "test_support.h"
 
@@ -19,7 +19,7 @@ const char* kServerModels =
 
 std::string suite_error(const std::string& yaml, const std::filesystem::path& path) {
   try {
-    cli::suite_parse(yaml, path);
+    suite_parse(yaml, path);
   } catch (const Error& e) {
     return e.what();
   }
@@ -30,7 +30,7 @@ TEST(SuitePaths, InsideTheSuitesFolderIsAccepted) {
   std::filesystem::path dir = testing::work_dir("suite_paths_inside");
   std::filesystem::create_directories(dir / "models");
   write_file_atomic(dir / "models" / "base.gguf", "not read by the parser");
-  cli::Suite suite = cli::suite_parse(
+  Suite suite = suite_parse(
       "tasks: [medqa, tasks/mine.yaml]\ndata_dir: data\nmodels:\n"
       "  - {name: base, model: gguf:models/base.gguf}\n"
       "  - {name: tuned, model: openai:http://127.0.0.1:9/v1}\n",
@@ -67,13 +67,13 @@ TEST(SuitePaths, VariablesThatExpandToAbsolutePathsNeedTheFlagToo) {
       "tasks: [medqa]\nmodels:\n  - {name: base, model: \"gguf:${CLINBENCH_TEST_MODELS}/base.gguf\"}\n"
       "  - {name: tuned, model: openai:http://127.0.0.1:9/v1}\n";
   EXPECT_NE(suite_error(yaml, "/study/suite.yaml").find("is an absolute path"), std::string::npos);
-  cli::Suite suite = cli::suite_parse(yaml, "/study/suite.yaml", true);
+  Suite suite = suite_parse(yaml, "/study/suite.yaml", true);
   EXPECT_EQ(suite.models[0].spec, "gguf:" + (dir / "base.gguf").string());
   unsetenv("CLINBENCH_TEST_MODELS");
 }
 
 TEST(SuitePaths, AllowedEscapesResolve) {
-  cli::Suite suite = cli::suite_parse(
+  Suite suite = suite_parse(
       std::string("tasks: [medqa, ../tasks/mine.yaml, /opt/tasks/x.yaml]\ndata_dir: ../data\n") + kServerModels,
       "/study/suites/suite.yaml", true);
   EXPECT_EQ(suite.tasks[1], "/study/tasks/mine.yaml");
@@ -88,7 +88,7 @@ TEST(SuitePaths, ModelFileNamesTheSystemRefusesAreErrors) {
   const std::string name(300, 'a');
   std::string message = "accepted";
   try {
-    cli::suite_parse("tasks: [medqa]\nmodels:\n  - {name: a, model: \"gguf:/" + name + ".gguf\"}\n"
+    suite_parse("tasks: [medqa]\nmodels:\n  - {name: a, model: \"gguf:/" + name + ".gguf\"}\n"
                      "  - {name: b, model: openai:http://x/v1}\n",
                      "/study/suite.yaml", true);
   } catch (const Error& e) {

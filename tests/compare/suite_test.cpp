@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "cli/suite_runner.h"
+#include "clinbench/suite.h"
 #include "clinbench/backends.h"
 #include "test_support.h"
 
@@ -16,7 +16,7 @@ std::filesystem::path source_dir() { return testing::source_dir(); }
 
 std::string suite_error(const std::string& yaml) {
   try {
-    cli::suite_parse(yaml, "/study/suite.yaml");
+    suite_parse(yaml, "/study/suite.yaml");
   } catch (const Error& e) {
     return e.what();
   }
@@ -32,7 +32,7 @@ const char* kTwoModels =
 TEST(Suite, ReferenceStudyNamesThePlaceholderToFill) {
   std::filesystem::path file = source_dir() / "suites" / "reference_study.yaml";
   try {
-    cli::suite_read(file);
+    suite_read(file);
     FAIL() << "the shipped study suite has placeholders";
   } catch (const Error& e) {
     std::string message = e.what();
@@ -53,7 +53,7 @@ TEST(Suite, ReferenceStudyHasTheStudysDesign) {
   for (size_t at = yaml.find("FILL_IN"); at != std::string::npos; at = yaml.find("FILL_IN")) {
     yaml.replace(at, 7, "gguf:model.gguf");
   }
-  cli::Suite suite = cli::suite_parse(yaml, dir / "reference_study.yaml");
+  Suite suite = suite_parse(yaml, dir / "reference_study.yaml");
   for (const char* task :
        {"mednli", "meqsum", "problem_summary", "medisumqa", "medisumcode", "longhealth_task1",
         "longhealth_task2", "longhealth_task3", "nejm_case_challenges", "jama_case_challenges"}) {
@@ -85,7 +85,7 @@ TEST(Suite, ReferenceStudyHasTheStudysDesign) {
       {"BioMistral-7B", "instruct-no-system"},         {"BioMistral-7B-DARE", "instruct-no-system"},
       {"Mistral-7B-v0.1", "base"},                     {"internistai-base-7b-v0.2", "base"}};
   ASSERT_EQ(suite.models.size(), formats.size());
-  for (const cli::SuiteModel& model : suite.models) {
+  for (const SuiteModel& model : suite.models) {
     ASSERT_TRUE(model.prompt_format.has_value()) << model.name;
     EXPECT_EQ(chat_format_name(*model.prompt_format), formats.at(model.name)) << model.name;
   }
@@ -97,16 +97,16 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
   write_file_atomic(dir / "tuned.gguf", "x");
   setenv("CLINBENCH_SUITE_MODELS", dir.c_str(), 1);
   // The models are outside the suite's folder: the user allows that explicitly.
-  cli::Suite suite = cli::suite_read(source_dir() / "suites" / "demo.yaml", true);
+  Suite suite = suite_read(source_dir() / "suites" / "demo.yaml", true);
   ASSERT_EQ(suite.models.size(), 2u);
   EXPECT_EQ(suite.models[0].spec, "gguf:" + (dir / "base.gguf").string());
   ASSERT_EQ(suite.pairs.size(), 1u);
 
-  cli::RunSettings defaults;
+  RunSettings defaults;
   defaults.output_dir = dir / "out";
   defaults.seed = 99;
   defaults.backend.threads = 3;
-  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], defaults);
+  RunSettings settings = suite_run_settings(suite, suite.models[1], defaults);
   EXPECT_EQ(settings.model_spec, "gguf:" + (dir / "tuned.gguf").string());
   EXPECT_EQ(settings.output_dir, dir / "out" / suite.models[1].name);
   EXPECT_EQ(settings.tasks, suite.tasks);
@@ -114,7 +114,7 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
   EXPECT_EQ(settings.seed, suite.seed.value_or(99));
   unsetenv("CLINBENCH_SUITE_MODELS");
   try {
-    cli::suite_read(source_dir() / "suites" / "demo.yaml");
+    suite_read(source_dir() / "suites" / "demo.yaml");
     FAIL() << "an unset variable is an error";
   } catch (const Error& e) {
     EXPECT_NE(
@@ -125,8 +125,8 @@ TEST(Suite, DemoSuiteRunsOnGeneratedModels) {
 }
 
 TEST(Suite, ServerModelsAndRelativePaths) {
-  cli::Suite suite =
-      cli::suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
+  Suite suite =
+      suite_parse(std::string(kTwoModels) + "data_dir: ../data\nlimit: 20\nseed: 7\n",
                        "/study/suites/suite.yaml", true);
   EXPECT_EQ(suite.models[1].spec, "openai:http://127.0.0.1:9/v1");
   EXPECT_EQ(suite.models[1].model_name, "openbio");
@@ -134,7 +134,7 @@ TEST(Suite, ServerModelsAndRelativePaths) {
   EXPECT_EQ(*suite.limit, 20);
   EXPECT_EQ(*suite.seed, 7u);
   EXPECT_TRUE(suite.pairs.empty());  // every model against the first
-  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], cli::RunSettings{});
+  RunSettings settings = suite_run_settings(suite, suite.models[1], RunSettings{});
   EXPECT_EQ(settings.backend.model_name, "openbio");
   EXPECT_EQ(settings.limit, 20);
 }
@@ -150,7 +150,7 @@ TEST(Suite, PromptFormatAndChatTemplatePerModel) {
       "  - {name: mistral, model: openai:http://127.0.0.1:9/v1, model_name: m, prompt_format: instruct-no-system,\n"
       "     chat_template: Mistral-7B-Instruct-v0.1}\n"
       "  - {name: own, model: openai:http://127.0.0.1:9/v1, model_name: m, chat_template: templates/own.jinja}\n";
-  cli::Suite suite = cli::suite_parse(yaml, dir / "suite.yaml");
+  Suite suite = suite_parse(yaml, dir / "suite.yaml");
   ASSERT_EQ(suite.models.size(), 3u);
   EXPECT_EQ(suite.models[0].prompt_format, ChatFormat::plain_text);
   EXPECT_EQ(suite.models[1].prompt_format, ChatFormat::template_system_folded);
@@ -158,7 +158,7 @@ TEST(Suite, PromptFormatAndChatTemplatePerModel) {
   EXPECT_EQ(suite.models[1].chat_template_source, "Mistral-7B-Instruct-v0.1");
   EXPECT_FALSE(suite.models[2].prompt_format);
   EXPECT_EQ(suite.models[2].chat_template, "{% for m in messages %}{{ m['content'] }}{% endfor %}");
-  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[1], {});
+  RunSettings settings = suite_run_settings(suite, suite.models[1], {});
   EXPECT_EQ(settings.backend.prompt_format, ChatFormat::template_system_folded);
   EXPECT_EQ(settings.backend.chat_template, suite.models[1].chat_template);
 
@@ -220,7 +220,7 @@ TEST(Suite, MistakesNameFileLineAndField) {
 }
 
 TEST(Suite, CompareMarginsAndFactorialDesign) {
-  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) +
+  Suite suite = suite_parse(std::string(kTwoModels) +
                                           "compare: {margins: {acc: 0.05, medqa.acc: 0.03}, target_difference: 0.1, "
                                           "factorial: [base, base, tuned, tuned]}\n",
                                       "/study/suite.yaml");
@@ -237,16 +237,16 @@ TEST(Suite, BertscoreModelsByName) {
   std::filesystem::create_directories(dir / "models");
   write_file_atomic(dir / "models" / "scibert.gguf", "not read by the parser");
   write_file_atomic(dir / "models" / "clinical.gguf", "not read by the parser");
-  cli::Suite suite = cli::suite_parse(std::string(kTwoModels) +
+  Suite suite = suite_parse(std::string(kTwoModels) +
                                           "bertscore_models:\n  scibert: gguf:models/scibert.gguf\n"
                                           "  bio_clinicalbert: gguf:models/clinical.gguf\n",
                                       dir / "suite.yaml");
   ASSERT_EQ(suite.bertscore_models.size(), 2u);
   std::string scibert = "scibert=gguf:" + (dir / "models" / "scibert.gguf").string();
   EXPECT_EQ(suite.bertscore_models[0], scibert);
-  cli::RunSettings defaults;
+  RunSettings defaults;
   defaults.bertscore_models = {"scibert=gguf:/elsewhere/scibert.gguf", "other=gguf:/m/other.gguf"};
-  cli::RunSettings settings = cli::suite_run_settings(suite, suite.models[0], defaults);
+  RunSettings settings = suite_run_settings(suite, suite.models[0], defaults);
   EXPECT_EQ(settings.bertscore_models,
             (std::vector<std::string>{"other=gguf:/m/other.gguf", scibert,
                                       "bio_clinicalbert=gguf:" + (dir / "models" / "clinical.gguf").string()}));
@@ -261,13 +261,13 @@ TEST(Suite, BertscoreModelsByName) {
 
 // The README's promise: a suite shares one cache across its models (entries are per model).
 TEST(Suite, ModelsShareOneCacheUnlessTheCommandLineNamesOne) {
-  cli::Suite suite = cli::suite_parse(kTwoModels, "/study/suite.yaml");
-  cli::RunSettings defaults;
+  Suite suite = suite_parse(kTwoModels, "/study/suite.yaml");
+  RunSettings defaults;
   defaults.output_dir = "/runs/study";
-  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[0], defaults).cache, "/runs/study/cache.sqlite");
-  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[1], defaults).cache, "/runs/study/cache.sqlite");
+  EXPECT_EQ(suite_run_settings(suite, suite.models[0], defaults).cache, "/runs/study/cache.sqlite");
+  EXPECT_EQ(suite_run_settings(suite, suite.models[1], defaults).cache, "/runs/study/cache.sqlite");
   defaults.cache = "/elsewhere/cache.sqlite";
-  EXPECT_EQ(cli::suite_run_settings(suite, suite.models[1], defaults).cache, "/elsewhere/cache.sqlite");
+  EXPECT_EQ(suite_run_settings(suite, suite.models[1], defaults).cache, "/elsewhere/cache.sqlite");
 }
 
 // A mistake in a task file is reported once, before any model loads (it used to come once per

@@ -2,8 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "cli/suite_file.h"
-#include "cli/suite_runner.h"
+#include "clinbench/suite.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -13,7 +12,7 @@ using ::testing::HasSubstr;
 
 std::string parse_error(const std::string& yaml, const std::filesystem::path& path) {
   try {
-    cli::suite_parse(yaml, path);
+    suite_parse(yaml, path);
   } catch (const Error& e) {
     return e.what();
   }
@@ -31,17 +30,17 @@ models:
 pairs:
   - {fine_tune: Llama+rag, base: Llama}
 )";
-  cli::Suite suite = cli::suite_parse(yaml, path);
+  Suite suite = suite_parse(yaml, path);
   ASSERT_EQ(suite.models.size(), 2u);
   EXPECT_TRUE(suite.models[0].rag_index.empty());
   EXPECT_EQ(suite.models[1].rag_index, dir / "indexes/medquad");
   ASSERT_EQ(suite.pairs.size(), 1u);
   EXPECT_EQ(suite.pairs[0].fine_tune, "Llama+rag");
 
-  cli::RunSettings defaults;
+  RunSettings defaults;
   defaults.output_dir = dir / "out";
-  cli::RunSettings plain = cli::suite_run_settings(suite, suite.models[0], defaults);
-  cli::RunSettings augmented = cli::suite_run_settings(suite, suite.models[1], defaults);
+  RunSettings plain = suite_run_settings(suite, suite.models[0], defaults);
+  RunSettings augmented = suite_run_settings(suite, suite.models[1], defaults);
   EXPECT_TRUE(plain.rag_index.empty());
   EXPECT_EQ(augmented.rag_index, dir / "indexes/medquad");
   EXPECT_EQ(augmented.rag_mode, "hybrid");

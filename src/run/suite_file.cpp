@@ -1,5 +1,5 @@
 // Suite files: YAML to a checked Suite, before any model runs.
-#include "cli/suite_file.h"
+#include "clinbench/suite.h"
 
 #include "backends/llama/study_models.h"
 
@@ -11,7 +11,7 @@
 #include "clinbench/tasks.h"
 #include "compare/pairs_file.h"
 
-namespace clinbench::cli {
+namespace clinbench {
 
 namespace {
 
@@ -357,4 +357,4 @@ Suite suite_read(const std::filesystem::path& path, bool allow_absolute_paths) {
   return suite_parse(read_file(path), path, allow_absolute_paths);
 }
 
-}  // namespace clinbench::cli
+}  // namespace clinbench

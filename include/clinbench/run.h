@@ -1,16 +1,15 @@
 // The evaluation flow shared by `run` and `demo`: validate every task's data, open the model,
-// evaluate each task with a progress bar, write results.json and the samples, print the table.
+// evaluate each task, write results.json and the samples; a RunObserver sees it. Suites: suite.h.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "clinbench/backends.h"
 
-namespace clinbench::cli {
+namespace clinbench {
 
 struct RunSettings {
   std::string model_spec;
@@ -45,21 +44,48 @@ struct RunSettings {
   bool check_tasks_only = false;
 };
 
-// The data folder: --data-dir if given, else $CLINBENCH_DATA, else ./data.
-std::filesystem::path default_data_dir();
-
 // Exit status of a run that wrote its results but has failed requests (retried by the same
 // command again) or a task without any answered item.
 inline constexpr int kRunIncomplete = 3;
 
-// Returns the exit status: 0, or kRunIncomplete. Throws Error for a run that cannot start.
-int run_pipeline(const RunSettings& settings);
+// How far a counted stage has come (a task's requests, retrieval, BERTScore); retries and
+// failures: requests retried after a transient server failure, and those that failed for good.
+struct RunProgressUpdate {
+  int64_t done = 0, total = 0, retries = 0, failures = 0;
+};
 
-// --quiet and --progress bar|json|none (the process-wide ProgressStyle), for `run` and `demo`.
-void add_progress_options(CLI::App& app);
+// One counted stage while it runs (destroyed when it ends); update may come from several threads.
+class RunProgress {
+ public:
+  virtual ~RunProgress() = default;
+  virtual void update(const RunProgressUpdate& update) = 0;
+};
 
-// Adds the options shared by `run` and `demo` that tune the embedded engine.
-void add_backend_options(CLI::App& app, BackendOptions& options);
+// A run that wrote its results. missing: items without an answer, by task and cause, a line
+// each; clean_subset: with exclude_ids, {"tasks": {T: metrics without them}}.
+struct RunOutcome {
+  std::filesystem::path output_dir;
+  nlohmann::json results;  // results.json as written
+  int status = 0;          // 0, or kRunIncomplete
+  std::vector<std::string> missing;
+  std::filesystem::path exclude_ids;
+  nlohmann::json clean_subset;
+  std::string rag_system_name;  // with retrieval: compare's name for the run
+};
 
+// What a run tells its caller while it works (each default ignores it): notes for the user,
+// counted stages ("medqa" in "requests", "medqa retrieval" in "items", "medqa BERTScore" in
+// "pairs"; null shows nothing), each finished run.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void note(const std::string& message);
+  virtual std::unique_ptr<RunProgress> progress(const std::string& label, const std::string& unit);
+  virtual void run_finished(const RunOutcome& outcome);  // a suite: each model's run
+};
 
-}  // namespace clinbench::cli
+// Writes settings.output_dir/results.json and samples/; observer may be null. Throws Error for
+// a run that cannot start. check_tasks_only: returns an empty outcome after the checks.
+RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer = nullptr);
+
+}  // namespace clinbench

@@ -1,13 +1,12 @@
 // Suites: running every model, then comparing and reporting (parsing is suite_file.cpp).
-#include "cli/suite_runner.h"
+#include "clinbench/suite.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <ctime>
 
-#include "report/html_report.h"
+#include "clinbench/report.h"
 
-namespace clinbench::cli {
+namespace clinbench {
 
 namespace {
 
@@ -18,7 +17,11 @@ std::string local_timestamp() {
   return buffer;
 }
 
+SuiteObserver silent_observer;
+
 }  // namespace
+
+void SuiteObserver::suite_model_started(const Suite&, size_t) {}
 
 RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
                                const RunSettings& defaults) {
@@ -53,7 +56,10 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
   return settings;
 }
 
-int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaults) {
+SuiteOutcome run_suite(const std::filesystem::path& suite_file, const RunSettings& defaults,
+                       SuiteObserver* observer_or_null) {
+  SuiteObserver& observer = observer_or_null ? *observer_or_null : silent_observer;
+  SuiteOutcome outcome;
   Suite suite = suite_read(suite_file, defaults.allow_absolute_paths);
   // Every task file and data set is checked once, before any model loads: a mistake there is
   // reported once, not once per model.
@@ -66,23 +72,22 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
   std::vector<std::filesystem::path> done;
   for (size_t i = 0; i < suite.models.size(); ++i) {
     const SuiteModel& model = suite.models[i];
-    std::fprintf(stderr, "\n[suite %s] model %zu of %zu: %s\n", suite.name.c_str(), i + 1,
-                 suite.models.size(), model.name.c_str());
+    observer.suite_model_started(suite, i);
     RunSettings settings = suite_run_settings(suite, model, defaults);
     try {
-      int status = run_pipeline(settings);
+      int status = run_pipeline(settings, &observer).status;
       if (status == 0) {
         done.push_back(settings.output_dir);
       } else {
         if (status == kRunIncomplete) {
-          std::fprintf(stderr, "model '%s': the run is incomplete (see above); the same command again retries what "
-                       "failed\n", model.name.c_str());
+          observer.note("model '" + model.name + "': the run is incomplete (see above); the same command again "
+                        "retries what failed");
         }
         failed.push_back(model.name);
       }
     } catch (const Error& e) {
       // One model that cannot load must not cost the others their run.
-      std::fprintf(stderr, "error: model '%s': %s\n", model.name.c_str(), e.what());
+      observer.note("error: model '" + model.name + "': " + e.what());
       failed.push_back(model.name);
     }
   }
@@ -95,14 +100,15 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
     if (model_done(pair.fine_tune) && model_done(pair.base)) {
       entries.push_back(pair);
     } else {
-      std::fprintf(stderr, "note: pair %s vs %s left out: a model failed\n", pair.fine_tune.c_str(),
-                   pair.base.c_str());
+      observer.note("note: pair " + pair.fine_tune + " vs " + pair.base + " left out: a model failed");
     }
   }
   if (done.size() < 2 || (!suite.pairs.empty() && entries.empty())) {
-    std::fprintf(stderr, "error: too few models ran to compare (failed: %zu of %zu)\n",
-                 failed.size(), suite.models.size());
-    return 1;
+    observer.note("error: too few models ran to compare (failed: " + std::to_string(failed.size()) + " of " +
+                  std::to_string(suite.models.size()) + ")");
+    outcome.failed_models = failed;
+    outcome.status = 1;
+    return outcome;
   }
 
   // The suite's model names are the display names, so pairs match them and tables show them.
@@ -126,8 +132,9 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
   CompareResult result = compare_runs(input.runs, input.pairs, options);
   std::filesystem::path compare_dir = defaults.output_dir / "compare";
   compare_write(compare_dir, input.runs, result);
-  std::printf("\n%s\n", compare_markdown(input.runs, result).c_str());
-  std::printf("comparison: %s\n", (compare_dir / "compare.md").c_str());
+  outcome.compared = true;
+  outcome.comparison_markdown = compare_markdown(input.runs, result);
+  outcome.comparison_dir = compare_dir;
 
   std::filesystem::path report_file = defaults.output_dir / "report.html";
   try {
@@ -136,18 +143,14 @@ int run_suite(const std::filesystem::path& suite_file, const RunSettings& defaul
     report.title = suite.name + ": model comparison";
     report.generated_at = local_timestamp();
     write_file_atomic(report_file, report_html(input.runs, result, assets, report));
-    std::printf("report: %s\n", report_file.c_str());
+    outcome.report_file = report_file;
   } catch (const Error& e) {
-    // The comparison stands without the HTML; say how to get it.
-    std::fprintf(stderr, "note: no HTML report: %s\n", e.what());
+    // The comparison stands without the HTML; the caller says how to get it.
+    outcome.report_error = e.what();
   }
-  if (!failed.empty()) {
-    std::string names;
-    for (const std::string& name : failed) names += (names.empty() ? "" : ", ") + name;
-    std::fprintf(stderr, "error: %zu model(s) failed: %s\n", failed.size(), names.c_str());
-    return 1;
-  }
-  return 0;
+  outcome.failed_models = failed;
+  outcome.status = failed.empty() ? 0 : 1;
+  return outcome;
 }
 
-}  // namespace clinbench::cli
+}  // namespace clinbench

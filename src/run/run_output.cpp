@@ -1,10 +1,9 @@
 // What a run finds in its output folder, and what it tells the user when it ends.
-#include "cli/run_output.h"
+#include "run/run_output.h"
 
 #include <algorithm>
-#include <cstdio>
 
-namespace clinbench::cli {
+namespace clinbench {
 
 namespace {
 
@@ -69,30 +68,30 @@ void remove_other_samples(const std::filesystem::path& output_dir, const std::ve
 
 // A failed request is missing, never a wrong answer: a run with failed requests says so and
 // exits kRunIncomplete, as does one with a task that has no answered item (no metric value).
-int run_completeness_status(const std::vector<TaskResult>& results) {
+int run_completeness_status(const std::vector<TaskResult>& results, std::vector<std::string>& messages) {
   int64_t retryable = 0;
   int64_t failed_requests = 0;
   std::vector<std::string> empty_tasks;
   for (const TaskResult& task : results) {
     failed_requests += task.requests.errors;
     for (const auto& [status, count] : task.failed) {
-      std::fprintf(stderr, "%s: %lld of %lld items without an answer (%s)%s\n", task.task.c_str(),
-                   (long long)count, (long long)task.n, status.c_str(),
-                   status == "backend_error" ? "" : ": left out of the metrics");
+      messages.push_back(task.task + ": " + std::to_string(count) + " of " + std::to_string(task.n) +
+                         " items without an answer (" + status + ")" +
+                         (status == "backend_error" ? "" : ": left out of the metrics"));
       if (status == "backend_error") retryable += count;
     }
     if (task.n > 0 && task.answered == 0) empty_tasks.push_back(task.task);
   }
   if (retryable > 0) {
-    std::fprintf(stderr,
-                 "incomplete: %lld items without an answer: %lld requests failed (left out of the metrics, not "
-                 "scored as wrong); the same command again retries only them\n",
-                 (long long)retryable, (long long)failed_requests);
+    messages.push_back("incomplete: " + std::to_string(retryable) + " items without an answer: " +
+                       std::to_string(failed_requests) +
+                       " requests failed (left out of the metrics, not scored as wrong); the same command again "
+                       "retries only them");
   }
   for (const std::string& task : empty_tasks) {
-    std::fprintf(stderr, "incomplete: task '%s' has no answered item, so no metric value\n", task.c_str());
+    messages.push_back("incomplete: task '" + task + "' has no answered item, so no metric value");
   }
   return retryable > 0 || !empty_tasks.empty() ? kRunIncomplete : 0;
 }
 
-}  // namespace clinbench::cli
+}  // namespace clinbench

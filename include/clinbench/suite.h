@@ -1,5 +1,7 @@
-// Suite files: parsing and checking the YAML that names models, tasks and pairs (the runner is
-// suite_runner.h). The file (every key known; a typo is an error naming the file, line and key):
+// Suites: a YAML file naming models, tasks and pairs (fine-tune → base). run_suite evaluates
+// every model on every task into OUTPUT/MODEL_NAME/ (run.h's run_pipeline), then compares the
+// pairs into OUTPUT/compare/ and, where the chart libraries are installed, writes
+// OUTPUT/report.html (`clinbench run --suite FILE`). The file (every key known; a typo is an error naming the file, line and key):
 //   name: reference_study             # optional, for messages
 //   description: ...                  # optional, free text
 //   tasks: [medqa, meqsum]            # built-in task names or task YAML paths
@@ -39,8 +41,9 @@
 
 #include "clinbench/backends.h"
 #include "clinbench/compare.h"
+#include "clinbench/run.h"
 
-namespace clinbench::cli {
+namespace clinbench {
 
 struct SuiteModel {
   std::string name;         // folder name under the output folder and display name
@@ -88,4 +91,39 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
 // suite_parse on the file's contents; throws Error naming the file when it cannot be read.
 Suite suite_read(const std::filesystem::path& path, bool allow_absolute_paths = false);
 
-}  // namespace clinbench::cli
+// The settings of one model's run: `defaults` (the command line) with the suite's tasks, data,
+// limit, few-shot count, seed and the model's spec and server options, into output_dir/NAME,
+// with the suite's one cache output_dir/cache.sqlite unless the command line names another.
+RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
+                               const RunSettings& defaults);
+
+// What a suite tells its caller while it works, beyond each model's run (RunObserver).
+class SuiteObserver : public RunObserver {
+ public:
+  // Model `index` (from 0) of suite.models starts its run.
+  virtual void suite_model_started(const Suite& suite, size_t index);
+};
+
+// A suite when every model has run.
+struct SuiteOutcome {
+  int status = 0;                        // 0 when every model ran completely, else 1
+  std::vector<std::string> failed_models;  // failed or incomplete runs, in suite order
+  bool compared = false;                 // false: too few models ran to compare
+  std::string comparison_markdown;       // compare_markdown of the pairs
+  std::filesystem::path comparison_dir;  // OUTPUT/compare
+  std::filesystem::path report_file;     // OUTPUT/report.html; empty when not written
+  std::string report_error;              // why there is no report.html (chart libraries missing)
+};
+
+// Runs every model of the suite (run_pipeline, into defaults.output_dir/MODEL_NAME), then
+// compares the pairs into defaults.output_dir/compare/, then writes
+// defaults.output_dir/report.html when the chart libraries are installed. A model that fails is
+// reported (observer->note) and the others still run; its pairs are left out, as are those of a
+// model whose run is incomplete (failed requests). Items one model of a pair failed (a context
+// overflow the other fit) leave both sides with a note. Throws Error for a suite that cannot
+// start (checked before any model loads: the suite file, every task file and data set).
+// observer may be null.
+SuiteOutcome run_suite(const std::filesystem::path& suite_file, const RunSettings& defaults,
+                       SuiteObserver* observer = nullptr);
+
+}  // namespace clinbench

@@ -1,11 +1,7 @@
-#include "cli/run_pipeline.h"
-#include "cli/option_ranges.h"
-#include "cli/run_output.h"
+// Run orchestration: one model on its tasks, from the settings to results.json (run.h).
+#include "clinbench/run.h"
+#include "run/run_output.h"
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <optional>
 
 #include "clinbench/compare.h"
@@ -13,19 +9,17 @@
 #include "clinbench/rag.h"
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
-#include "core/progress_bar.h"
 #include "engine/task_evaluation.h"
 #include "metrics/bertscore_selection.h"
 #include "metrics/sample_scoring.h"
-#include "backends/llama/study_models.h"
 #include "backends/llama/token_embedder.h"
 
-namespace clinbench::cli {
+namespace clinbench {
 
 namespace {
 
 // The output folder must be usable before hours of model work go into it.
-void check_output_dir(const std::filesystem::path& dir) {
+void check_output_dir(const std::filesystem::path& dir, RunObserver& observer) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error("cannot create the output folder " + dir.string() + ": " + ec.message());
@@ -39,8 +33,8 @@ void check_output_dir(const std::filesystem::path& dir) {
   // What a killed run left half-written (samples can be many MB) goes before this run writes.
   int64_t stale_bytes = remove_stale_temporaries(dir) + remove_stale_temporaries(dir / "samples");
   if (stale_bytes > 0) {
-    std::fprintf(stderr, "removed %lld bytes of temporary files left by a killed run in %s\n",
-                 (long long)stale_bytes, dir.c_str());
+    observer.note("removed " + std::to_string(stale_bytes) + " bytes of temporary files left by a killed run in " +
+                  dir.string());
   }
   std::filesystem::space_info space = std::filesystem::space(dir, ec);
   if (!ec && space.available < (64u << 20)) {
@@ -89,85 +83,19 @@ nlohmann::json planned_config(const RunSettings& settings) {
   return config;
 }
 
+// Shows nothing: a run without an observer.
+RunObserver silent_observer;
+
 }  // namespace
 
-std::filesystem::path default_data_dir() {
-  if (const char* value = std::getenv("CLINBENCH_DATA"); value && *value) return value;
-  return "data";
-}
+void RunObserver::note(const std::string&) {}
 
-void add_progress_options(CLI::App& app) {
-  app.add_flag_callback("--quiet,-q", [] { progress_style_set(ProgressStyle::quiet); },
-                        "no progress lines on stderr (the results table and errors still print)");
-  app.add_option_function<std::string>(
-         "--progress",
-         [](const std::string& style) {
-           progress_style_set(style == "json" ? ProgressStyle::json
-                              : style == "none" ? ProgressStyle::quiet : ProgressStyle::human);
-         },
-         "bar (default), json (one JSON object a line on stderr: task, done, total, rate, retries,\n"
-         "failures; see README) or none")
-      ->check(CLI::IsMember({"bar", "json", "none"}));
-}
+std::unique_ptr<RunProgress> RunObserver::progress(const std::string&, const std::string&) { return nullptr; }
 
-void add_backend_options(CLI::App& app, BackendOptions& options) {
-  app.add_option_function<std::string>(
-         "--prompt-format",
-         [&options](const std::string& name) { options.prompt_format = chat_format_parse(name); },
-         "how chats become the model's input, as the study declared per model: instruct (the model's chat "
-         "template with a system message), instruct-no-system (the system prompt glued before the first user "
-         "turn), base (plain text). Default: from the model's template (none = base; a template that raises "
-         "on or drops a system message = instruct-no-system); a server model: instruct")
-      ->check(CLI::IsMember({"instruct", "instruct-no-system", "base"}));
-  app.add_option_function<std::string>(
-      "--chat-template",
-      [&options](const std::string& value) {
-        options.chat_template = chat_template_read(value, value);
-        options.chat_template_source = value;
-      },
-      "gguf: render chats with this Jinja template instead of the model's own: a file, or the name of a "
-      "study model's published template (`make-test-model --list-like`) or llama3, chatml, mistral");
-  app.add_option("--threads", options.threads, "CPU threads (0 = all cores)")
-      ->check(option_at_least(0))->capture_default_str();
-  app.add_option("--ctx-size", options.context_length,
-                 "context window in tokens (0 = the model's trained context; a smaller one is recorded in results.json)")
-      ->check(option_at_least(0))->capture_default_str();
-  app.add_option("--batch-size", options.batch_size, "tokens per llama.cpp decode call")
-      ->check(option_at_least(1))->capture_default_str();
-  app.add_option("--parallel", options.parallel, "sequences generated at once")
-      ->check(option_at_least(1))->capture_default_str();
-  app.add_option("--kv-size", options.kv_size,
-                 "KV cache cells shared by all sequences (0 = max(context, 4096, parallel x 1024)); "
-                 "generation takes up to as many again, split into a stream per sequence")
-      ->check(option_at_least(0))->capture_default_str();
-  // Flash attention is on by default where it is exact (the CPU, f32 cache); these override it.
-  app.add_flag_callback("--flash-attn", [&options] { options.flash_attention = FlashAttention::on; },
-                        "flash attention on a GPU too (it rounds the cache to f16 there: scores then vary "
-                        "by ~1e-3 nats with batching); on the CPU it is on by default, and exact");
-  app.add_flag_callback("--no-flash-attn", [&options] { options.flash_attention = FlashAttention::off; },
-                        "plain attention everywhere (slower; the reference flash attention is checked against)");
-  app.add_flag("--kv-f16", options.kv_cache_f16,
-               "keep the KV cache in f16 (half the memory; scores then vary slightly with batching)");
-  app.add_option("--gpu-layers", options.gpu_layers, "layers on the GPU with a CUDA build (-1 = all)")
-      ->check(option_at_least(-1, "at least 0 (or -1: all)"))->capture_default_str();
-  app.add_option("--model-name", options.model_name, "openai: the server's model name")->group("Server (openai:URL)");
-  app.add_option("--api-key-env", options.api_key_env,
-                 "openai: environment variable holding the API key (never printed or written)")
-      ->capture_default_str()->group("Server (openai:URL)");
-  app.add_flag("--first-token-logprobs", options.first_token_logprobs,
-               "openai: where the server returns no prompt log-probs (llama-server), score one-token answers "
-               "(letters) from the top 20 log-probs of the first generated token")
-      ->group("Server (openai:URL)");
-  app.add_option("--concurrency", options.concurrency,
-                 "openai: requests in flight (at most the server's slots, when it reports them: llama-server)")
-      ->check(option_at_least(1))->capture_default_str()->group("Server (openai:URL)");
-  app.add_option("--request-timeout", options.request_timeout_seconds, "openai: seconds per request attempt")
-      ->check(option_positive())->capture_default_str()->group("Server (openai:URL)");
-  app.add_option("--max-retries", options.max_retries, "openai: retries after 429, 5xx, timeouts, dropped connections")
-      ->check(option_at_least(0))->capture_default_str()->group("Server (openai:URL)");
-}
+void RunObserver::run_finished(const RunOutcome&) {}
 
-int run_pipeline(const RunSettings& settings) {
+RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_null) {
+  RunObserver& observer = observer_or_null ? *observer_or_null : silent_observer;
   // Everything that can be wrong with the input is found before the model loads.
   std::vector<TaskSpec> specs;
   std::vector<TaskData> datas;
@@ -186,8 +114,8 @@ int run_pipeline(const RunSettings& settings) {
     datas.push_back(task_data_load(spec, data_options));
     specs.push_back(std::move(spec));
   }
-  if (settings.check_tasks_only) return 0;
-  check_output_dir(settings.output_dir);
+  if (settings.check_tasks_only) return {};
+  check_output_dir(settings.output_dir, observer);
   check_previous_results(settings, planned_config(settings));
   std::optional<AuditExcludedIds> excluded;  // --exclude-ids: read before the model loads
   if (!settings.exclude_ids.empty()) excluded = audit_excluded_ids_read(settings.exclude_ids);
@@ -218,7 +146,7 @@ int run_pipeline(const RunSettings& settings) {
   BertScoreEmbedders bertscore = bertscore_embedders_open(
       specs, bertscore_choose(specs, bertscore_models, bertscore_layer), bertscore_models, embedder_options);
   for (const auto& embedder : bertscore.opened) {
-    std::fprintf(stderr, "BERTScore: %s, %s\n", embedder->info().spec.c_str(), embedder->info().note.c_str());
+    observer.note("BERTScore: " + embedder->info().spec + ", " + embedder->info().note);
   }
 
   // Retrieval before the model loads: a missing index or embedding model fails in seconds.
@@ -228,9 +156,10 @@ int run_pipeline(const RunSettings& settings) {
     RagIndex index(settings.rag_index, {settings.rag_embed_model, settings.backend.threads, settings.backend.gpu_layers});
     index.prepare(mode);
     for (size_t t = 0; t < specs.size(); ++t) {
-      ProgressBar bar(specs[t].name + " retrieval", "items");
-      rag_retrieve_for_task(index, mode, settings.rag_k, specs[t], datas[t],
-                            [&bar](int64_t done, int64_t total) { bar.update(done, total); });
+      std::unique_ptr<RunProgress> bar = observer.progress(specs[t].name + " retrieval", "items");
+      rag_retrieve_for_task(index, mode, settings.rag_k, specs[t], datas[t], [&bar](int64_t done, int64_t total) {
+        if (bar) bar->update({done, total});
+      });
     }
     rag_config = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
                   {"mode", rag_mode_name(mode)},
@@ -246,22 +175,26 @@ int run_pipeline(const RunSettings& settings) {
   std::filesystem::path cache_path = settings.cache.empty() ? settings.output_dir / "cache.sqlite" : settings.cache;
   if (!settings.no_cache) cache = std::make_unique<ResponseCache>(cache_path);
 
-  std::fprintf(stderr, "loading %s\n", settings.model_spec.c_str());
+  observer.note("loading " + settings.model_spec);
   std::unique_ptr<Backend> backend = open_backend(settings.model_spec, settings.backend);
   if (const nlohmann::json& details = backend->info().details;
       details.value("trained_context", 0) > 0 && details.value("context_window", 0) < details.value("trained_context", 0)) {
-    std::fprintf(stderr, "context window %d tokens (--ctx-size), smaller than the model's trained %d: prompts are cut or refused sooner than in the study\n",
-                 details.value("context_window", 0), details.value("trained_context", 0));
+    observer.note("context window " + std::to_string(details.value("context_window", 0)) +
+                  " tokens (--ctx-size), smaller than the model's trained " +
+                  std::to_string(details.value("trained_context", 0)) +
+                  ": prompts are cut or refused sooner than in the study");
   }
 
   std::vector<TaskResult> results;
   EvaluationOptions evaluation{settings.seed, settings.bootstrap_resamples};
   for (size_t t = 0; t < specs.size(); ++t) {
-    ProgressBar bar(specs[t].name, "requests");
-    std::unique_ptr<ProgressBar> bertscore_bar;
+    std::unique_ptr<RunProgress> bar = observer.progress(specs[t].name, "requests");
+    std::unique_ptr<RunProgress> bertscore_bar;
+    bool bertscore_started = false;
     resources.bertscore_progress = [&](int64_t done, int64_t total) {
-      if (!bertscore_bar) bertscore_bar = std::make_unique<ProgressBar>(specs[t].name + " BERTScore", "pairs");
-      bertscore_bar->update(done, total);
+      if (!bertscore_started) bertscore_bar = observer.progress(specs[t].name + " BERTScore", "pairs");
+      bertscore_started = true;
+      if (bertscore_bar) bertscore_bar->update({done, total});
     };
     resources.bertscore = bertscore.of_task[t];
     resources.bertscore_choice = bertscore.choice_of_task[t];
@@ -269,7 +202,7 @@ int run_pipeline(const RunSettings& settings) {
     const ComputeCounters before = backend->compute_counters();
     auto progress = [&bar, &backend, before](int64_t done, int64_t total) {
       ComputeCounters now = backend->compute_counters();
-      bar.update(done, total, {now.request_retries - before.request_retries, now.requests_failed - before.requests_failed});
+      if (bar) bar->update({done, total, now.request_retries - before.request_retries, now.requests_failed - before.requests_failed});
     };
     results.push_back(task_evaluate(*backend, cache.get(), specs[t], datas[t], evaluation, resources, progress));
     resources.bertscore_progress = nullptr;  // it refers to this iteration's bar
@@ -311,19 +244,19 @@ int run_pipeline(const RunSettings& settings) {
   if (excluded) results_add_clean_subsets(summary, results, *excluded, {settings.seed, settings.bootstrap_resamples, 0.95});
   if (settings.overwrite) remove_other_samples(settings.output_dir, results);
   results_write(settings.output_dir, summary, results);
-  std::printf("\n%s\n", results_table(summary).c_str());
+  RunOutcome outcome;
+  outcome.output_dir = settings.output_dir;
   if (excluded) {
     nlohmann::json clean = {{"tasks", nlohmann::json::object()}};
     for (const auto& [task, entry] : summary["tasks"].items()) clean["tasks"][task] = entry["clean_subset"];
-    std::printf("clean subset (items in %s left out):\n%s\n", settings.exclude_ids.c_str(), results_table(clean).c_str());
+    outcome.exclude_ids = settings.exclude_ids;
+    outcome.clean_subset = std::move(clean);
   }
-  if (!rag_config.is_null()) {
-    std::printf("system: %s (retrieval-augmented: compare pairs it with the same model without --rag)\n",
-                compare_run_default_name(summary, settings.output_dir).c_str());
-  }
-  std::printf("results: %s\nsamples: %s\n", (settings.output_dir / "results.json").c_str(),
-              (settings.output_dir / "samples").c_str());
-  return run_completeness_status(results);
+  if (!rag_config.is_null()) outcome.rag_system_name = compare_run_default_name(summary, settings.output_dir);
+  outcome.status = run_completeness_status(results, outcome.missing);
+  outcome.results = std::move(summary);
+  observer.run_finished(outcome);
+  return outcome;
 }
 
-}  // namespace clinbench::cli
+}  // namespace clinbench
