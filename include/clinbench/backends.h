@@ -120,6 +120,17 @@ const char* chat_format_name(ChatFormat format);
 // The format a chat_format_name() names; nullopt for any other text.
 std::optional<ChatFormat> chat_format_parse(std::string_view name);
 
+// The Jinja text of a named chat template: a study twin's name (its published template; "" for
+// a base model) or a family name ("llama3" = Meta-Llama-3-8B-Instruct's, "chatml", "mistral" =
+// Mistral-7B-Instruct-v0.1's). `found` says whether the name is known at all.
+std::string study_chat_template(std::string_view name, bool& found);
+
+// The Jinja text --chat-template and a suite's chat_template name: a template name (a study
+// model's, see `make-test-model --list-like`, or llama3 / chatml / mistral) or else the file
+// `file` (the value resolved against where it was written). Throws Error naming the value when
+// it is neither, or names a base model (which has no template).
+std::string chat_template_read(const std::string& name_or_file, const std::filesystem::path& file);
+
 // --- the interface --------------------------------------------------------------------------
 
 // Work a backend did, summed since it opened: the cost of a task is the difference of two reads.

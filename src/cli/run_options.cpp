@@ -3,7 +3,6 @@
 
 #include <cstdlib>
 
-#include "backends/llama/study_models.h"
 #include "cli/option_ranges.h"
 #include "core/progress_bar.h"
 

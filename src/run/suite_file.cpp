@@ -1,8 +1,6 @@
 // Suite files: YAML to a checked Suite, before any model runs.
 #include "clinbench/suite.h"
 
-#include "backends/llama/study_models.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>

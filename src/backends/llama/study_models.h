@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "clinbench/backends.h"
+
 namespace clinbench {
 
 struct StudyModelTwin {
@@ -30,15 +32,7 @@ std::span<const StudyModelTwin> study_model_twins();
 // The twin of that name (case-insensitive), or nullptr.
 const StudyModelTwin* study_model_twin_find(std::string_view name);
 
-// The Jinja text of a named chat template: a twin's name (its published template; "" for a base
-// model) or a family name ("llama3" = Meta-Llama-3-8B-Instruct's, "chatml", "mistral" =
-// Mistral-7B-Instruct-v0.1's). `found` says whether the name is known at all.
-std::string study_chat_template(std::string_view name, bool& found);
-
-// The Jinja text --chat-template and a suite's chat_template name: a template name (a study
-// model's, see `make-test-model --list-like`, or llama3 / chatml / mistral) or else the file
-// `file` (the value resolved against where it was written). Throws Error naming the value when
-// it is neither, or names a base model (which has no template).
-std::string chat_template_read(const std::string& name_or_file, const std::filesystem::path& file);
+// study_chat_template and chat_template_read (--chat-template, a suite's chat_template) are
+// declared in clinbench/backends.h.
 
 }  // namespace clinbench
