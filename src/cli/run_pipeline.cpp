@@ -10,6 +10,7 @@
 
 #include "clinbench/compare.h"
 #include "clinbench/engine.h"
+#include "clinbench/kinds.h"
 #include "clinbench/rag.h"
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
@@ -177,7 +178,9 @@ int run_pipeline(const RunSettings& settings) {
   for (const std::string& name : settings.tasks) {
     TaskSpec spec = task_spec_find(name);
     if (spec.kind == TaskKind::longhealth && !settings.longhealth_document_order.empty()) {
-      spec.longhealth.document_order = settings.longhealth_document_order;
+      std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(settings.longhealth_document_order);
+      if (!order) throw Error("--longhealth-document-order: expected question or patient");
+      spec.longhealth.document_order = *order;
     }
     scoring_check_metrics(spec);
     for (const TaskSpec& earlier : specs) {
@@ -229,7 +232,7 @@ int run_pipeline(const RunSettings& settings) {
     index.prepare(mode);
     for (size_t t = 0; t < specs.size(); ++t) {
       ProgressBar bar(specs[t].name + " retrieval", "items");
-      rag_retrieve_for_task(index, mode, settings.rag_k, specs[t], datas[t],
+      rag_retrieve_for_task(index, mode, settings.rag_k, task_retrieval_queries(specs[t], datas[t]), datas[t],
                             [&bar](int64_t done, int64_t total) { bar.update(done, total); });
     }
     rag_config = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
