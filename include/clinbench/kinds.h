@@ -24,8 +24,8 @@ struct ScoringResources;
 // One kind of task. Every function is stateless and safe to call from several threads.
 struct TaskKindDefinition {
   TaskKind kind;
-  // Examples carry lettered options (answer_index, options), so samples show them and a
-  // generated answer may be constrained to a letter.
+  // Examples carry lettered options (answer_index, options): a sample's target is the answer's
+  // letter and the sample lists the options; otherwise the target is the reference.
   bool has_options = false;
   // Records (read, selected, aliased by the tasks stage) → examples (tasks.h TaskExampleMapper).
   TaskExampleMapper load_examples = nullptr;

@@ -70,7 +70,7 @@ TEST(KindTable, BuiltinTasksParseToTheirKindsSettings) {
 TEST(KindTable, KindSettingsParseFromYaml) {
   const std::string yaml = R"(name: lh
 kind: longhealth
-dataset: {path: longhealth/benchmark_v5.json, format: json}
+dataset: {path: longhealth/benchmark_v5.json, format: json_object}
 scoring: generate
 prompt: {user: "{documents}\n{question}\n{options}", answer_rule: longhealth}
 longhealth: {task: 2, document_order: patient}

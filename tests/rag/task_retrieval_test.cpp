@@ -136,7 +136,7 @@ TEST(RagRetrieveForTask, ItemsGetTheirPassagesShotsDoNot) {
     example.fields["question"] = question;
     data.examples.push_back(example);
   }
-  rag_retrieve_for_task(index, RagMode::bm25, 2, spec, data);
+  rag_retrieve_for_task(index, RagMode::bm25, 2, task_retrieval_queries(spec, data), data);
   EXPECT_FALSE(data.shots[0].retrieved.has_value());
   ASSERT_TRUE(data.examples[0].retrieved.has_value());
   ASSERT_EQ(data.examples[0].retrieved->size(), 2u);
