@@ -147,7 +147,7 @@ struct TaskSpec {
   // Options tasks scored by generate: how the letter is read from the answer.
   AnswerRule answer_rule = AnswerRule::robust;
   // Retrieval-augmented runs (docs/rag.md): the template of the text an item is retrieved with;
-  // empty = the default of its kind (rag.h rag_query_text). The passages go into {retrieved} in
+  // empty = the default of its kind (kinds.h task_retrieval_query). The passages go into {retrieved} in
   // the user template, or, without that slot, into a block before the item's question.
   std::string retrieval_query;
 
