@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::require(!spec.metrics.empty(), target, "a task lists metrics");
   fuzz::require(spec.max_tokens >= 1, target, "max_tokens is at least 1");
   fuzz::require(spec.num_fewshot >= 0, target, "the shot count is not negative");
-  fuzz::require(spec.answer_rule == "robust" || spec.answer_rule == "longhealth", target,
+  fuzz::require(spec.answer_rule == AnswerRule::robust || spec.answer_rule == AnswerRule::longhealth, target,
                 "the answer rule is known");
   fuzz::require(spec.longhealth.task >= 1 && spec.longhealth.task <= 3, target,
                 "the LongHealth setting is 1, 2 or 3");

@@ -26,6 +26,7 @@
 
 #include "clinbench/audit.h"
 #include "clinbench/core.h"
+#include "clinbench/kinds.h"
 
 namespace {
 

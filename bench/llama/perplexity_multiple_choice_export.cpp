@@ -40,6 +40,7 @@
 #include "backends/llama/llama_session.h"
 #include "clinbench/backends.h"
 #include "clinbench/core.h"
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
     BackendOptions backend_options;
     backend_options.threads = 1;
     auto backend = open_backend("gguf:" + model_path.string(), backend_options);
-    std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+    std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
     LlamaSession session(model_path, backend_options);
 
     std::vector<PerplexityTask> tasks;

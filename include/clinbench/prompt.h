@@ -2,6 +2,7 @@
 // the same prompt text for every model, apart from each model's own chat template.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,14 @@ struct PromptedExample {
   nlohmann::json details = nlohmann::json::object();  // e.g. the documents kept and their order
 };
 
+// Builds one example's generation chat for a kind that has its own (LongHealth): called with the
+// example's index in TaskData::examples and the example as the model sees it (`shown`: retrieved
+// passages added); fills request.chat and request.prompt, may add fields to `shown` and record
+// what it did in details. The prompt builder then applies max_tokens, the cuts, stop and grammar.
+using PromptGenerationComposer = std::function<void(size_t example_index, Example& shown,
+                                                    const std::string& user_template, GenerationRequest& request,
+                                                    nlohmann::json& details)>;
+
 // Retrieval-augmented runs (docs/rag.md): an item's passages as {retrieved} shows them, best
 // first, "[1] TITLE\nTEXT" (the title line only when there is one), separated by blank lines;
 // kPromptNoPassages when nothing was retrieved. A user template without {retrieved} gets
@@ -41,10 +50,13 @@ std::string prompt_retrieved_passages(const std::vector<RetrievedPassage>& passa
 // truncate field, that field is cut from its end (in the model's tokens) until it fits, and the
 // cut is recorded in truncated_tokens. A task with truncate_prompt instead asks the engine to keep
 // the prompt's last min(window - reserve, cap) tokens (GenerationRequest::truncate_prompt_tokens,
-// the study's server cut). LongHealth prompts are CLUE's (prompt/longhealth_prompt.h). Retrieved
-// passages count against the context window like any other text: a prompt that no longer fits is
-// cut where the task cuts, else a context_overflow.
-std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend);
+// the study's server cut). Retrieved passages count against the context window like any other
+// text: a prompt that no longer fits is cut where the task cuts, else a context_overflow.
+// A kind with its own chat (LongHealth, kinds.h) passes `compose`, which then builds each
+// generation request's chat and prompt in place of the documents budget and the shots' chat.
+// Callers build a task's prompts with kinds.h task_prompts_build, which passes its kind's.
+std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend,
+                                          const PromptGenerationComposer& compose = {});
 
 // The GBNF grammar allowing exactly one of the letters (e.g. "A".."D").
 std::string prompt_letter_grammar(size_t option_count);

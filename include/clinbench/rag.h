@@ -184,15 +184,11 @@ class RagIndex {
 
 // --- retrieval in runs ------------------------------------------------------------------------
 
-// The text an item is retrieved with: the task's prompt.retrieval_query template when it has one;
-// else for multiple-choice and LongHealth items the question ({question}, without the options);
-// else (generation tasks) the fields the user template names, rendered and joined by "\n", with
-// {retrieved}, {documents} and the answer fields ({reference}, {answer_letter}, ...) left out.
-std::string rag_query_text(const TaskSpec& spec, const Example& example);
-
 // Retrieves the k best passages for every item of data (not the shots) and stores them, with
-// their texts, in Example::retrieved. progress gets (items done, total).
-void rag_retrieve_for_task(RagIndex& index, RagMode mode, int32_t k, const TaskSpec& spec,
+// their texts, in Example::retrieved. queries: the text each item is searched with, one per
+// item in order (its task kind's, kinds.h task_retrieval_queries). progress gets (items done,
+// total).
+void rag_retrieve_for_task(RagIndex& index, RagMode mode, int32_t k, std::span<const std::string> queries,
                            TaskData& data, const ProgressCallback& progress = {});
 
 // --- retrieval quality ------------------------------------------------------------------------

@@ -16,11 +16,30 @@
 
 namespace clinbench {
 
+// What a task's items are and how they are loaded, prompted, scored, audited and retrieved for.
+// Each kind's behaviour is one file under src/kinds/ and one row of the kind table (kinds.h);
+// the name here is what a task file's `kind:` says.
 enum class TaskKind {
   multiple_choice,  // options with one correct answer
   generation,       // free text compared with a reference (ROUGE, codes, labels, ...)
   longhealth,       // LongHealth: questions over a patient's letters, drawn per the protocol
 };
+
+// "multiple_choice" | "generation" | "longhealth"; nullopt for any other name.
+std::optional<TaskKind> task_kind_from_name(std::string_view name);
+std::string_view task_kind_name(TaskKind kind);
+// The known kinds' names, comma-separated, in the enum's order (for error messages).
+std::string task_kind_names();
+
+// How LongHealth's letters are drawn (LongHealthSettings::document_order).
+enum class LongHealthDocumentOrder {
+  question,  // the published protocol: each question its own answer letters first and its own shuffle
+  patient,   // one draw per patient and repeat: every question of a patient sees the same letters
+};
+
+// "question" | "patient"; nullopt for any other name.
+std::optional<LongHealthDocumentOrder> longhealth_document_order_from_name(std::string_view name);
+std::string_view longhealth_document_order_name(LongHealthDocumentOrder order);
 
 // LongHealth's three settings (clinical-tasks.md): 1 the patient's own letters; 2 the answer
 // letters plus other patients' letters; 3 other patients' letters only (the answer is F).
@@ -35,7 +54,28 @@ struct LongHealthSettings {
   // letters first and its own seeded shuffle. "patient": one draw per patient and repeat, with
   // the letters holding any of that patient's answers first, so every question of a patient in
   // one repeat sees the same letters in the same order and the engine computes them once.
-  std::string document_order = "question";
+  LongHealthDocumentOrder document_order = LongHealthDocumentOrder::question;
+};
+
+// How a generated answer to a multiple-choice item is read (prompt.answer_rule).
+enum class AnswerRule {
+  robust,      // the letter however the model phrases it (metrics.h answer_letter_extract)
+  longhealth,  // the first match of `The correct answer is (\w):` only, as the study did
+};
+
+// "robust" | "longhealth"; nullopt for any other name.
+std::optional<AnswerRule> answer_rule_from_name(std::string_view name);
+std::string_view answer_rule_name(AnswerRule rule);
+
+// Where a generation task's reference comes from (kind: generation; the `mapping` keys).
+struct ReferenceMapping {
+  std::string field;  // mapping.reference: the reference text
+  // A reference field holding a list of objects (MeDiSumCode's icd_codes): the value under this
+  // key of each, joined by `join`; the list itself is kept as {reference_items}.
+  std::string item_key;
+  std::string join = ", ";
+  // Text replacements applied to the reference, in order (problem lists: ";" becomes ", ").
+  std::vector<std::pair<std::string, std::string>> replace;
 };
 
 // CLUE's clean-up of a generated answer before it is scored, one step at a time in the order the
@@ -60,6 +100,8 @@ enum class TaskScoring {
   generate,       // the model answers in its chat template; the answer is read from the text
 };
 
+// A task: the fields every kind has, then each kind's own settings (read only for that kind; the
+// spec parser refuses another kind's keys where they would be silently ignored).
 struct TaskSpec {
   std::string name;
   std::string description;
@@ -75,15 +117,7 @@ struct TaskSpec {
   std::string data_url;          // where a user gets the data (shown by `clinbench tasks`)
 
   TaskKind kind = TaskKind::multiple_choice;
-  MultipleChoiceMapping choices;      // kind == multiple_choice
-  std::string id_field;               // kind == generation: empty = key or position
-  std::string reference_field;        // kind == generation: the reference text
-  // A reference field holding a list of objects (MeDiSumCode's icd_codes): the value under this
-  // key of each, joined by reference_join; the list itself is kept as {reference_items}.
-  std::string reference_item_key;
-  std::string reference_join = ", ";
-  // Text replacements applied to the reference, in order (problem lists: ";" becomes ", ").
-  std::vector<std::pair<std::string, std::string>> reference_replace;
+  std::string id_field;               // the item id's field; empty = key or position
   // Alternative names of a field: a record without the field uses the first alternative it has
   // (MeDiSumQA: without_discharge_summary or discharge_summary).
   std::map<std::string, std::vector<std::string>> field_aliases;
@@ -110,12 +144,10 @@ struct TaskSpec {
   int32_t documents_budget = 0;
   std::string documents_separator = "\n\n--------------\n\n";
   bool documents_shuffle = false;
-  // multiple choice: "robust" reads the letter however the model phrases it; "longhealth" takes
-  // the first match of `The correct answer is (\w):` only, as the study did.
-  std::string answer_rule = "robust";
-  LongHealthSettings longhealth;
+  // Options tasks scored by generate: how the letter is read from the answer.
+  AnswerRule answer_rule = AnswerRule::robust;
   // Retrieval-augmented runs (docs/rag.md): the template of the text an item is retrieved with;
-  // empty = the default of its kind (rag.h rag_query_text). The passages go into {retrieved} in
+  // empty = the default of its kind (kinds.h task_retrieval_query). The passages go into {retrieved} in
   // the user template, or, without that slot, into a block before the item's question.
   std::string retrieval_query;
 
@@ -152,10 +184,12 @@ struct TaskSpec {
   // (run's and compare's) resample whole clusters and compare's tests flip them. LongHealth:
   // question_id, so the draws of one question are one cluster. Empty = every item its own.
   std::string cluster_by;
-};
 
-// Whether examples carry lettered options (multiple choice and LongHealth).
-inline bool task_has_options(const TaskSpec& spec) { return spec.kind != TaskKind::generation; }
+  // Each kind's own settings.
+  MultipleChoiceMapping choices;      // kind == multiple_choice
+  ReferenceMapping reference;         // kind == generation
+  LongHealthSettings longhealth;      // kind == longhealth
+};
 
 // Parses a task YAML text. `source` names the file in errors ("FILE:LINE: field 'F': ...").
 TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source);
@@ -216,10 +250,20 @@ struct TaskDataOptions {
   double limit_fraction = 0;
 };
 
-// Reads and validates a task's data before any model work: every error names file, line and
-// field. Shots come from fewshot_path when the task has one, else they are the first K items
-// (which are then not scored).
-TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options);
+// A kind's mapping of records to examples (kinds.h: TaskKindDefinition::load_examples). The
+// records are read, selected by select_keys and have their field aliases applied. A mapper may
+// store documents the examples name, add data notes, and set dataset_items (preset to the
+// number of records) when an item is not a record (LongHealth: one per question and draw).
+// Throws Error naming file, line and field.
+using TaskExampleMapper = std::vector<Example> (*)(const TaskSpec& spec, const std::vector<Record>& records,
+                                                   uint64_t seed, std::map<std::string, std::string>& documents,
+                                                   nlohmann::json& notes, int64_t& dataset_items);
+
+// Reads and validates a task's data before any model work, mapping records with the task kind's
+// mapper: every error names file, line and field. Shots come from fewshot_path when the task has
+// one, else they are the first K items (which are then not scored). Callers use kinds.h
+// task_data_load, which picks the mapper of the task's kind.
+TaskData task_data_read(const TaskSpec& spec, const TaskDataOptions& options, TaskExampleMapper map_examples);
 
 // The {name}s a template uses, in order, each once ("{{" and "}}" are not names). Throws Error
 // for an unclosed '{'.

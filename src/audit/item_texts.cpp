@@ -4,33 +4,9 @@
 #include <algorithm>
 
 #include "clinbench/audit.h"
+#include "clinbench/kinds.h"
 
 namespace clinbench {
-
-namespace {
-
-// LongHealth: the letters of the item's own patient (a draw also lists other patients' letters
-// as distractors; their leak is theirs). Other tasks: the documents the item names.
-std::vector<std::string> item_documents(const TaskSpec& spec, const TaskData& data, const Example& example) {
-  std::vector<std::string> texts;
-  if (spec.kind == TaskKind::longhealth && example.fields.contains("patient")) {
-    std::string prefix = task_field_text(example.fields["patient"]) + "/";
-    for (auto it = data.documents.lower_bound(prefix); it != data.documents.end() && it->first.starts_with(prefix); ++it) {
-      texts.push_back(it->second);
-    }
-    return texts;
-  }
-  if (example.fields.contains("document_ids") && example.fields["document_ids"].is_array()) {
-    for (const auto& id : example.fields["document_ids"]) {
-      if (!id.is_string()) continue;
-      auto found = data.documents.find(id.get<std::string>());
-      if (found != data.documents.end()) texts.push_back(found->second);
-    }
-  }
-  return texts;
-}
-
-}  // namespace
 
 std::vector<std::string> audit_item_texts(const TaskSpec& spec, const TaskData& data, const Example& example) {
   // Template specials that are not item text of their own (an answer text is one of the options).
@@ -52,7 +28,10 @@ std::vector<std::string> audit_item_texts(const TaskSpec& spec, const TaskData& 
       for (const std::string& option : example.options) joined += (joined.empty() ? "" : " ") + option;
       add(joined);
     } else if (name == "documents") {
-      for (std::string& document : item_documents(spec, data, example)) add(std::move(document));
+      // The kind knows which documents are the item's own (LongHealth: its patient's letters).
+      for (std::string& document : task_kind_definition(spec.kind).item_documents(spec, data, example)) {
+        add(std::move(document));
+      }
     } else if (example.fields.contains(name)) {
       add(task_field_text(example.fields[name]));
     }

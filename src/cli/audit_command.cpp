@@ -6,6 +6,7 @@
 #include "cli/option_ranges.h"
 #include "cli/run_options.h"
 #include "clinbench/audit.h"
+#include "clinbench/kinds.h"
 #include "core/progress_bar.h"
 
 namespace clinbench::cli {

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/run_options.h"
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 
 namespace clinbench::cli {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "metrics/sample_scoring.h"
 
@@ -95,7 +96,8 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   result.shots = int64_t(data.shots.size());
   result.metric_order = spec.metrics;
   result.data_notes = data.notes;
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, backend);
+  const TaskKindDefinition& kind = task_kind_definition(spec.kind);
+  std::vector<PromptedExample> prompts = kind.build_requests(spec, data, backend);
   std::vector<SampleScore> scores(prompts.size());
   std::vector<nlohmann::json> raw(prompts.size());
 
@@ -124,7 +126,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     const std::vector<GenerationResponse>& responses = answered.responses;
     result.requests = answered.counts;
     for (size_t e = 0; e < prompts.size(); ++e) {
-      scores[e] = score_generation(spec, data.examples[e], responses[e], resources);
+      scores[e] = kind.score_generated(spec, data.examples[e], responses[e], resources);
       raw[e] = {{"response", responses[e].text},
                 {"finish_reason", finish_reason_name(responses[e].finish)},
                 {"prompt_tokens", responses[e].prompt_tokens},
@@ -154,7 +156,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
                              {"line", example.line},
                              {"prompt", prompts[e].prompt},
                              {"prompt_key", prompt_key}};
-    if (task_has_options(spec)) {
+    if (kind.has_options) {
       sample["target"] = multiple_choice_letter(example.answer_index);
       sample["options"] = example.options;
     } else {

@@ -106,8 +106,11 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
   return score;
 }
 
+namespace {
+
+// A generated answer: read as an option letter (has_options) or compared with the reference.
 SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
-                             const ScoringResources& resources) {
+                             const ScoringResources& resources, bool has_options) {
   SampleScore score;
   if (response.status != RequestStatus::ok) {
     // No answer: the sample is missing, not wrong (no values; aggregation leaves it out).
@@ -118,7 +121,7 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
   // CLUE cleans the answer before scoring it; the raw text stays in the sample.
   const std::string text = output_cleanup_apply(spec.output_cleanup, response.text);
   if (!spec.output_cleanup.empty()) score.scored_response = text;
-  if (spec.answer_rule == "longhealth") {
+  if (spec.answer_rule == AnswerRule::longhealth) {
     // The study's rule: the first "The correct answer is X:"; anything else is wrong.
     std::optional<std::string> letter = answer_letter_longhealth(text);
     std::string gold = multiple_choice_letter(example.answer_index);
@@ -134,7 +137,7 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
         spec.longhealth.task == 3 && letter && *letter != unanswerable ? 1.0 : 0.0;
     return score;
   }
-  if (task_has_options(spec)) {
+  if (has_options) {
     std::string letters;
     for (size_t o = 0; o < example.options.size(); ++o) letters += multiple_choice_letter(int(o));
     AnswerExtraction answer = answer_letter_extract(text, letters, example.options);
@@ -176,6 +179,18 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.extracted = nlohmann::json(codes.predicted_codes).dump();
   }
   return score;
+}
+
+}  // namespace
+
+SampleScore score_generated_choice(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
+                                   const ScoringResources& resources) {
+  return score_generation(spec, example, response, resources, true);
+}
+
+SampleScore score_generated_reference(const TaskSpec& spec, const Example& example,
+                                      const GenerationResponse& response, const ScoringResources& resources) {
+  return score_generation(spec, example, response, resources, false);
 }
 
 nlohmann::json score_bertscore(const ScoringResources& resources, std::span<const Example> examples,

@@ -66,13 +66,17 @@ SampleScore score_loglikelihood_choice(const TaskSpec& spec, const Example& exam
                                        std::span<const LoglikelihoodResponse> options,
                                        std::span<const std::string> continuations);
 
-// Generated answers, after the task's output_cleanup (metrics/output_cleanup.h): multiple choice reads the letter (acc, extraction_failure); generation
-// tasks compare with the reference: rouge1, rouge2, rougeL (F-measures); acc (the study's label
-// rule: the upper-cased reference occurs exactly once in the upper-cased output) and exact_acc
-// (the trimmed output is the label); ICD-10 codes: exact_/approx_ precision, recall, f1 and
-// valid_code_rate, with the invalid (hallucinated) codes listed in details.
-SampleScore score_generation(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
-                             const ScoringResources& resources);
+// Generated answers, after the task's output_cleanup (metrics/output_cleanup.h). The kinds
+// (kinds.h) pick one: items with options read the letter (acc, extraction_failure; with
+// answer_rule longhealth the study's rule, adding chose_unanswerable and hallucination_rate);
+// generation tasks compare with the reference: rouge1, rouge2, rougeL (F-measures); acc (the
+// study's label rule: the upper-cased reference occurs exactly once in the upper-cased output)
+// and exact_acc (the trimmed output is the label); ICD-10 codes: exact_/approx_ precision,
+// recall, f1 and valid_code_rate, with the invalid (hallucinated) codes listed in details.
+SampleScore score_generated_choice(const TaskSpec& spec, const Example& example, const GenerationResponse& response,
+                                   const ScoringResources& resources);
+SampleScore score_generated_reference(const TaskSpec& spec, const Example& example,
+                                      const GenerationResponse& response, const ScoringResources& resources);
 
 // BERTScore of every answered response (its scored_response where the task cleans answers)
 // against its example's reference (one embedding pass for

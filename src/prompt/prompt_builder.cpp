@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include "clinbench/stats.h"
-#include "prompt/longhealth_prompt.h"
 
 namespace clinbench {
 
@@ -145,29 +144,13 @@ std::string prompt_retrieved_passages(const std::vector<RetrievedPassage>& passa
   return text;
 }
 
-std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend) {
+std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& data, const Backend& backend,
+                                          const PromptGenerationComposer& compose) {
   std::vector<PromptedExample> prompts;
   prompts.reserve(data.examples.size());
   const std::vector<std::string> user_fields = task_template_fields(spec.user_template);
   const bool has_retrieved_slot =
       std::find(user_fields.begin(), user_fields.end(), "retrieved") != user_fields.end();
-  // LongHealth: CLUE's question + options tokens per example; per-patient draws fit every
-  // question of a patient to the largest, so they all see the same letters.
-  std::vector<int32_t> question_tokens;
-  std::map<std::string, int32_t> letter_tokens;
-  if (spec.kind == TaskKind::longhealth) {
-    std::map<std::string, int32_t> largest;
-    for (const Example& example : data.examples) {
-      question_tokens.push_back(longhealth_question_tokens(spec, example, backend));
-      int32_t& patient_largest = largest[example.fields.value("patient", std::string())];
-      patient_largest = std::max(patient_largest, question_tokens.back());
-    }
-    if (spec.longhealth.document_order == "patient") {
-      for (size_t e = 0; e < data.examples.size(); ++e) {
-        question_tokens[e] = largest[data.examples[e].fields.value("patient", std::string())];
-      }
-    }
-  }
   for (size_t e = 0; e < data.examples.size(); ++e) {
     const Example& example = data.examples[e];
     PromptedExample prompted;
@@ -189,9 +172,8 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
       }
     } else {
       GenerationRequest& request = prompted.generation;
-      if (spec.kind == TaskKind::longhealth) {
-        longhealth_fit_letters(spec, data, shown, backend, question_tokens[e], letter_tokens, prompted.details);
-        longhealth_request(spec, shown, user_template, backend, request);
+      if (compose) {
+        compose(e, shown, user_template, request, prompted.details);
       } else {
         fit_documents(spec, data, shown, backend, prompted.details);
         request.chat = generation_chat(spec, data, shown, user_template);
@@ -207,7 +189,7 @@ std::vector<PromptedExample> prompt_build(const TaskSpec& spec, const TaskData& 
         request.truncate_prompt_tokens = std::max(keep, 1);
       }
       request.stop = spec.stop;
-      if (spec.constrain_to_letter && task_has_options(spec)) {
+      if (spec.constrain_to_letter && !example.options.empty()) {
         request.grammar = prompt_letter_grammar(example.options.size());
       }
       prompted.prompt = request.prompt;

@@ -1,41 +1,14 @@
-// Retrieval for a task's items: which text each item is searched with, and the passages it gets.
-#include <algorithm>
-#include <set>
+// Retrieval for a task's items: the passages each item gets for the text it is searched with
+// (which text is its task kind's: kinds.h task_retrieval_query).
+#include <cassert>
 
 #include "clinbench/rag.h"
 
 namespace clinbench {
 
-namespace {
-
-// Fields that would leak the answer, or are not the item's own words.
-const std::set<std::string>& fields_left_out_of_queries() {
-  static const std::set<std::string> names = {"retrieved",   "documents",     "reference", "reference_items",
-                                              "answer_letter", "answer_text", "letter",    "option",
-                                              "options"};
-  return names;
-}
-
-}  // namespace
-
-std::string rag_query_text(const TaskSpec& spec, const Example& example) {
-  if (!spec.retrieval_query.empty()) return task_template_render(spec.retrieval_query, example, spec);
-  if (spec.kind != TaskKind::generation) return task_template_render("{question}", example, spec);
-  std::string query;
-  for (const std::string& name : task_template_fields(spec.user_template)) {
-    if (fields_left_out_of_queries().count(name)) continue;
-    std::string part = task_template_render("{" + name + "}", example, spec);
-    if (part.empty()) continue;
-    query += (query.empty() ? "" : "\n") + part;
-  }
-  return query;
-}
-
-void rag_retrieve_for_task(RagIndex& index, RagMode mode, int32_t k, const TaskSpec& spec, TaskData& data,
-                           const ProgressCallback& progress) {
-  std::vector<std::string> queries;
-  queries.reserve(data.examples.size());
-  for (const Example& example : data.examples) queries.push_back(rag_query_text(spec, example));
+void rag_retrieve_for_task(RagIndex& index, RagMode mode, int32_t k, std::span<const std::string> queries,
+                           TaskData& data, const ProgressCallback& progress) {
+  assert(queries.size() == data.examples.size());
   std::vector<std::vector<RagHit>> hits = index.search(queries, mode, k, progress);
   for (size_t e = 0; e < data.examples.size(); ++e) {
     std::vector<RetrievedPassage> passages;

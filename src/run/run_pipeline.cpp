@@ -6,6 +6,7 @@
 
 #include "clinbench/compare.h"
 #include "clinbench/engine.h"
+#include "clinbench/kinds.h"
 #include "clinbench/rag.h"
 #include "clinbench/report.h"
 #include "clinbench/tasks.h"
@@ -105,7 +106,9 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
   for (const std::string& name : settings.tasks) {
     TaskSpec spec = task_spec_find(name);
     if (spec.kind == TaskKind::longhealth && !settings.longhealth_document_order.empty()) {
-      spec.longhealth.document_order = settings.longhealth_document_order;
+      std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(settings.longhealth_document_order);
+      if (!order) throw Error("--longhealth-document-order: expected question or patient");
+      spec.longhealth.document_order = *order;
     }
     scoring_check_metrics(spec);
     for (const TaskSpec& earlier : specs) {
@@ -157,9 +160,10 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
     index.prepare(mode);
     for (size_t t = 0; t < specs.size(); ++t) {
       std::unique_ptr<RunProgress> bar = observer.progress(specs[t].name + " retrieval", "items");
-      rag_retrieve_for_task(index, mode, settings.rag_k, specs[t], datas[t], [&bar](int64_t done, int64_t total) {
-        if (bar) bar->update({done, total});
-      });
+      rag_retrieve_for_task(index, mode, settings.rag_k, task_retrieval_queries(specs[t], datas[t]), datas[t],
+                            [&bar](int64_t done, int64_t total) {
+                              if (bar) bar->update({done, total});
+                            });
     }
     rag_config = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
                   {"mode", rag_mode_name(mode)},

@@ -5,7 +5,7 @@
 
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
-#include "tasks/longhealth.h"
+#include "core/python_random.h"
 
 namespace clinbench {
 
@@ -35,21 +35,6 @@ std::vector<Record> read_task_records(const TaskSpec& spec, const std::filesyste
   return is_glob ? read_dataset_glob(path, spec.read_options) : read_dataset(path, spec.read_options);
 }
 
-Example example_from_choice(const MultipleChoiceItem& item) {
-  Example example;
-  example.id = item.id;
-  example.line = item.line;
-  example.source = item.source;
-  example.fields = item.extra.is_object() ? item.extra : nlohmann::json::object();
-  example.fields["question"] = item.question;
-  example.fields["context"] = item.context;
-  example.options = item.options;
-  example.answer_index = item.answer_index;
-  example.fields["answer_letter"] = multiple_choice_letter(item.answer_index);
-  example.fields["answer_text"] = item.options[size_t(item.answer_index)];
-  return example;
-}
-
 // A record without a field takes its first alternative name that it has.
 void apply_aliases(const TaskSpec& spec, std::vector<Record>& records) {
   if (spec.field_aliases.empty()) return;
@@ -66,68 +51,8 @@ void apply_aliases(const TaskSpec& spec, std::vector<Record>& records) {
   }
 }
 
-std::string reference_text(const TaskSpec& spec, const Record& record, Example& example) {
-  std::string reference;
-  if (spec.reference_item_key.empty()) {
-    reference = record_field_string(record, spec.reference_field);
-  } else {
-    const nlohmann::json& items = record.fields.contains(spec.reference_field) ? record.fields[spec.reference_field]
-                                                                              : nlohmann::json();
-    if (!items.is_array()) {
-      throw_input_error(record.source, record.line, spec.reference_field, "expected a list of objects");
-    }
-    nlohmann::json values = nlohmann::json::array();
-    for (size_t i = 0; i < items.size(); ++i) {
-      const nlohmann::json& item = items[i];
-      std::string where = spec.reference_field + "[" + std::to_string(i) + "]." + spec.reference_item_key;
-      if (!item.is_object() || !item.contains(spec.reference_item_key) || !item[spec.reference_item_key].is_string()) {
-        throw_input_error(record.source, record.line, where, "missing or not a string");
-      }
-      std::string value = item[spec.reference_item_key].get<std::string>();
-      reference += (i ? spec.reference_join : "") + value;
-      values.push_back(value);
-    }
-    example.fields["reference_items"] = values;
-  }
-  for (const auto& [from, to] : spec.reference_replace) {
-    if (from.empty()) continue;
-    for (size_t at = reference.find(from); at != std::string::npos; at = reference.find(from, at + to.size())) {
-      reference.replace(at, from.size(), to);
-    }
-  }
-  return reference;
-}
-
-std::vector<Example> map_generation(const TaskSpec& spec, const std::vector<Record>& records) {
-  std::vector<Example> examples;
-  std::map<std::string, int64_t> line_of_id;
-  bool several_files = !records.empty() && records.front().source != records.back().source;
-  for (const Record& record : records) {
-    Example example;
-    if (!spec.id_field.empty()) {
-      example.id = record_field_string(record, spec.id_field);
-    } else if (!record.key.empty()) {
-      example.id = record.key;
-    } else {
-      example.id = std::to_string(record.position);
-      if (several_files) example.id = std::filesystem::path(record.source).filename().string() + ":" + example.id;
-    }
-    auto [previous, inserted] = line_of_id.emplace(example.id, record.line);
-    if (!inserted) {
-      throw_input_error(record.source, record.line, spec.id_field.empty() ? "id" : spec.id_field,
-                        "duplicate id '" + example.id + "' (also on line " + std::to_string(previous->second) + ")");
-    }
-    example.line = record.line;
-    example.source = record.source;
-    example.fields = record.fields;
-    example.reference = reference_text(spec, record, example);
-    example.fields["reference"] = example.reference;
-    examples.push_back(std::move(example));
-  }
-  return examples;
-}
-
-std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::path& path,
+std::vector<Example> load_examples(const TaskSpec& spec, TaskExampleMapper map_examples,
+                                   const std::filesystem::path& path,
                                    const TaskDataOptions& options, int64_t& dataset_items,
                                    std::vector<std::filesystem::path>& files,
                                    std::map<std::string, std::string>& documents, nlohmann::json& notes) {
@@ -139,17 +64,7 @@ std::vector<Example> load_examples(const TaskSpec& spec, const std::filesystem::
   }
   dataset_items = int64_t(records.size());
   apply_aliases(spec, records);
-  if (spec.kind == TaskKind::generation) return map_generation(spec, records);
-  if (spec.kind == TaskKind::longhealth) {
-    std::vector<Example> examples = longhealth_examples(spec, records, options.seed, documents, notes);
-    dataset_items = int64_t(examples.size());
-    return examples;
-  }
-  std::vector<Example> examples;
-  for (const MultipleChoiceItem& item : map_multiple_choice(records, spec.choices)) {
-    examples.push_back(example_from_choice(item));
-  }
-  return examples;
+  return map_examples(spec, records, options.seed, documents, notes, dataset_items);
 }
 
 // Seeded Fisher-Yates with the platform-independent generator of the stats stage, so the same
@@ -174,19 +89,19 @@ void shuffle_examples(const TaskSpec& spec, std::vector<Example>& examples, uint
 
 }  // namespace
 
-TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {
+TaskData task_data_read(const TaskSpec& spec, const TaskDataOptions& options, TaskExampleMapper map_examples) {
   TaskData data;
   int32_t shots = options.num_fewshot >= 0 ? options.num_fewshot : spec.num_fewshot;
   std::filesystem::path path = resolve_data_path(spec, spec.dataset_path, options, "dataset.path");
   std::vector<Example> examples =
-      load_examples(spec, path, options, data.dataset_items, data.files, data.documents, data.notes);
+      load_examples(spec, map_examples, path, options, data.dataset_items, data.files, data.documents, data.notes);
   if (spec.fewshot_shuffle) shuffle_examples(spec, examples, options.seed);
 
   if (!spec.fewshot_path.empty()) {
     int64_t ignored = 0;
     nlohmann::json shot_notes = nlohmann::json::object();
     std::filesystem::path shot_path = resolve_data_path(spec, spec.fewshot_path, options, "dataset.fewshot_path");
-    std::vector<Example> pool = load_examples(spec, shot_path, options, ignored, data.files, data.documents, shot_notes);
+    std::vector<Example> pool = load_examples(spec, map_examples, shot_path, options, ignored, data.files, data.documents, shot_notes);
     if (spec.fewshot_shuffle) shuffle_examples(spec, pool, options.seed);
     if (int64_t(pool.size()) < shots) {
       throw Error("task '" + spec.name + "': " + std::to_string(shots) + " shots asked for, " +

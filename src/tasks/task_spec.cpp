@@ -115,27 +115,65 @@ void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& 
   auto fail = [&](const std::string& field, const std::string& message) { reader.fail(root, field, message); };
   if (spec.name.empty()) fail("name", "missing");
   if (spec.dataset_path.empty()) fail("dataset.path", "missing");
-  if (spec.kind == TaskKind::longhealth) {
+  switch (spec.kind) {
+  case TaskKind::longhealth:
     if (spec.scoring != TaskScoring::generate) fail("scoring", "LongHealth is scored by generate");
     // One budget, CLUE's: a second key would be silently ignored.
     if (spec.documents_budget > 0) fail("prompt.documents_budget", "LongHealth's budget is longhealth.token_budget");
     if (spec.longhealth.token_budget <= 0) fail("longhealth.token_budget", "must be positive");
-  } else if (root["longhealth"].IsDefined()) {
-    fail("longhealth", "only for kind: longhealth");
-  } else if (spec.kind == TaskKind::multiple_choice) {
+    break;
+  case TaskKind::multiple_choice: {
+    if (root["longhealth"].IsDefined()) fail("longhealth", "only for kind: longhealth");
     if (spec.choices.question_field.empty()) fail("mapping.question", "missing");
     if (spec.choices.answer_field.empty()) fail("mapping.answer", "missing");
     int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
                int(!spec.choices.fixed_options.empty());
     if (ways != 1) fail("mapping", "give exactly one of options, option_fields, fixed_options");
-  } else {
-    if (spec.reference_field.empty()) fail("mapping.reference", "missing");
+    break;
+  }
+  case TaskKind::generation:
+    if (root["longhealth"].IsDefined()) fail("longhealth", "only for kind: longhealth");
+    if (spec.reference.field.empty()) fail("mapping.reference", "missing");
     if (spec.scoring != TaskScoring::generate) fail("scoring", "generation tasks are scored by generate");
+    break;
   }
   if (spec.user_template.empty()) fail("prompt.user", "missing");
   if (spec.num_fewshot < 0) fail("fewshot.count", "must not be negative");
   if (spec.max_tokens < 1) fail("generation.max_tokens", "must be at least 1");
   if (spec.metrics.empty()) fail("metrics", "missing");
+}
+
+// The names task files use; the kinds' behaviour is their row of the kind table (kinds.h).
+constexpr std::pair<TaskKind, std::string_view> task_kind_table_names[] = {
+    {TaskKind::multiple_choice, "multiple_choice"},
+    {TaskKind::generation, "generation"},
+    {TaskKind::longhealth, "longhealth"},
+};
+
+constexpr std::pair<LongHealthDocumentOrder, std::string_view> document_order_names[] = {
+    {LongHealthDocumentOrder::question, "question"},
+    {LongHealthDocumentOrder::patient, "patient"},
+};
+
+constexpr std::pair<AnswerRule, std::string_view> answer_rule_names[] = {
+    {AnswerRule::robust, "robust"},
+    {AnswerRule::longhealth, "longhealth"},
+};
+
+template <typename Enum, size_t N>
+std::optional<Enum> enum_from_name(const std::pair<Enum, std::string_view> (&names)[N], std::string_view name) {
+  for (const auto& [value, value_name] : names) {
+    if (value_name == name) return value;
+  }
+  return std::nullopt;
+}
+
+template <typename Enum, size_t N>
+std::string_view enum_name(const std::pair<Enum, std::string_view> (&names)[N], Enum value) {
+  for (const auto& [known, value_name] : names) {
+    if (known == value) return value_name;
+  }
+  return "unknown";
 }
 
 constexpr std::pair<OutputCleanup, std::string_view> output_cleanup_names[] = {
@@ -145,6 +183,25 @@ constexpr std::pair<OutputCleanup, std::string_view> output_cleanup_names[] = {
 };
 
 }  // namespace
+
+std::optional<TaskKind> task_kind_from_name(std::string_view name) { return enum_from_name(task_kind_table_names, name); }
+std::string_view task_kind_name(TaskKind kind) { return enum_name(task_kind_table_names, kind); }
+
+std::string task_kind_names() {
+  std::string names;
+  for (const auto& [kind, name] : task_kind_table_names) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
+}
+
+std::optional<LongHealthDocumentOrder> longhealth_document_order_from_name(std::string_view name) {
+  return enum_from_name(document_order_names, name);
+}
+std::string_view longhealth_document_order_name(LongHealthDocumentOrder order) {
+  return enum_name(document_order_names, order);
+}
+
+std::optional<AnswerRule> answer_rule_from_name(std::string_view name) { return enum_from_name(answer_rule_names, name); }
+std::string_view answer_rule_name(AnswerRule rule) { return enum_name(answer_rule_names, rule); }
 
 std::optional<OutputCleanup> output_cleanup_from_name(std::string_view name) {
   for (const auto& [step, step_name] : output_cleanup_names) {
@@ -200,14 +257,10 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.fewshot_path = reader.text(dataset, "fewshot_path", "dataset");
 
   std::string kind = reader.text(root, "kind", "", "multiple_choice");
-  if (kind == "multiple_choice") {
-    spec.kind = TaskKind::multiple_choice;
-  } else if (kind == "generation") {
-    spec.kind = TaskKind::generation;
-  } else if (kind == "longhealth") {
-    spec.kind = TaskKind::longhealth;
+  if (std::optional<TaskKind> known = task_kind_from_name(kind)) {
+    spec.kind = *known;
   } else {
-    reader.fail(root["kind"], "kind", "expected multiple_choice, generation or longhealth, got '" + kind + "'");
+    reader.fail(root["kind"], "kind", "expected one of " + task_kind_names() + ", got '" + kind + "'");
   }
   YAML::Node longhealth = reader.section(root, "longhealth", {"task", "repeats", "token_budget", "document_order"});
   spec.longhealth.task = int32_t(reader.integer(longhealth, "task", "longhealth", 1));
@@ -215,8 +268,10 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.longhealth.token_budget = int32_t(reader.integer(longhealth, "token_budget", "longhealth", 8140));
   if (spec.longhealth.task < 1 || spec.longhealth.task > 3) reader.fail(longhealth, "longhealth.task", "must be 1, 2 or 3");
   if (spec.longhealth.repeats < 1) reader.fail(longhealth, "longhealth.repeats", "must be at least 1");
-  spec.longhealth.document_order = reader.text(longhealth, "document_order", "longhealth", "question");
-  if (spec.longhealth.document_order != "question" && spec.longhealth.document_order != "patient") {
+  std::string document_order = reader.text(longhealth, "document_order", "longhealth", "question");
+  if (std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(document_order)) {
+    spec.longhealth.document_order = *order;
+  } else {
     reader.fail(longhealth["document_order"], "longhealth.document_order", "expected question or patient");
   }
 
@@ -238,9 +293,9 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   } catch (const Error& e) {
     reader.fail(mapping["answer_encoding"], "mapping.answer_encoding", e.what());
   }
-  spec.reference_field = reader.text(mapping, "reference", "mapping");
-  spec.reference_item_key = reader.text(mapping, "reference_item_key", "mapping");
-  spec.reference_join = reader.text(mapping, "reference_join", "mapping", spec.reference_join);
+  spec.reference.field = reader.text(mapping, "reference", "mapping");
+  spec.reference.item_key = reader.text(mapping, "reference_item_key", "mapping");
+  spec.reference.join = reader.text(mapping, "reference_join", "mapping", spec.reference.join);
   if (YAML::Node replace = mapping["reference_replace"]; replace.IsDefined()) {
     if (!replace.IsMap()) reader.fail(replace, "mapping.reference_replace", "expected a mapping of text to replacement");
     for (const auto& entry : replace) {
@@ -248,7 +303,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
       if (!entry.second.IsScalar()) {
         reader.fail(entry.second, "mapping.reference_replace." + from, "expected the replacement text");
       }
-      spec.reference_replace.emplace_back(from, entry.second.Scalar());
+      spec.reference.replace.emplace_back(from, entry.second.Scalar());
     }
   }
   if (YAML::Node aliases = mapping["aliases"]; aliases.IsDefined()) {
@@ -286,9 +341,11 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.documents_budget = int32_t(reader.integer(prompt, "documents_budget", "prompt", 0));
   spec.documents_separator = reader.text(prompt, "documents_separator", "prompt", spec.documents_separator);
   spec.documents_shuffle = reader.boolean(prompt, "documents_shuffle", "prompt", false);
-  spec.answer_rule = reader.text(prompt, "answer_rule", "prompt", spec.answer_rule);
+  std::string answer_rule = reader.text(prompt, "answer_rule", "prompt", "robust");
   spec.retrieval_query = reader.text(prompt, "retrieval_query", "prompt");
-  if (spec.answer_rule != "robust" && spec.answer_rule != "longhealth") {
+  if (std::optional<AnswerRule> rule = answer_rule_from_name(answer_rule)) {
+    spec.answer_rule = *rule;
+  } else {
     reader.fail(prompt["answer_rule"], "prompt.answer_rule", "expected robust or longhealth");
   }
 

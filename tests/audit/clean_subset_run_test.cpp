@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "clinbench/audit.h"
+#include "clinbench/kinds.h"
 #include "test_support.h"
 
 namespace clinbench {

@@ -2,6 +2,7 @@
 // the sample keeps the raw one beside it (CLUE cleans before scoring; clue-differences.md D12).
 #include <gtest/gtest.h>
 
+#include "clinbench/kinds.h"
 #include "clinbench/metrics.h"
 #include "clinbench/tasks.h"
 #include "engine/task_evaluation.h"

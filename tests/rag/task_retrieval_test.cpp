@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/rag.h"
 #include "rag_fixtures.h"
@@ -58,9 +59,9 @@ std::vector<RetrievedPassage> two_passages() {
 
 TEST(RagQueryText, MultipleChoiceItemsAreSearchedByTheirQuestion) {
   TaskSpec spec = multiple_choice_spec("{context}\\nQuestion: {question}\\n{options}\\nAnswer:");
-  EXPECT_EQ(rag_query_text(spec, multiple_choice_example()), "Which drug treats gout flares?");
+  EXPECT_EQ(task_retrieval_query(spec, multiple_choice_example()), "Which drug treats gout flares?");
   spec.retrieval_query = "{context} {question}";
-  EXPECT_EQ(rag_query_text(spec, multiple_choice_example()), "A patient. Which drug treats gout flares?");
+  EXPECT_EQ(task_retrieval_query(spec, multiple_choice_example()), "A patient. Which drug treats gout flares?");
 }
 
 TEST(RagQueryText, GenerationItemsAreSearchedByTheirTemplateFieldsWithoutTheAnswer) {
@@ -76,7 +77,7 @@ metrics: [rouge1]
   Example example;
   example.fields = {{"CHQ", "my knee hurts when I climb stairs"}, {"Note", "age 60"}, {"reference", "knee pain?"}};
   example.reference = "knee pain?";
-  EXPECT_EQ(rag_query_text(spec, example), "my knee hurts when I climb stairs\nage 60");
+  EXPECT_EQ(task_retrieval_query(spec, example), "my knee hurts when I climb stairs\nage 60");
   EXPECT_EQ(task_template_fields(spec.user_template), (std::vector<std::string>{"CHQ", "reference", "retrieved", "Note"}));
 }
 
@@ -90,7 +91,7 @@ TEST(RagPromptSlot, WithoutASlotThePassagesComeBeforeTheQuestion) {
   data.examples[1].retrieved = std::vector<RetrievedPassage>{};  // nothing matched
   data.examples.push_back(multiple_choice_example());             // a run without retrieval
   ByteBackend backend;
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, backend);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, backend);
   const std::string question = "Question: Which drug treats gout flares?\nA. insulin\nB. colchicine\nAnswer:";
   const std::string shot = question + " B\n\n";
   EXPECT_EQ(prompts[0].prompt, shot +
@@ -112,7 +113,7 @@ TEST(RagPromptSlot, ATemplateSlotTakesThePassagesWhereTheTaskWantsThem) {
   data.examples[0].retrieved = two_passages();
   data.examples.push_back(multiple_choice_example());
   ByteBackend backend;
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, backend);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, backend);
   const std::vector<ChatMessage>& chat = prompts[0].generation.chat.messages;
   ASSERT_EQ(chat.size(), 3u);
   EXPECT_EQ(chat[0].content, "Context:\n\nQ: Which drug treats gout flares?\nA:");  // the shot: empty slot
@@ -135,7 +136,7 @@ TEST(RagRetrieveForTask, ItemsGetTheirPassagesShotsDoNot) {
     example.fields["question"] = question;
     data.examples.push_back(example);
   }
-  rag_retrieve_for_task(index, RagMode::bm25, 2, spec, data);
+  rag_retrieve_for_task(index, RagMode::bm25, 2, task_retrieval_queries(spec, data), data);
   EXPECT_FALSE(data.shots[0].retrieved.has_value());
   ASSERT_TRUE(data.examples[0].retrieved.has_value());
   ASSERT_EQ(data.examples[0].retrieved->size(), 2u);

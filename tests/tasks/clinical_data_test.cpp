@@ -2,6 +2,7 @@
 // tests/data/fixtures/clinical) with the protocol's transformations.
 #include <gtest/gtest.h>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "metrics/sample_scoring.h"
 #include "test_support.h"

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "test_support.h"
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "backends/llama/test_model.h"
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 #include "test_support.h"
@@ -58,7 +59,7 @@ TEST(ClueProtocol, EachTaskCutsTheWholePromptToItsOwnWindow) {
   ASSERT_EQ(backend->info().context_length, 32768);  // the trained context: no 16,384 cap
   auto keep_of = [&](const std::string& task, const std::filesystem::path& data_dir) {
     TaskData data = task_data_load(task_spec_find(task), TaskDataOptions{data_dir, 1, 0, 1234});
-    return prompt_build(task_spec_find(task), data, *backend).at(0).generation.truncate_prompt_tokens;
+    return task_prompts_build(task_spec_find(task), data, *backend).at(0).generation.truncate_prompt_tokens;
   };
   EXPECT_EQ(keep_of("mednli", fixtures()), 32768 - 200);
   EXPECT_EQ(keep_of("meqsum", testing::shared_data_dir()), 24576);

@@ -9,6 +9,7 @@
 
 #include <fstream>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 #include "test_support.h"
@@ -36,7 +37,7 @@ Built build(const std::string& task, const Backend& backend, uint64_t seed) {
   Built built;
   built.data = task_data_load(task_spec_find(task),
                               TaskDataOptions{testing::test_data_dir() / "fixtures" / "clinical", -1, -1, seed});
-  built.prompts = prompt_build(task_spec_find(task), built.data, backend);
+  built.prompts = task_prompts_build(task_spec_find(task), built.data, backend);
   return built;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "backends/llama/test_model.h"
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 #include "engine/task_evaluation.h"
@@ -97,7 +98,7 @@ TEST(LongHealthRealistic, EveryPromptPlusFiftyTokensFitsTheEightKWindowInAllThre
     spec.longhealth.repeats = 2;  // 6 patients x 3 questions x 2 draws
     TaskData data = task_data_load(spec, TaskDataOptions{data_dir, -1, -1, 1234});
     ASSERT_EQ(data.examples.size(), 36u);
-    std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+    std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
     int64_t cut = 0;
     int32_t largest = 0;
     for (size_t e = 0; e < prompts.size(); ++e) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 #include "metrics/sample_scoring.h"
@@ -136,7 +137,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
   const int32_t answer_tokens = encode(answer_letter);
   // Room for the answer letter and 40 tokens of the next (text_0), which is cut.
   spec.longhealth.token_budget = fixed + answer_tokens + separator + 40;
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
   ASSERT_EQ(prompts.size(), 1u);
   const nlohmann::json& details = prompts[0].details;
   EXPECT_EQ(details["document_budget_tokens"], answer_tokens + separator + 40);
@@ -154,7 +155,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
 
   // An answer letter that does not fit is cut, then CLUE's second loop adds an empty letter.
   spec.longhealth.token_budget = fixed + 25;
-  prompts = prompt_build(spec, data, *backend);
+  prompts = task_prompts_build(spec, data, *backend);
   EXPECT_EQ(prompts[0].details["document_cut"]["id"], "patient_01/text_1");
   EXPECT_EQ(prompts[0].details["document_cut"]["kept_tokens"], 25);
   EXPECT_EQ(prompts[0].details["empty_document"], "patient_01/text_0");
@@ -165,7 +166,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
 // one repeat sees the same letters in the same order (a prefix computed once), recorded per sample.
 TEST(LongHealth, PerPatientDocumentOrderIsSharedByThePatientsQuestions) {
   TaskSpec spec = task_spec_find("longhealth_task2");
-  spec.longhealth.document_order = "patient";
+  spec.longhealth.document_order = LongHealthDocumentOrder::patient;
   TaskData data = task_data_load(spec, TaskDataOptions{fixtures(), -1, -1, 1234});
   std::map<std::string, nlohmann::json> order_by_draw;  // "patient/drawN" -> document_ids
   for (const Example& example : data.examples) {
@@ -184,7 +185,7 @@ TEST(LongHealth, PerPatientDocumentOrderIsSharedByThePatientsQuestions) {
 
   // The rendered prompts of two questions of one patient and repeat share everything up to the question.
   auto backend = open_backend("gguf:" + testing::tiny_model("llama-spm", "mistral").string(), BackendOptions{});
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
   const std::string& q1 = prompts[0].prompt;  // patient_01/q1/draw0
   const std::string& q2 = prompts[5].prompt;  // patient_01/q2/draw0
   ASSERT_EQ(data.examples[5].id.substr(data.examples[5].id.rfind('/')), "/draw0");
@@ -202,7 +203,7 @@ TEST(LongHealth, TheStudysAnswerRule) {
   auto score = [&](const std::string& text) {
     GenerationResponse response;
     response.text = text;
-    return score_generation(spec, example, response, ScoringResources{});
+    return score_generated_choice(spec, example, response, ScoringResources{});
   };
   EXPECT_EQ(score("The correct answer is F: Question cannot be answered.").values["acc"], 1.0);
   SampleScore hallucinated = score("The correct answer is B: Radiotherapy.");

@@ -2,6 +2,7 @@
 // Llama-3 chat template (tests/data/golden/prompts/make_prompt_golden.py).
 #include <gtest/gtest.h>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "test_support.h"
 
@@ -25,7 +26,7 @@ Backend* PromptGolden::backend_ = nullptr;
 TEST_F(PromptGolden, MedqaZeroShotIsTheHarnessPrompt) {
   TaskSpec spec = task_spec_find("medqa");
   TaskData data = task_data_load(spec, {testing::shared_data_dir(), 1, 0, 1234});
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend_);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend_);
   ASSERT_EQ(prompts.size(), 1u);
   EXPECT_EQ(prompts[0].prompt, golden("medqa_item0_0shot.txt"));
   EXPECT_EQ(prompts[0].option_continuations, (std::vector<std::string>{" A", " B", " C", " D"}));
@@ -36,13 +37,13 @@ TEST_F(PromptGolden, MedqaZeroShotIsTheHarnessPrompt) {
 TEST_F(PromptGolden, MedqaTwoShotPutsAnsweredShotsFirst) {
   TaskSpec spec = task_spec_find("medqa");
   TaskData data = task_data_load(spec, {testing::shared_data_dir(), 1, 2, 1234});
-  EXPECT_EQ(prompt_build(spec, data, *backend_)[0].prompt, golden("medqa_item2_2shot.txt"));
+  EXPECT_EQ(task_prompts_build(spec, data, *backend_)[0].prompt, golden("medqa_item2_2shot.txt"));
 }
 
 TEST_F(PromptGolden, MedqaGenUsesTheModelsChatTemplate) {
   TaskSpec spec = task_spec_find("medqa_gen");
   TaskData data = task_data_load(spec, {testing::shared_data_dir(), 1, 0, 1234});
-  std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend_);
+  std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend_);
   EXPECT_EQ(prompts[0].prompt, golden("medqa_gen_item0_llama3.txt"));
   EXPECT_EQ(prompts[0].generation.prompt, prompts[0].prompt);
   EXPECT_EQ(prompts[0].generation.chat.messages.size(), 2u);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
 #include "test_support.h"
@@ -52,7 +53,7 @@ TEST_P(StudyPromptGolden, EveryTaskRendersAsTheReference) {
     SCOPED_TRACE(twin + " / " + task);
     TaskSpec spec = task_spec_find(task);
     TaskData data = task_data_load(spec, {data_dir_of(task), /*limit=*/1, /*num_fewshot=*/-1, /*seed=*/1234});
-    std::vector<PromptedExample> prompts = prompt_build(spec, data, *backend);
+    std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
     ASSERT_EQ(prompts.size(), 1u);
     EXPECT_EQ(prompts[0].truncated_tokens, 0);
     EXPECT_EQ(prompts[0].prompt, prompt.get<std::string>());
@@ -80,7 +81,7 @@ TEST(StudyPromptFormat, ADeclaredFormatOverridesTheTemplates) {
       open_backend("gguf:" + testing::study_twin("Meta-Llama-3-8B-Instruct").string(), options);
   TaskSpec spec = task_spec_find("mednli");
   TaskData data = task_data_load(spec, {data_dir_of("mednli"), 1, -1, 1234});
-  std::string prompt = prompt_build(spec, data, *backend)[0].prompt;
+  std::string prompt = task_prompts_build(spec, data, *backend)[0].prompt;
   EXPECT_EQ(prompt.rfind("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + spec.system_prompt +
                              "\n\n\nSENTENCE_1:",
                          0),

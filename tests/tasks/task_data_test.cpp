@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "test_support.h"
 

@@ -2,7 +2,7 @@
 // 20 fictional patients, 20 questions each over 5,090-6,754 words of that patient's letters.
 // Each sample is a seeded draw of which letters are offered to the token budget, in which order;
 // the prompt builder fits them with the model's tokenizer and shuffles what it kept.
-#include "tasks/longhealth.h"
+#include "kinds/longhealth_draws.h"
 
 #include <algorithm>
 
@@ -140,7 +140,7 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
   }
   const LongHealthSettings& settings = spec.longhealth;
   const bool with_unanswerable = settings.task != 1;
-  const bool per_patient = settings.document_order == "patient";
+  const bool per_patient = settings.document_order == LongHealthDocumentOrder::patient;
   if (patients.size() > 4095) throw Error("task '" + spec.name + "': more than 4,095 patients");
   if (settings.repeats > 127) throw Error("task '" + spec.name + "': more than 127 repeats");
   int64_t several_matches = 0;
@@ -236,7 +236,7 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
                           {"draw_code", draw_code},
                           {"distractor_pool", settings.task == 1 ? size_t(0) : pool.size()},
                           {"draw_seed", decimal((unsigned __int128)seed << 32 | draw_code)},
-                          {"document_order", settings.document_order},
+                          {"document_order", longhealth_document_order_name(settings.document_order)},
                           {"gold_matches", matches},
                           {"answer_letter", multiple_choice_letter(example.answer_index)},
                           {"answer_text", options[size_t(example.answer_index)]}};

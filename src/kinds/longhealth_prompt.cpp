@@ -1,8 +1,8 @@
-#include "prompt/longhealth_prompt.h"
+#include "kinds/longhealth_prompt.h"
 
 #include <algorithm>
 
-#include "tasks/longhealth.h"
+#include "kinds/longhealth_draws.h"
 
 namespace clinbench {
 
