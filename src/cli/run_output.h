@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_pipeline.h"
-#include "engine/task_evaluation.h"
+#include "clinbench/results.h"
 
 namespace clinbench::cli {
 
