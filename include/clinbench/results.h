@@ -36,6 +36,8 @@ struct SampleOptionLoglikelihood {
   bool is_greedy = false;
   int64_t tokens = 0;          // continuation tokens
   std::string status = "ok";   // request_status_name
+
+  bool operator==(const SampleOptionLoglikelihood&) const = default;
 };
 
 // A generated answer and what the backend reported about it.
@@ -47,6 +49,8 @@ struct SampleGeneration {
   // The text the metrics read after the task's output_cleanup; absent when it has none.
   std::optional<std::string> scored_response;
   int64_t prompt_tokens_cut = 0;          // the server cut this many from the left; written when > 0
+
+  bool operator==(const SampleGeneration&) const = default;
 };
 
 // A passage retrieval put into the prompt (docs/rag.md).
@@ -54,6 +58,8 @@ struct SampleRetrievedPassage {
   std::string id;
   int32_t chunk = 0;
   double score = 0;
+
+  bool operator==(const SampleRetrievedPassage&) const = default;
 };
 
 // How the input was cut to fit: the task's truncate field (field) or the server's left cut
@@ -62,6 +68,8 @@ struct SampleTruncation {
   std::string field;
   std::string side;
   int64_t removed_tokens = 0;
+
+  bool operator==(const SampleTruncation&) const = default;
 };
 
 // One item of a task, as samples/TASK.jsonl holds it: what was asked, answered and scored.
@@ -89,6 +97,8 @@ struct Sample {
   nlohmann::json details;                // open-ended scoring details; null = none
   bool excluded = false;                 // run --exclude-ids left it out of the clean subset
   nlohmann::json extra = nlohmann::json::object();  // keys this version does not know
+
+  bool operator==(const Sample&) const = default;
 };
 
 nlohmann::json sample_to_json(const Sample& sample);
@@ -98,6 +108,8 @@ void to_json(nlohmann::json& json, const Sample& sample);
 // Reads one sample line's object; absent keys take the defaults above. Throws Error naming file,
 // line and field (e.g. "scores.acc") for a value of the wrong type.
 Sample sample_from_json(const nlohmann::json& object, const std::filesystem::path& file, int64_t line);
+// For nlohmann's conversion (json.get<Sample>(), samples written inline in tests); errors name no file.
+void from_json(const nlohmann::json& json, Sample& sample);
 
 // --- results.json: tasks ----------------------------------------------------------------------
 
@@ -173,6 +185,8 @@ std::optional<StatsEstimate> task_answered_estimate(std::span<const double> per_
 struct RunFileDigest {
   std::string path;
   std::string sha256;
+
+  bool operator==(const RunFileDigest&) const = default;
 };
 
 // config.task_details.T: where the task came from and how it was asked and scored.
@@ -184,6 +198,8 @@ struct TaskRunConfig {
   std::vector<RunFileDigest> data_files;
   std::vector<std::string> output_cleanup; // output_cleanup_name of each step, in order
   std::string description;                 // for the report
+
+  bool operator==(const TaskRunConfig&) const = default;
 };
 
 // config.rag: the retrieval index a retrieval-augmented run used.
@@ -193,6 +209,8 @@ struct RunRagConfig {
   int64_t k = 0;                           // passages per item
   std::string query;                       // how queries are formed (docs/rag.md)
   nlohmann::json manifest;                 // the index's manifest, as the index wrote it
+
+  bool operator==(const RunRagConfig&) const = default;
 };
 
 // results.json's config: what decided the run's results.
@@ -214,6 +232,8 @@ struct RunConfig {
   std::string created_at;                  // UTC, ISO 8601
   std::optional<RunFileDigest> exclude_ids;  // run --exclude-ids
   nlohmann::json extra = nlohmann::json::object();  // keys this version does not know
+
+  bool operator==(const RunConfig&) const = default;
 };
 
 nlohmann::json run_config_to_json(const RunConfig& config);

@@ -22,7 +22,7 @@ CompareRun compare_run_load(const std::filesystem::path& dir) {
   run.results = results_read_document(dir);
   for (const auto& [task, entry] : run.results["tasks"].items()) {
     std::filesystem::path file = dir / "samples" / (task + ".jsonl");
-    if (std::filesystem::exists(file)) run.samples[task] = samples_read_documents(file);
+    if (std::filesystem::exists(file)) run.samples[task] = samples_read(file);
   }
   run.name = compare_run_default_name(run.results, dir);
   return run;

@@ -68,6 +68,8 @@ nlohmann::json sample_to_json(const Sample& sample) {
 
 void to_json(nlohmann::json& json, const Sample& sample) { json = sample_to_json(sample); }
 
+void from_json(const nlohmann::json& json, Sample& sample) { sample = sample_from_json(json, "", 0); }
+
 Sample sample_from_json(const nlohmann::json& object, const std::filesystem::path& file, int64_t line) {
   FieldReader fields(object, file, line, "");
   fields.require_object();
