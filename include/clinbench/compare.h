@@ -19,6 +19,7 @@
 
 #include "clinbench/audit.h"
 #include "clinbench/core.h"
+#include "clinbench/results.h"
 #include "clinbench/stats.h"
 
 namespace clinbench {
@@ -31,11 +32,11 @@ struct CompareRun {
   // Display name in every table and chart. Starts as compare_run_default_name; made unique by
   // compare_runs_name_unique; a pairs file may override it.
   std::string name;
-  nlohmann::json results;  // results.json as read by results_read
+  nlohmann::json results;  // results.json as read by results_read_document
   // Task -> the lines of samples/TASK.jsonl in file order (the run's dataset order). A task
   // whose samples file is missing has no entry: the model table can still show it, pairs
   // cannot compare it.
-  std::map<std::string, std::vector<nlohmann::json>> samples;
+  std::map<std::string, std::vector<Sample>> samples;
 };
 
 // Reads DIR/results.json and DIR/samples/TASK.jsonl for every task in the results. Throws
@@ -142,13 +143,13 @@ struct CompareAlignment {
 };
 
 // Contract: the samples are the two runs' lines of one task. Pure; never throws.
-CompareAlignment compare_align(const std::vector<nlohmann::json>& fine_tune,
-                               const std::vector<nlohmann::json>& base);
+CompareAlignment compare_align(const std::vector<Sample>& fine_tune,
+                               const std::vector<Sample>& base);
 
 // The score of one sample for one metric, as the run's own aggregation counts it: the number in
 // scores[metric], 0 when missing or not a number. Samples whose request failed have no scores;
 // compare_runs leaves them out (CompareFailedItems) before asking.
-double compare_sample_score(const nlohmann::json& sample, const std::string& metric);
+double compare_sample_score(const Sample& sample, const std::string& metric);
 
 // Common items whose request failed (a status other than ok or extraction_failed: backend_error,
 // context_overflow, ...) on one side or both. Such an item has no answer there: it is left out
@@ -162,8 +163,8 @@ struct CompareFailedItems {
 };
 
 // Contract: alignment = compare_align(fine_tune, base). Pure; never throws.
-CompareFailedItems compare_failed_items(const std::vector<nlohmann::json>& fine_tune,
-                                        const std::vector<nlohmann::json>& base,
+CompareFailedItems compare_failed_items(const std::vector<Sample>& fine_tune,
+                                        const std::vector<Sample>& base,
                                         const CompareAlignment& alignment);
 
 // "'A': 3 backend_error; 'B': 1 context_overflow" (the sides that failed anything).
@@ -283,7 +284,7 @@ struct CompareFlips {
 const std::vector<std::string>& compare_flip_causes();
 
 // Why a sample scored 0: the first of compare_flip_causes() that applies.
-std::string compare_flip_cause(const nlohmann::json& sample);
+std::string compare_flip_cause(const Sample& sample);
 
 // One effect of a factorial design, or of format versus knowledge, on one task and metric: the
 // paired analysis of per-item contrasts (row.stats.bootstrap.mean_a / mean_b are the means of

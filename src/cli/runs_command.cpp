@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "clinbench/compare.h"
-#include "clinbench/report.h"
+#include "clinbench/results.h"
 
 namespace clinbench::cli {
 
@@ -21,7 +21,7 @@ std::string string_or(const nlohmann::json& object, const char* key, const std::
 
 // One run as `runs --json` prints it: folder, model, date, tasks with n and headline metric.
 nlohmann::json run_summary(const std::filesystem::path& dir, const std::filesystem::path& root) {
-  nlohmann::json results = results_read(dir);
+  nlohmann::json results = results_read_document(dir);
   const nlohmann::json& config = results.contains("config") ? results["config"] : nlohmann::json();
   nlohmann::json tasks = nlohmann::json::array();
   CompareRun run;

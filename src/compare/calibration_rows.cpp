@@ -19,8 +19,8 @@ std::vector<uint32_t> clusters_of(const std::vector<std::string>& keys) {
 
 }  // namespace
 
-void compare_calibration_rows(const std::vector<nlohmann::json>& fine_tune,
-                              const std::vector<nlohmann::json>& base, const CompareAlignment& alignment,
+void compare_calibration_rows(const std::vector<Sample>& fine_tune,
+                              const std::vector<Sample>& base, const CompareAlignment& alignment,
                               const std::vector<uint32_t>& clusters, const CompareOptions& options,
                               const std::string& task, const ComparePair& pair, const std::string& pair_label,
                               CompareResult& result) {

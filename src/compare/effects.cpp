@@ -13,7 +13,7 @@ namespace {
 std::string run_label(const CompareRun& run) { return "'" + run.name + "' (" + run.dir.string() + ")"; }
 
 // For each base row, the matching row in other (SIZE_MAX where other lacks the item).
-std::vector<size_t> rows_matching(const std::vector<nlohmann::json>& base, const std::vector<nlohmann::json>& other,
+std::vector<size_t> rows_matching(const std::vector<Sample>& base, const std::vector<Sample>& other,
                                   const CompareRun& base_run, const CompareRun& other_run, const std::string& task,
                                   const CompareOptions& options) {
   CompareAlignment alignment = compare_align(base, other);
@@ -28,17 +28,14 @@ std::vector<size_t> rows_matching(const std::vector<nlohmann::json>& base, const
 }
 
 // A sample whose request failed has no answer: it is left out, never scored as wrong.
-bool answered(const nlohmann::json& sample) {
-  auto status = sample.find("status");
-  return status == sample.end() || !status->is_string() || scoring_status_answered(status->get<std::string>());
-}
+bool answered(const Sample& sample) { return scoring_status_answered(sample.status); }
 
 bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
 // Dense cluster numbers of the base's rows; empty when no two share a cluster.
-std::vector<uint32_t> clusters_of_rows(const std::vector<nlohmann::json>& samples, const std::vector<size_t>& rows) {
+std::vector<uint32_t> clusters_of_rows(const std::vector<Sample>& samples, const std::vector<size_t>& rows) {
   std::vector<std::string> keys;
   bool any = false;
   for (size_t row : rows) {
@@ -109,7 +106,7 @@ std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& r
     bool all = base.samples.count(task) > 0;
     for (size_t other : others) all = all && runs.at(other).samples.count(task) > 0;
     if (!all) continue;
-    const std::vector<nlohmann::json>& base_samples = base.samples.at(task);
+    const std::vector<Sample>& base_samples = base.samples.at(task);
     std::vector<std::vector<size_t>> matching;
     for (size_t other : others)
       matching.push_back(rows_matching(base_samples, runs[other].samples.at(task), base, runs[other], task, options));
@@ -188,9 +185,9 @@ void compare_format_knowledge(const std::vector<CompareRun>& runs, const std::ve
           !has(compare_run_metrics(base, task), "acc") || !has(compare_run_metrics(base, twin), "acc"))
         continue;
       // Items by id in each of the four (task, run) sample lists; the first occurrence of an id.
-      auto by_id = [](const std::vector<nlohmann::json>& samples) {
+      auto by_id = [](const std::vector<Sample>& samples) {
         std::map<std::string, size_t> rows;
-        for (size_t i = 0; i < samples.size(); ++i) rows.emplace(samples[i].value("id", std::string()), i);
+        for (size_t i = 0; i < samples.size(); ++i) rows.emplace(samples[i].id, i);
         return rows;
       };
       const auto& tuned_ll = tuned.samples.at(task);
@@ -201,7 +198,7 @@ void compare_format_knowledge(const std::vector<CompareRun>& runs, const std::ve
       std::vector<size_t> base_rows;
       int64_t failed = 0;
       for (size_t i = 0; i < tuned_ll.size(); ++i) {
-        const std::string id = tuned_ll[i].value("id", std::string());
+        const std::string& id = tuned_ll[i].id;
         auto b = base_ll_rows.find(id), tg = tuned_gen.find(id), bg = base_gen.find(id);
         if (b == base_ll_rows.end() || tg == tuned_gen.end() || bg == base_gen.end()) continue;
         if (!answered(tuned_ll[i]) || !answered(base_ll[b->second]) || !answered(tuned.samples.at(twin)[tg->second]) ||

@@ -7,11 +7,8 @@ namespace clinbench {
 namespace {
 
 // The failure cause of a sample without an answer, or "" when it has one.
-std::string failure_of(const nlohmann::json& sample) {
-  auto status = sample.find("status");
-  if (status == sample.end() || !status->is_string()) return "";
-  std::string text = status->get<std::string>();
-  return scoring_status_answered(text) ? "" : text;
+std::string failure_of(const Sample& sample) {
+  return scoring_status_answered(sample.status) ? "" : sample.status;
 }
 
 std::string causes_text(const std::map<std::string, int64_t>& causes) {
@@ -24,12 +21,12 @@ std::string causes_text(const std::map<std::string, int64_t>& causes) {
 
 }  // namespace
 
-CompareFailedItems compare_failed_items(const std::vector<nlohmann::json>& fine_tune,
-                                        const std::vector<nlohmann::json>& base,
+CompareFailedItems compare_failed_items(const std::vector<Sample>& fine_tune,
+                                        const std::vector<Sample>& base,
                                         const CompareAlignment& alignment) {
   CompareFailedItems failed;
   for (size_t i = 0; i < alignment.fine_tune_rows.size(); ++i) {
-    const nlohmann::json& tuned_sample = fine_tune[alignment.fine_tune_rows[i]];
+    const Sample& tuned_sample = fine_tune[alignment.fine_tune_rows[i]];
     std::string tuned = failure_of(tuned_sample);
     std::string other = failure_of(base[alignment.base_rows[i]]);
     if (tuned.empty() && other.empty()) {
@@ -40,7 +37,7 @@ CompareFailedItems compare_failed_items(const std::vector<nlohmann::json>& fine_
     if (!other.empty()) failed.base_causes[other] += 1;
     if (tuned.empty() != other.empty()) {
       failed.one_sided += 1;
-      if (failed.first_one_sided.empty()) failed.first_one_sided = tuned_sample.value("id", std::string());
+      if (failed.first_one_sided.empty()) failed.first_one_sided = tuned_sample.id;
     }
   }
   return failed;

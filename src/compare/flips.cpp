@@ -9,18 +9,11 @@ namespace {
 
 constexpr const char* kUnanswerable = "Question cannot be answered with provided documents";
 
-std::string text_of(const nlohmann::json& sample, const char* key) {
-  auto found = sample.find(key);
-  return found != sample.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
 // The letter of the "cannot be answered" option (LongHealth tasks 2 and 3), or "".
-std::string unanswerable_letter(const nlohmann::json& sample) {
-  auto options = sample.find("options");
-  if (options == sample.end() || !options->is_array()) return "";
-  for (size_t i = 0; i < options->size(); ++i) {
-    if ((*options)[i].is_string() && (*options)[i].get<std::string>() == kUnanswerable)
-      return std::string(1, char('A' + i));
+std::string unanswerable_letter(const Sample& sample) {
+  if (!sample.options) return "";
+  for (size_t i = 0; i < sample.options->size(); ++i) {
+    if ((*sample.options)[i] == kUnanswerable) return std::string(1, char('A' + i));
   }
   return "";
 }
@@ -34,29 +27,29 @@ const std::vector<std::string>& compare_flip_causes() {
   return causes;
 }
 
-std::string compare_flip_cause(const nlohmann::json& sample) {
-  const std::string status = text_of(sample, "status");
+std::string compare_flip_cause(const Sample& sample) {
+  const std::string& status = sample.status;
   if (!status.empty() && status != "ok" && status != "extraction_failed") return "request failed";
-  const bool has_response = sample.contains("response");
-  std::string response = text_of(sample, "response");
+  const bool has_response = sample.generation.has_value();
+  std::string response = has_response ? sample.generation->response : "";
   if (has_response && response.find_first_not_of(" \t\r\n") == std::string::npos) return "empty output";
   if (status == "extraction_failed") {
-    return text_of(sample, "finish_reason") == "length" ? "cut at max tokens" : "no answer found";
+    return has_response && sample.generation->finish_reason == "length" ? "cut at max tokens" : "no answer found";
   }
   const std::string unanswerable = unanswerable_letter(sample);
-  const std::string extracted = text_of(sample, "extracted");
-  const std::string target = text_of(sample, "target");
+  const std::string& extracted = sample.extracted;
+  const std::string& target = sample.target;
   if (!unanswerable.empty() && extracted == unanswerable && target != unanswerable) return "chose cannot be answered";
   if (!unanswerable.empty() && target == unanswerable && !extracted.empty() && extracted != unanswerable)
     return "answered when absent";
-  auto details = sample.find("details");
-  if (details != sample.end() && details->is_object() && details->contains("invalid_codes") &&
-      (*details)["invalid_codes"].is_array() && !(*details)["invalid_codes"].empty())
+  const nlohmann::json& details = sample.details;
+  if (details.is_object() && details.contains("invalid_codes") && details["invalid_codes"].is_array() &&
+      !details["invalid_codes"].empty())
     return "invalid ICD code";
   return "different answer";
 }
 
-void compare_flips_add(const std::vector<nlohmann::json>& fine_tune, const std::vector<nlohmann::json>& base,
+void compare_flips_add(const std::vector<Sample>& fine_tune, const std::vector<Sample>& base,
                        const CompareAlignment& alignment, const std::vector<std::string>& metrics,
                        const std::string& task, const ComparePair& pair, CompareResult& result) {
   std::string metric;
@@ -70,13 +63,13 @@ void compare_flips_add(const std::vector<nlohmann::json>& fine_tune, const std::
   CompareFlips flips{.task = task, .metric = metric, .fine_tune = pair.fine_tune, .base = pair.base, .causes = {}, .items = {}};
   std::map<std::string, CompareFlipCause> by_cause;
   for (size_t i = 0; i < alignment.fine_tune_rows.size(); ++i) {
-    const nlohmann::json& tuned = fine_tune[alignment.fine_tune_rows[i]];
-    const nlohmann::json& other = base[alignment.base_rows[i]];
+    const Sample& tuned = fine_tune[alignment.fine_tune_rows[i]];
+    const Sample& other = base[alignment.base_rows[i]];
     const double a = compare_sample_score(tuned, metric), b = compare_sample_score(other, metric);
     if ((a != 0 && a != 1) || (b != 0 && b != 1)) return;  // not a 0/1 metric here
     if (a == b) continue;
     const bool gained = a == 1;
-    CompareFlipItem item{.id = text_of(tuned, "id"), .fine_tune_right = gained,
+    CompareFlipItem item{.id = tuned.id, .fine_tune_right = gained,
                          .cause = compare_flip_cause(gained ? other : tuned)};
     CompareFlipCause& counts = by_cause[item.cause];
     counts.cause = item.cause;

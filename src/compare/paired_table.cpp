@@ -18,9 +18,7 @@ bool has_metric(const std::vector<std::string>& metrics, const std::string& metr
   return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
 }
 
-bool sample_marked_excluded(const nlohmann::json& sample) {
-  return sample.is_object() && sample.value("excluded", false);
-}
+bool sample_marked_excluded(const Sample& sample) { return sample.excluded; }
 
 // Whether the clean subset differs from the full set anywhere: an exclude-ids file was given or
 // a run left items out itself.
@@ -28,7 +26,7 @@ bool exclusion_active(const std::vector<CompareRun>& runs, const CompareOptions&
   if (!options.exclude_ids.empty() || !options.exclude_ids.source.empty()) return true;
   for (const CompareRun& run : runs) {
     for (const auto& [task, samples] : run.samples) {
-      for (const nlohmann::json& sample : samples) {
+      for (const Sample& sample : samples) {
         if (sample_marked_excluded(sample)) return true;
       }
     }
@@ -161,8 +159,8 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
                                fine_tune.name + "' vs '" + base.name + "' is not compared on it.");
         continue;
       }
-      const std::vector<nlohmann::json>& fine_tune_samples = fine_tune.samples.at(task);
-      const std::vector<nlohmann::json>& base_samples = base.samples.at(task);
+      const std::vector<Sample>& fine_tune_samples = fine_tune.samples.at(task);
+      const std::vector<Sample>& base_samples = base.samples.at(task);
       CompareAlignment alignment = compare_align(fine_tune_samples, base_samples);
       if (!alignment.first_difference.empty()) {
         if (!options.allow_mismatch) {
@@ -217,8 +215,8 @@ CompareResult compare_runs(const std::vector<CompareRun>& runs,
       std::vector<bool> clean(alignment.fine_tune_rows.size(), true);
       int64_t excluded = 0;
       for (size_t i = 0; with_clean_subset && i < clean.size(); ++i) {
-        const nlohmann::json& tuned_sample = fine_tune_samples[alignment.fine_tune_rows[i]];
-        std::string id = tuned_sample.value("id", std::string());
+        const Sample& tuned_sample = fine_tune_samples[alignment.fine_tune_rows[i]];
+        const std::string& id = tuned_sample.id;
         clean[i] = !(options.exclude_ids.excludes(task, id) || sample_marked_excluded(tuned_sample) ||
                      sample_marked_excluded(base_samples[alignment.base_rows[i]]));
         excluded += !clean[i];

@@ -2,7 +2,7 @@
 #include <set>
 
 #include "clinbench/compare.h"
-#include "clinbench/report.h"
+#include "clinbench/results.h"
 
 namespace clinbench {
 
@@ -14,35 +14,12 @@ std::string string_at(const nlohmann::json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : "";
 }
 
-std::vector<nlohmann::json> samples_read(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> samples;
-  std::string text = read_file(file);
-  size_t start = 0;
-  int64_t line = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line;
-    std::string_view row(text.data() + start, end - start);
-    start = end + 1;
-    if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    try {
-      samples.push_back(nlohmann::json::parse(row));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw_input_error(file, line, "", std::string("not valid JSON: ") + e.what());
-    }
-    if (!samples.back().is_object())
-      throw_input_error(file, line, "", "a sample must be a JSON object");
-  }
-  return samples;
-}
-
 }  // namespace
 
 CompareRun compare_run_load(const std::filesystem::path& dir) {
   CompareRun run;
   run.dir = dir;
-  run.results = results_read(dir);
+  run.results = results_read_document(dir);
   for (const auto& [task, entry] : run.results["tasks"].items()) {
     std::filesystem::path file = dir / "samples" / (task + ".jsonl");
     if (std::filesystem::exists(file)) run.samples[task] = samples_read(file);

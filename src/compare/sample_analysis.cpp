@@ -6,14 +6,10 @@
 
 namespace clinbench {
 
-std::string compare_sample_cluster(const nlohmann::json& sample) {
-  auto found = sample.find("cluster");
-  if (found == sample.end() || found->is_null()) return "";
-  return found->is_string() ? found->get<std::string>() : found->dump();
-}
+std::string compare_sample_cluster(const Sample& sample) { return sample.cluster.value_or(""); }
 
-std::vector<uint32_t> compare_cluster_index(const std::vector<nlohmann::json>& fine_tune,
-                                            const std::vector<nlohmann::json>& base,
+std::vector<uint32_t> compare_cluster_index(const std::vector<Sample>& fine_tune,
+                                            const std::vector<Sample>& base,
                                             const CompareAlignment& alignment) {
   std::vector<std::string> keys;
   bool any = false;
@@ -31,27 +27,20 @@ std::vector<uint32_t> compare_cluster_index(const std::vector<nlohmann::json>& f
   return index;
 }
 
-bool compare_samples_have_loglikelihoods(const std::vector<nlohmann::json>& samples) {
-  return !samples.empty() && samples.front().contains("option_loglikelihoods");
+bool compare_samples_have_loglikelihoods(const std::vector<Sample>& samples) {
+  return !samples.empty() && samples.front().option_loglikelihoods.has_value();
 }
 
-std::optional<StatsCalibrationItem> compare_sample_calibration(const nlohmann::json& sample) {
-  auto options = sample.find("option_loglikelihoods");
-  auto target = sample.find("target");
-  if (options == sample.end() || !options->is_array() || options->empty()) return std::nullopt;
-  if (target == sample.end() || !target->is_string() || target->get<std::string>().size() != 1) return std::nullopt;
+std::optional<StatsCalibrationItem> compare_sample_calibration(const Sample& sample) {
+  if (!sample.option_loglikelihoods || sample.option_loglikelihoods->empty()) return std::nullopt;
+  if (sample.target.size() != 1) return std::nullopt;
   std::vector<double> loglikelihoods;
-  for (const nlohmann::json& option : *options) {
-    if (!option.is_object()) return std::nullopt;
-    auto logprob = option.find("logprob");
-    if (logprob == option.end() || !logprob->is_number()) return std::nullopt;
-    const std::string status = option.value("status", std::string("ok"));
-    if (status != "ok") return std::nullopt;
-    const double value = logprob->get<double>();
-    if (!std::isfinite(value)) return std::nullopt;
-    loglikelihoods.push_back(value);
+  for (const SampleOptionLoglikelihood& option : *sample.option_loglikelihoods) {
+    if (option.status != "ok") return std::nullopt;
+    if (!std::isfinite(option.logprob)) return std::nullopt;  // a missing logprob reads as NaN
+    loglikelihoods.push_back(option.logprob);
   }
-  const int gold = target->get<std::string>()[0] - 'A';
+  const int gold = sample.target[0] - 'A';
   if (gold < 0 || size_t(gold) >= loglikelihoods.size()) return std::nullopt;
   return stats_calibration_item(loglikelihoods, size_t(gold));
 }

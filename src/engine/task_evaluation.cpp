@@ -13,11 +13,14 @@ namespace clinbench {
 
 namespace {
 
-nlohmann::json loglikelihood_json(const LoglikelihoodResponse& response) {
-  return {{"logprob", response.logprob},
-          {"is_greedy", response.is_greedy},
-          {"tokens", response.continuation_tokens},
-          {"status", request_status_name(response.status)}};
+SampleOptionLoglikelihood sample_option(const LoglikelihoodResponse& response) {
+  return {response.logprob, response.is_greedy, int64_t(response.continuation_tokens),
+          request_status_name(response.status)};
+}
+
+// results.json's request counts from the scheduler's.
+TaskRequestCounts request_counts(const ScheduleCounts& counts) {
+  return {counts.total, counts.deduplicated, counts.from_cache, counts.computed, counts.errors};
 }
 
 // What the prompt says, apart from the model's chat template: the plain text of a log-likelihood
@@ -63,28 +66,6 @@ std::string sample_cluster_key(const TaskSpec& spec, const Example& example) {
 
 }  // namespace
 
-std::vector<double> task_answered_values(std::span<const double> per_sample) {
-  std::vector<double> values;
-  values.reserve(per_sample.size());
-  for (double value : per_sample) {
-    if (!std::isnan(value)) values.push_back(value);
-  }
-  return values;
-}
-
-std::optional<StatsEstimate> task_answered_estimate(std::span<const double> per_sample,
-                                                    std::span<const uint32_t> cluster_of_sample,
-                                                    const StatsBootstrapOptions& bootstrap) {
-  std::vector<double> values;
-  std::vector<std::string> clusters;  // the answered items' clusters, renumbered below
-  for (size_t i = 0; i < per_sample.size(); ++i) {
-    if (std::isnan(per_sample[i])) continue;
-    values.push_back(per_sample[i]);
-    if (!cluster_of_sample.empty()) clusters.push_back(std::to_string(cluster_of_sample[i]));
-  }
-  return stats_bootstrap_mean_clustered(values, stats_cluster_index(clusters), bootstrap);
-}
-
 TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec& spec, const TaskData& data,
                          const EvaluationOptions& options, const ScoringResources& resources,
                          const ProgressCallback& progress) {
@@ -99,7 +80,7 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
   const TaskKindDefinition& kind = task_kind_definition(spec.kind);
   std::vector<PromptedExample> prompts = kind.build_requests(spec, data, backend);
   std::vector<SampleScore> scores(prompts.size());
-  std::vector<nlohmann::json> raw(prompts.size());
+  std::vector<Sample> samples(prompts.size());  // what the requests gave; the rest is added below
 
   if (spec.scoring == TaskScoring::loglikelihood) {
     std::vector<LoglikelihoodRequest> requests;
@@ -110,30 +91,31 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     }
     LoglikelihoodResults answered = schedule_loglikelihood(backend, cache, spec.name, requests, progress);
     const std::vector<LoglikelihoodResponse>& responses = answered.responses;
-    result.requests = answered.counts;
+    result.requests = request_counts(answered.counts);
     for (size_t e = 0; e < prompts.size(); ++e) {
       std::span<const LoglikelihoodResponse> options_span(responses.data() + first_request[e],
                                                           prompts[e].option_requests.size());
       scores[e] = score_loglikelihood_choice(spec, data.examples[e], options_span, prompts[e].option_continuations);
-      nlohmann::json per_option = nlohmann::json::array();
-      for (const auto& response : options_span) per_option.push_back(loglikelihood_json(response));
-      raw[e] = {{"option_loglikelihoods", per_option}, {"option_continuations", prompts[e].option_continuations}};
+      samples[e].option_loglikelihoods.emplace();
+      for (const auto& response : options_span) samples[e].option_loglikelihoods->push_back(sample_option(response));
+      samples[e].option_continuations = prompts[e].option_continuations;
     }
   } else {
     std::vector<GenerationRequest> requests;
     for (const PromptedExample& prompted : prompts) requests.push_back(prompted.generation);
     GenerationResults answered = schedule_generation(backend, cache, spec.name, requests, progress);
     const std::vector<GenerationResponse>& responses = answered.responses;
-    result.requests = answered.counts;
+    result.requests = request_counts(answered.counts);
     for (size_t e = 0; e < prompts.size(); ++e) {
       scores[e] = kind.score_generated(spec, data.examples[e], responses[e], resources);
-      raw[e] = {{"response", responses[e].text},
-                {"finish_reason", finish_reason_name(responses[e].finish)},
-                {"prompt_tokens", responses[e].prompt_tokens},
-                {"generated_tokens", responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
-                                                                 : int64_t(responses[e].tokens.size())}};
-      if (scores[e].scored_response) raw[e]["scored_response"] = *scores[e].scored_response;  // output_cleanup
-      if (responses[e].prompt_tokens_cut > 0) raw[e]["prompt_tokens_cut"] = responses[e].prompt_tokens_cut;
+      SampleGeneration& generation = samples[e].generation.emplace();
+      generation.response = responses[e].text;
+      generation.finish_reason = finish_reason_name(responses[e].finish);
+      generation.prompt_tokens = responses[e].prompt_tokens;
+      generation.generated_tokens = responses[e].tokens.empty() ? int64_t(responses[e].completion_tokens)
+                                                                : int64_t(responses[e].tokens.size());
+      generation.scored_response = scores[e].scored_response;  // output_cleanup
+      generation.prompt_tokens_cut = responses[e].prompt_tokens_cut;
     }
     if (scoring_wants_bertscore(spec, resources)) {
       result.bertscore = score_bertscore(resources, data.examples, responses, scores);
@@ -152,40 +134,39 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
     const SampleScore& score = scores[e];
     std::string prompt_key = prompt_identity(spec, prompts[e]);
     all_prompt_keys += example.id + '\x1f' + prompt_key + '\x1e';
-    nlohmann::json sample = {{"id", example.id},
-                             {"line", example.line},
-                             {"prompt", prompts[e].prompt},
-                             {"prompt_key", prompt_key}};
+    Sample& sample = samples[e];
+    sample.id = example.id;
+    sample.line = example.line;
+    sample.prompt = prompts[e].prompt;
+    sample.prompt_key = prompt_key;
     if (kind.has_options) {
-      sample["target"] = multiple_choice_letter(example.answer_index);
-      sample["options"] = example.options;
+      sample.target = multiple_choice_letter(example.answer_index);
+      sample.options = example.options;
     } else {
-      sample["target"] = example.reference;
+      sample.target = example.reference;
     }
-    sample.update(raw[e]);
-    if (!prompts[e].details.empty()) sample["prompt_details"] = prompts[e].details;
+    if (!prompts[e].details.empty()) sample.prompt_details = prompts[e].details;
     if (example.retrieved) {
-      nlohmann::json retrieved = nlohmann::json::array();
+      sample.retrieved.emplace();
       for (const RetrievedPassage& passage : *example.retrieved) {
-        retrieved.push_back({{"id", passage.id}, {"chunk", passage.chunk}, {"score", passage.score}});
+        sample.retrieved->push_back({passage.id, passage.chunk, passage.score});
       }
-      sample["retrieved"] = retrieved;
     }
     if (prompts[e].truncated_tokens > 0) {
-      sample["truncated"] = {{"field", spec.truncate_field}, {"removed_tokens", prompts[e].truncated_tokens}};
+      sample.truncated = SampleTruncation{spec.truncate_field, "", prompts[e].truncated_tokens};
       result.truncated += 1;
-    } else if (raw[e].value("prompt_tokens_cut", 0) > 0) {
-      sample["truncated"] = {{"side", "left"}, {"removed_tokens", raw[e]["prompt_tokens_cut"]}};
+    } else if (sample.generation && sample.generation->prompt_tokens_cut > 0) {
+      sample.truncated = SampleTruncation{"", "left", sample.generation->prompt_tokens_cut};
       result.truncated += 1;
     }
     if (!spec.cluster_by.empty()) {
-      sample["cluster"] = sample_cluster_key(spec, example);
-      cluster_keys.push_back(sample["cluster"].get<std::string>());
+      sample.cluster = sample_cluster_key(spec, example);
+      cluster_keys.push_back(*sample.cluster);
     }
-    sample["extracted"] = score.extracted;
-    sample["scores"] = score.values;
-    sample["status"] = score.status;
-    if (!score.details.empty()) sample["details"] = score.details;
+    sample.extracted = score.extracted;
+    sample.scores = score.values;
+    sample.status = score.status;
+    if (!score.details.empty()) sample.details = score.details;
     result.samples.push_back(std::move(sample));
     result.statuses[score.status] += 1;
     const bool answered = scoring_status_answered(score.status);

@@ -91,9 +91,8 @@ nlohmann::json report_context(const std::vector<CompareRun>& runs, const std::ve
       if (found == runs[r].samples.end() || found->second.empty()) continue;
       nlohmann::json by_status = nlohmann::json::object();
       int64_t not_ok = 0;
-      for (const nlohmann::json& sample : found->second) {
-        const nlohmann::json& status = member(sample, "status");
-        std::string name = status.is_string() ? status.get<std::string>() : "ok";
+      for (const Sample& sample : found->second) {
+        const std::string& name = sample.status;
         if (name == "ok") continue;
         ++not_ok;
         by_status[name] = by_status.value(name, int64_t(0)) + 1;

@@ -78,7 +78,7 @@ std::vector<TaskInfo> task_infos(const std::vector<CompareRun>& runs) {
     for (const CompareRun& run : runs) {
       auto samples = run.samples.find(task);
       if (samples == run.samples.end()) continue;
-      for (const nlohmann::json& sample : samples->second) {
+      for (const Sample& sample : samples->second) {
         double score = compare_sample_score(sample, info.headline);
         if (score != 0.0 && score != 1.0) info.binary = false;
       }
@@ -118,35 +118,30 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
     for (size_t t = 0; t < infos.size(); ++t) {
       auto found = runs[r].samples.find(infos[t].name);
       if (found == runs[r].samples.end()) continue;
-      for (const nlohmann::json& sample : found->second) {
+      for (const Sample& sample : found->second) {
         double score = compare_sample_score(sample, infos[t].headline);
         nlohmann::json row = {
             {"r", r},
             {"t", t},
-            {"id", sample.value("id", nlohmann::json(""))},
-            {"status", sample.value("status", nlohmann::json("ok"))},
+            {"id", sample.id},
+            {"status", sample.status},
             {"score", score},
-            {"prompt", strings.add(sample.value("prompt", nlohmann::json()))},
-            {"response", strings.add(sample.value("response", nlohmann::json()))},
-            {"target", strings.add(sample.value("target", nlohmann::json()))},
-            {"extracted", strings.add(sample.value("extracted", nlohmann::json()))},
-            {"scores", sample.value("scores", nlohmann::json::object())}};
+            {"prompt", strings.add(sample.prompt)},
+            {"response", strings.add(sample.generation ? nlohmann::json(sample.generation->response) : nlohmann::json())},
+            {"target", strings.add(sample.target)},
+            {"extracted", strings.add(sample.extracted)},
+            {"scores", sample.scores}};
         if (infos[t].binary) row["outcome"] = score == 1.0 ? "correct" : "incorrect";
-        if (sample.contains("finish_reason")) row["finish"] = sample["finish_reason"];
-        if (sample.contains("details")) row["details"] = strings.add(sample["details"]);
-        if (sample.contains("options") && sample["options"].is_array()) {
+        if (sample.generation) row["finish"] = sample.generation->finish_reason;
+        if (!sample.details.is_null()) row["details"] = strings.add(sample.details);
+        if (sample.options) {
           nlohmann::json options_list = nlohmann::json::array();
-          for (const nlohmann::json& option : sample["options"])
-            options_list.push_back(strings.add(option));
+          for (const std::string& option : *sample.options) options_list.push_back(strings.add(option));
           row["options"] = options_list;
         }
-        if (sample.contains("option_loglikelihoods") &&
-            sample["option_loglikelihoods"].is_array()) {
+        if (sample.option_loglikelihoods) {
           nlohmann::json logprobs = nlohmann::json::array();
-          for (const nlohmann::json& option : sample["option_loglikelihoods"]) {
-            logprobs.push_back(option.is_object() ? option.value("logprob", nlohmann::json())
-                                                  : nlohmann::json());
-          }
+          for (const SampleOptionLoglikelihood& option : *sample.option_loglikelihoods) logprobs.push_back(option.logprob);
           row["logprobs"] = logprobs;
         }
         samples.push_back(std::move(row));

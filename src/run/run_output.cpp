@@ -35,7 +35,11 @@ void check_previous_results(const RunSettings& settings, const nlohmann::json& c
   std::filesystem::path file = settings.output_dir / "results.json";
   std::error_code ec;
   if (settings.overwrite || !std::filesystem::exists(file, ec)) return;
-  nlohmann::json previous = nlohmann::json::parse(read_file(file), nullptr, false);
+  nlohmann::json previous;  // stays null for a file that is not a results file (told below)
+  try {
+    previous = results_read_document(settings.output_dir);
+  } catch (const Error&) {
+  }
   const std::string advice = ": give another --output-dir, or --overwrite to replace them";
   if (!previous.is_object() || !previous.contains("model") || !previous["model"].is_object()) {
     throw Error("the output folder " + settings.output_dir.string() + " holds a results.json that is not a run's" + advice);

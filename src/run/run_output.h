@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clinbench/results.h"
 #include "clinbench/run.h"
-#include "engine/task_evaluation.h"
 
 namespace clinbench {
 

@@ -9,6 +9,7 @@
 #include "clinbench/kinds.h"
 #include "clinbench/rag.h"
 #include "clinbench/report.h"
+#include "clinbench/results.h"
 #include "clinbench/tasks.h"
 #include "engine/task_evaluation.h"
 #include "metrics/bertscore_selection.h"
@@ -153,7 +154,7 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
   }
 
   // Retrieval before the model loads: a missing index or embedding model fails in seconds.
-  nlohmann::json rag_config = nullptr;
+  std::optional<RunRagConfig> rag_config;
   if (!settings.rag_index.empty()) {
     RagMode mode = rag_mode_from_name(settings.rag_mode);
     RagIndex index(settings.rag_index, {settings.rag_embed_model, settings.backend.threads, settings.backend.gpu_layers});
@@ -165,12 +166,11 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
                               if (bar) bar->update({done, total});
                             });
     }
-    rag_config = {{"index", std::filesystem::absolute(settings.rag_index).lexically_normal().string()},
-                  {"mode", rag_mode_name(mode)},
-                  {"k", settings.rag_k},
-                  {"query", "docs/rag.md: the question (multiple choice, LongHealth), the user template's fields "
-                            "(generation), or the task's prompt.retrieval_query"},
-                  {"manifest", index.manifest()}};
+    rag_config = RunRagConfig{std::filesystem::absolute(settings.rag_index).lexically_normal().string(),
+                              std::string(rag_mode_name(mode)), settings.rag_k,
+                              "docs/rag.md: the question (multiple choice, LongHealth), the user template's fields "
+                              "(generation), or the task's prompt.retrieval_query",
+                              index.manifest()};
   }
 
   // Every finished response is committed here as it arrives: a killed run loses only what was
@@ -212,42 +212,43 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
     resources.bertscore_progress = nullptr;  // it refers to this iteration's bar
   }
 
-  nlohmann::json task_configs = nlohmann::json::object();
+  RunConfig config;
   for (size_t t = 0; t < specs.size(); ++t) {
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& file : datas[t].files) files.push_back({{"path", file.string()}, {"sha256", sha256_file_hex(file)}});
-    task_configs[specs[t].name] = {{"source", specs[t].source}, {"scoring", specs[t].scoring == TaskScoring::loglikelihood ? "loglikelihood" : "generate"},
-                                   {"chat_format", chat_format_name(backend->chat_format())},
-                                   {"chat_template_sha256", backend->info().details.value("chat_template_sha256", "")},
-                                   {"data_files", files}};
-    nlohmann::json cleanup = nlohmann::json::array();  // what the scores were computed on (docs/tasks.md)
-    for (OutputCleanup step : specs[t].output_cleanup) cleanup.push_back(output_cleanup_name(step));
-    task_configs[specs[t].name]["output_cleanup"] = cleanup;
-    task_configs[specs[t].name]["description"] = specs[t].description;  // for the report
+    TaskRunConfig task_config;
+    task_config.source = specs[t].source;
+    task_config.scoring = specs[t].scoring == TaskScoring::loglikelihood ? "loglikelihood" : "generate";
+    task_config.chat_format = chat_format_name(backend->chat_format());
+    task_config.chat_template_sha256 = backend->info().details.value("chat_template_sha256", "");
+    for (const auto& file : datas[t].files) task_config.data_files.push_back({file.string(), sha256_file_hex(file)});
+    // What the scores were computed on (docs/tasks.md).
+    for (OutputCleanup step : specs[t].output_cleanup) task_config.output_cleanup.emplace_back(output_cleanup_name(step));
+    task_config.description = specs[t].description;  // for the report
+    config.task_details[specs[t].name] = std::move(task_config);
   }
-  nlohmann::json config = {{"tasks", settings.tasks},
-                           {"task_details", task_configs},
-                           {"data_dir", settings.data_dir.string()},
-                           {"limit", settings.limit},
-                           {"num_fewshot", settings.num_fewshot},
-                           {"seed", settings.seed},
-                           {"bootstrap_resamples", settings.bootstrap_resamples},
-                           {"cache", cache ? nlohmann::json(cache_path.string()) : nlohmann::json(nullptr)},
-                           {"bertscore_models", settings.bertscore_models},
-                           {"icd10cm", icd_codes ? nlohmann::json{{"path", icd_path.string()}, {"sha256", sha256_file_hex(icd_path)}}
-                                                 : nlohmann::json(nullptr)},
-                           {"rag", rag_config},
-                           {"backend_options", backend_json(settings.backend)},
-                           {"command_line", settings.command_line},
-                           {"created_at", utc_timestamp()}};
-  if (settings.limit_fraction > 0) config["limit_fraction"] = settings.limit_fraction;  // limit is then -1
+  config.tasks = settings.tasks;
+  config.data_dir = settings.data_dir.string();
+  config.limit = settings.limit;
+  if (settings.limit_fraction > 0) config.limit_fraction = settings.limit_fraction;  // limit is then -1
+  config.num_fewshot = settings.num_fewshot;
+  config.seed = settings.seed;
+  config.bootstrap_resamples = settings.bootstrap_resamples;
+  if (cache) config.cache = cache_path.string();
+  config.bertscore_models = settings.bertscore_models;
+  if (icd_codes) config.icd10cm = RunFileDigest{icd_path.string(), sha256_file_hex(icd_path)};
+  config.rag = rag_config;
+  config.backend_options = backend_json(settings.backend);
+  config.command_line = settings.command_line;
+  config.created_at = utc_timestamp();
+  if (excluded) config.exclude_ids = RunFileDigest{settings.exclude_ids.string(), sha256_file_hex(settings.exclude_ids)};
+  RunResult run{.model = backend->info(), .config = std::move(config), .tasks = std::move(results)};
   if (excluded) {
-    config["exclude_ids"] = {{"path", settings.exclude_ids.string()}, {"sha256", sha256_file_hex(settings.exclude_ids)}};
+    results_add_clean_subsets(
+        run, [&excluded](const std::string& task, const std::string& id) { return excluded->excludes(task, id); },
+        {settings.seed, settings.bootstrap_resamples, 0.95});
   }
-  nlohmann::json summary = results_build(backend->info(), config, results);
-  if (excluded) results_add_clean_subsets(summary, results, *excluded, {settings.seed, settings.bootstrap_resamples, 0.95});
-  if (settings.overwrite) remove_other_samples(settings.output_dir, results);
-  results_write(settings.output_dir, summary, results);
+  if (settings.overwrite) remove_other_samples(settings.output_dir, run.tasks);
+  results_write(settings.output_dir, run);
+  nlohmann::json summary = results_to_json(run);
   RunOutcome outcome;
   outcome.output_dir = settings.output_dir;
   if (excluded) {
@@ -256,8 +257,8 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
     outcome.exclude_ids = settings.exclude_ids;
     outcome.clean_subset = std::move(clean);
   }
-  if (!rag_config.is_null()) outcome.rag_system_name = compare_run_default_name(summary, settings.output_dir);
-  outcome.status = run_completeness_status(results, outcome.missing);
+  if (rag_config) outcome.rag_system_name = compare_run_default_name(summary, settings.output_dir);
+  outcome.status = run_completeness_status(run.tasks, outcome.missing);
   outcome.results = std::move(summary);
   observer.run_finished(outcome);
   return outcome;

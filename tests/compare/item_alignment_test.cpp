@@ -77,9 +77,9 @@ TEST(CompareAlignment, AllowMismatchComparesTheCommonItemsAndSaysSo) {
 }
 
 TEST(CompareAlignment, RepeatedIdsMatchByOccurrence) {
-  std::vector<nlohmann::json> a = {{{"id", "p1"}, {"prompt_key", "x"}},
-                                   {{"id", "p1"}, {"prompt_key", "y"}}};
-  std::vector<nlohmann::json> b = a;
+  std::vector<Sample> a = {nlohmann::json{{"id", "p1"}, {"prompt_key", "x"}},
+                           nlohmann::json{{"id", "p1"}, {"prompt_key", "y"}}};
+  std::vector<Sample> b = a;
   CompareAlignment same = compare_align(a, b);
   EXPECT_TRUE(same.first_difference.empty());
   EXPECT_EQ(same.fine_tune_rows, (std::vector<size_t>{0, 1}));
@@ -91,10 +91,10 @@ TEST(CompareAlignment, RepeatedIdsMatchByOccurrence) {
 }
 
 TEST(CompareAlignment, MissingScoresCountAsZero) {
-  EXPECT_EQ(compare_sample_score({{"scores", {{"acc", 1}}}}, "acc"), 1.0);
-  EXPECT_EQ(compare_sample_score({{"scores", {{"acc", 1}}}}, "acc_norm"), 0.0);
-  EXPECT_EQ(compare_sample_score({{"scores", {{"acc", nullptr}}}}, "acc"), 0.0);
-  EXPECT_EQ(compare_sample_score({{"status", "context_overflow"}}, "acc"), 0.0);
+  EXPECT_EQ(compare_sample_score(nlohmann::json{{"scores", {{"acc", 1}}}}, "acc"), 1.0);
+  EXPECT_EQ(compare_sample_score(nlohmann::json{{"scores", {{"acc", 1}}}}, "acc_norm"), 0.0);
+  EXPECT_EQ(compare_sample_score(nlohmann::json{{"scores", {{"acc", nullptr}}}}, "acc"), 0.0);
+  EXPECT_EQ(compare_sample_score(nlohmann::json{{"status", "context_overflow"}}, "acc"), 0.0);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST(OutputCleanupScoring, MednliLabelIsReadFromTheCleanedAnswer) {
   const std::string raw = "CONTRADICTION [INST] ENTAILMENT";
   TaskResult result = evaluate("mednli", raw);
   ASSERT_FALSE(result.samples.empty());
-  for (const nlohmann::json& sample : result.samples) {
+  for (const nlohmann::json sample : result.samples) {  // each typed Sample as its JSON line
     EXPECT_EQ(sample["response"], raw);
     EXPECT_EQ(sample["scored_response"], "CONTRADICTION ");
     double expected = sample["target"] == "contradiction" ? 1.0 : 0.0;
@@ -60,7 +60,7 @@ TEST(OutputCleanupScoring, MedisumqaStripsThenSplitsAtPhisEndMarker) {
   const std::string raw = "\n  He was treated for pneumonia. <|end|> You are an AI assistant\n";
   TaskResult result = evaluate("medisumqa", raw);
   ASSERT_FALSE(result.samples.empty());
-  for (const nlohmann::json& sample : result.samples) {
+  for (const nlohmann::json sample : result.samples) {  // each typed Sample as its JSON line
     EXPECT_EQ(sample["response"], raw);
     EXPECT_EQ(sample["scored_response"], "He was treated for pneumonia.");
     RougeScores rouge = metric_rouge("He was treated for pneumonia.", sample["target"].get<std::string>());
@@ -75,7 +75,7 @@ TEST(OutputCleanupScoring, TasksWithoutCleanupScoreTheRawAnswer) {
   const std::string raw = "Pneumonia. <|end|> antibiotics";
   FixedAnswerBackend backend(raw);
   TaskResult result = task_evaluate(backend, nullptr, spec, data, EvaluationOptions{1234, 100}, ScoringResources{}, {});
-  for (const nlohmann::json& sample : result.samples) {
+  for (const nlohmann::json sample : result.samples) {  // each typed Sample as its JSON line
     EXPECT_FALSE(sample.contains("scored_response"));
     RougeScores rouge = metric_rouge(raw, sample["target"].get<std::string>());
     EXPECT_DOUBLE_EQ(sample["scores"]["rouge1"].get<double>(), rouge.rouge1.f);

@@ -121,7 +121,7 @@ TEST(LongHealthRealistic, EveryPromptPlusFiftyTokensFitsTheEightKWindowInAllThre
     data.examples.resize(4);
     TaskResult result = task_evaluate(*backend, nullptr, spec, data, EvaluationOptions{}, ScoringResources{}, {});
     EXPECT_EQ(result.statuses.count("context_overflow"), 0u) << nlohmann::json(result.statuses);
-    for (const nlohmann::json& sample : result.samples) {
+    for (const nlohmann::json sample : result.samples) {  // each typed Sample as its JSON line
       EXPECT_LE(sample["prompt_tokens"].get<int32_t>() + kNewTokens, kWindow);
       EXPECT_GT(sample["prompt_tokens"].get<int32_t>(), 7800);
     }
