@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -181,6 +182,33 @@ struct CompareFactorialDesign {
   size_t fine_tune_rag = 0;
 };
 
+// Which corpus documents answer which items, for the fine-tuning x retrieval design: an item
+// whose gold document is among a RAG run's retrieved passages (the samples' "retrieved" ids)
+// counts as "gold passage retrieved" in that run. The file (`compare --gold-documents FILE`), a
+// line each:
+//   TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID     or     ITEM_ID<TAB>DOCUMENT_ID   (any task)
+// An item may have several lines (any of its documents counts); blank lines and lines starting
+// with '#' are ignored, spaces around fields trimmed. `--gold-documents item-id` instead: each
+// item's gold document is the one with the item's own id (PubMedQA's questions over an index of
+// PubMedQA's abstracts, both keyed by PMID).
+struct CompareGoldDocuments {
+  bool item_id_is_document = false;
+  std::map<std::string, std::set<std::string>> every_task;                      // item -> documents
+  std::map<std::string, std::map<std::string, std::set<std::string>>> by_task;  // task -> item -> documents
+  bool empty() const { return !item_id_is_document && every_task.empty() && by_task.empty(); }
+};
+
+// Parses the file format above; path is only for messages. Throws Error "PATH:LINE: ..." for a
+// line without two or three tab-separated fields, or with an empty one.
+CompareGoldDocuments compare_gold_documents_parse(std::string_view text, const std::filesystem::path& path);
+// "item-id", or a file to read and parse (Error naming it when unreadable).
+CompareGoldDocuments compare_gold_documents_read(const std::string& file_or_item_id);
+
+// Whether a sample's retrieved passages include one of the item's gold documents; nullopt when
+// the sample holds no retrieval (a run without RAG) or the item has no gold document listed.
+std::optional<bool> compare_gold_retrieved(const CompareGoldDocuments& gold, const std::string& task,
+                                           const nlohmann::json& sample);
+
 struct CompareOptions {
   uint64_t seed = 1234;       // bootstrap and sign-flip streams; every row uses the same seed, so
                               // a row's numbers do not depend on which other rows are in the table
@@ -204,6 +232,9 @@ struct CompareOptions {
   // base, base+RAG, fine-tune, fine-tune+RAG on the same items: compare_runs adds the factorial
   // effects (CompareResult::factorial).
   std::optional<CompareFactorialDesign> factorial;
+  // With a factorial design: the retrieval effects are also given for the items whose gold
+  // passage the RAG run retrieved and for those whose it did not.
+  CompareGoldDocuments gold_documents;
 };
 
 // The margin of a task's metric: margins["TASK.METRIC"], else margins["METRIC"], else none.
@@ -293,7 +324,9 @@ std::string compare_flip_cause(const Sample& sample);
 struct CompareEffectRow {
   // Factorial: "retrieval on the base" (base+RAG - base), "retrieval on the fine-tune",
   // "fine-tuning without retrieval" (fine-tune - base), "fine-tuning with retrieval",
-  // "interaction" ((fine-tune+RAG - fine-tune) - (base+RAG - base)), "fine-tune vs base+RAG".
+  // "interaction" ((fine-tune+RAG - fine-tune) - (base+RAG - base)), "fine-tune vs base+RAG";
+  // with gold documents also "retrieval on the base, gold passage retrieved" / "..., gold passage
+  // not retrieved" and the same for the fine-tune (the items split by the RAG run's retrieval).
   // Format versus knowledge: "knowledge (log-likelihood)", "generation", "format (generation -
   // log-likelihood)".
   std::string effect;

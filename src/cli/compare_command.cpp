@@ -15,6 +15,7 @@ struct CompareSettings {
   std::filesystem::path output_dir = "clinbench-compare";
   std::vector<std::string> margins;
   std::string factorial;  // BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG
+  std::string gold_documents;  // FILE or "item-id"
   CompareOptions options;
 };
 
@@ -71,6 +72,10 @@ Command add_compare_command(CLI::App& parent) {
                   "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG: four runs (names or folders) of a fine-tuning x\n"
                   "retrieval design on the same items: adds the effects of retrieval, of fine-tuning, their\n"
                   "interaction and fine-tune vs base+RAG");
+  app->add_option("--gold-documents", settings->gold_documents,
+                  "with --factorial: FILE of ITEM_ID<TAB>DOCUMENT_ID (or TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID) lines, or\n"
+                  "item-id (each item's own id names its document, e.g. PubMedQA over its abstracts): adds the\n"
+                  "retrieval effects for items whose gold passage was retrieved and for those whose was not");
   return {app, [settings] {
             for (const std::string& margin : settings->margins) compare_margin_parse(margin, settings->options.margins);
             std::vector<ComparePairEntry> entries;
@@ -84,6 +89,10 @@ Command add_compare_command(CLI::App& parent) {
               throw Error("compare needs two run folders or more (or a pairs file naming them)");
             if (!settings->factorial.empty())
               settings->options.factorial = compare_factorial_parse(settings->factorial, input.runs);
+            if (!settings->gold_documents.empty()) {
+              if (settings->factorial.empty()) throw Error("--gold-documents needs --factorial (the runs with and without retrieval)");
+              settings->options.gold_documents = compare_gold_documents_read(settings->gold_documents);
+            }
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             compare_write(settings->output_dir, input.runs, result);
             std::printf("%s\n", compare_markdown(input.runs, result).c_str());

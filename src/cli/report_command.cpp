@@ -15,6 +15,7 @@ struct ReportSettings {
   std::filesystem::path pairs_file;
   std::vector<std::string> margins;
   std::string factorial;  // BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG
+  std::string gold_documents;  // FILE or "item-id"
   std::filesystem::path output = "report.html";
   std::filesystem::path vega_dir;
   CompareOptions options;
@@ -67,6 +68,9 @@ Command add_report_command(CLI::App& parent) {
   app->add_option("--factorial", settings->factorial,
                   "BASE,BASE_RAG,FINE_TUNE,FINE_TUNE_RAG: four runs (names or folders) of a fine-tuning x\n"
                   "retrieval design on the same items");
+  app->add_option("--gold-documents", settings->gold_documents,
+                  "with --factorial: FILE of ITEM_ID<TAB>DOCUMENT_ID lines, or item-id: adds the retrieval\n"
+                  "effects for items whose gold passage was retrieved and for those whose was not");
   app->add_option("--title", settings->report.title, "the report's title")->capture_default_str();
   app->add_option("--max-text-chars", settings->report.max_text_chars,
                   "cut prompts and responses longer than this in the sample browser (the samples "
@@ -96,6 +100,10 @@ Command add_report_command(CLI::App& parent) {
             CompareInput input = compare_input_load(run_dirs, entries, settings->pairs_file);
             if (!settings->factorial.empty())
               settings->options.factorial = compare_factorial_parse(settings->factorial, input.runs);
+            if (!settings->gold_documents.empty()) {
+              if (settings->factorial.empty()) throw Error("--gold-documents needs --factorial (the runs with and without retrieval)");
+              settings->options.gold_documents = compare_gold_documents_read(settings->gold_documents);
+            }
             CompareResult result = compare_runs(input.runs, input.pairs, settings->options);
             settings->report.generated_at = local_timestamp();
             std::string html = report_html(input.runs, result, assets, settings->report);

@@ -163,6 +163,40 @@ std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& r
                                                              metric, {contrast.first_run, contrast.second_run});
         if (row) rows.push_back({.effect = contrast.effect, .twin_task = "", .row = std::move(*row)});
       }
+      if (options.gold_documents.empty()) continue;
+      // Retrieval's effect where it found the answering passage and where it did not: the RAG
+      // run's own retrieval decides (base+RAG for the base, fine-tune+RAG for the fine-tune).
+      const Contrast retrieval_effects[] = {contrasts[0], contrasts[1]};
+      const size_t rag_sides[] = {0, 2};  // in matching/others: base+RAG, fine-tune+RAG
+      for (size_t e = 0; e < 2; ++e) {
+        const Contrast& contrast = retrieval_effects[e];
+        const std::vector<nlohmann::json>& rag_samples = runs[others[rag_sides[e]]].samples.at(task);
+        for (bool found : {true, false}) {
+          std::vector<size_t> subset_rows;  // into common
+          for (size_t c = 0; c < common.size(); ++c) {
+            std::optional<bool> gold =
+                compare_gold_retrieved(options.gold_documents, task, rag_samples[matching[rag_sides[e]][common[c]]]);
+            if (gold && *gold == found) subset_rows.push_back(c);
+          }
+          if (subset_rows.empty()) continue;
+          std::vector<double> first, second;
+          std::vector<size_t> subset_items;
+          for (size_t c : subset_rows) {
+            first.push_back((*contrast.first)[c]);
+            second.push_back((*contrast.second)[c]);
+            subset_items.push_back(common[c]);
+          }
+          std::optional<CompareRow> row =
+              compare_analysed_row(first, second, clusters_of_rows(base_samples, subset_items), options, task, metric,
+                                   {contrast.first_run, contrast.second_run});
+          if (row) {
+            rows.push_back({.effect = std::string(contrast.effect) +
+                                      (found ? ", gold passage retrieved" : ", gold passage not retrieved"),
+                            .twin_task = "",
+                            .row = std::move(*row)});
+          }
+        }
+      }
     }
   }
   holm_and_verdicts(rows, options.alpha);

@@ -176,12 +176,21 @@ std::string compare_markdown_effects(const std::vector<CompareRun>& runs, const 
       "| task | metric | effect | contrast | n | difference [95% CI] | test | p (Holm) | verdict |\n"
       "| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n";
   if (!result.factorial.empty()) {
+    bool conditional = false;
+    for (const CompareEffectRow& effect : result.factorial)
+      conditional = conditional || effect.effect.find(", gold passage") != std::string::npos;
+    const char* gold_note =
+        conditional ? "\"Gold passage retrieved\": the items whose gold document (--gold-documents) was among the "
+                      "passages that run's retrieval gave the model; \"not retrieved\": the others; items without a "
+                      "listed gold document are in neither."
+                    : "Give --gold-documents to see the retrieval effects apart for items whose answering passage was "
+                      "retrieved and items whose was not.";
     out += "\n## Fine-tuning × retrieval\n\n" + header;
     table(result.factorial, false);
     out += "\nEach effect is a paired difference of per-item scores over the items all four runs hold; the "
            "interaction is (fine-tune+RAG − fine-tune) − (base+RAG − base), item by item: how much more (or less) "
-           "retrieval helps the fine-tune than the base. p (Holm): adjusted over this table. Whether the gold "
-           "passage was retrieved is not recorded by clinbench's retrieval, so no effect conditional on it.\n";
+           "retrieval helps the fine-tune than the base. p (Holm): adjusted over this table. " +
+           std::string(gold_note) + "\n";
   }
   if (!result.format_knowledge.empty()) {
     out += "\n## Format versus knowledge (log-likelihood and generation forms of the same items)\n\n" + header;

@@ -279,6 +279,68 @@ TEST(CompareFactorial, InteractionMatchesGolden) {
   EXPECT_THROW(compare_factorial_parse("base,base_rag,fine_tune,nope", runs), Error);
 }
 
+// Retrieval helps exactly where it found the answering passage: base+RAG finds it for 10 of 20
+// items, fine-tune+RAG for 5. Unconditionally retrieval gains 0.5 and 0.25; split by the gold
+// passage it gains 1.0 where found and nothing elsewhere, which the overall figure hides.
+TEST(CompareFactorial, RetrievalEffectConditionalOnTheGoldPassage) {
+  auto arm = [](const std::string& name, int found, bool rag) {
+    FixtureTask task{"medqa", {"acc"}, {}};
+    for (int i = 0; i < 20; ++i) {
+      FixtureSample sample;
+      sample.id = "q" + std::to_string(i);
+      sample.scores["acc"] = rag && i < found ? 1.0 : 0.0;
+      if (rag) sample.retrieved = std::vector<std::string>{i < found ? "d" + std::to_string(i) : "other", "other2"};
+      task.samples.push_back(sample);
+    }
+    return testing::fixture_run(name, {task});
+  };
+  std::vector<CompareRun> runs = {arm("base", 0, false), arm("base_rag", 10, true), arm("fine_tune", 0, false),
+                                  arm("fine_tune_rag", 5, true)};
+  CompareOptions options;
+  options.resamples = 200;
+  options.factorial = compare_factorial_parse("base,base_rag,fine_tune,fine_tune_rag", runs);
+  std::string gold_text = "# item -> the document that answers it\n";
+  for (int i = 0; i < 20; ++i) gold_text += "q" + std::to_string(i) + "\td" + std::to_string(i) + "\n";
+  options.gold_documents = compare_gold_documents_parse(gold_text, "gold.tsv");
+
+  std::map<std::string, const CompareRow*> effects;
+  const CompareResult result = compare_runs(runs, {{2, 0}}, options);
+  for (const CompareEffectRow& effect : result.factorial) effects[effect.effect] = &effect.row;
+  ASSERT_EQ(result.factorial.size(), 10u);
+  EXPECT_DOUBLE_EQ(effects.at("retrieval on the base")->stats.bootstrap.difference, 0.5);
+  EXPECT_EQ(effects.at("retrieval on the base, gold passage retrieved")->stats.bootstrap.n, 10);
+  EXPECT_DOUBLE_EQ(effects.at("retrieval on the base, gold passage retrieved")->stats.bootstrap.difference, 1.0);
+  EXPECT_EQ(effects.at("retrieval on the base, gold passage not retrieved")->stats.bootstrap.n, 10);
+  EXPECT_DOUBLE_EQ(effects.at("retrieval on the base, gold passage not retrieved")->stats.bootstrap.difference, 0.0);
+  EXPECT_EQ(effects.at("retrieval on the fine-tune, gold passage retrieved")->stats.bootstrap.n, 5);
+  EXPECT_EQ(effects.at("retrieval on the fine-tune, gold passage not retrieved")->stats.bootstrap.n, 15);
+  EXPECT_DOUBLE_EQ(effects.at("retrieval on the fine-tune, gold passage not retrieved")->stats.bootstrap.difference, 0.0);
+  EXPECT_NE(compare_markdown_effects(runs, result).find("| retrieval on the base, gold passage retrieved |"),
+            std::string::npos);
+
+  // An item without a listed document is in neither subset; "item-id" makes the item's id its document.
+  CompareGoldDocuments partial = compare_gold_documents_parse("medqa\tq0\td0\nq1\td1\n", "gold.tsv");
+  EXPECT_EQ(compare_gold_retrieved(partial, "medqa", runs[1].samples.at("medqa")[0]), true);
+  EXPECT_EQ(compare_gold_retrieved(partial, "medqa", runs[1].samples.at("medqa")[1]), true);
+  EXPECT_EQ(compare_gold_retrieved(partial, "medqa", runs[1].samples.at("medqa")[2]), std::nullopt);
+  EXPECT_EQ(compare_gold_retrieved(partial, "pubmedqa", runs[1].samples.at("medqa")[0]), std::nullopt);
+  EXPECT_EQ(compare_gold_retrieved(partial, "medqa", runs[0].samples.at("medqa")[0]), std::nullopt);  // no retrieval
+  CompareGoldDocuments own = compare_gold_documents_read("item-id");
+  EXPECT_EQ(compare_gold_retrieved(own, "medqa", runs[1].samples.at("medqa")[0]), false);  // q0 retrieved d0
+
+  auto parse_error = [](const std::string& text) {
+    try {
+      compare_gold_documents_parse(text, "gold.tsv");
+    } catch (const Error& error) {
+      return std::string(error.what());
+    }
+    return std::string("parsed");
+  };
+  EXPECT_EQ(parse_error("q1\td1\nq2\n"), "gold.tsv:2: expected ITEM_ID<TAB>DOCUMENT_ID or TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID, got 1 field(s)");
+  EXPECT_EQ(parse_error("medqa\t\td1\n"), "gold.tsv:1: field 'item id': empty");
+  EXPECT_EQ(parse_error("a\tb\tc\td\n"), "gold.tsv:1: expected ITEM_ID<TAB>DOCUMENT_ID or TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID, got 4 field(s)");
+}
+
 TEST(CompareFormatKnowledge, SplitsTheGapIntoKnowledgeAndFormat) {
   // Log-likelihood: the fine-tune gains 10 of 40 items; generation: it gains 10 and then loses 16
   // to answers in the wrong format.

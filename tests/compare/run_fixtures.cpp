@@ -50,6 +50,10 @@ nlohmann::json sample_json(const FixtureSample& sample) {
       json["option_loglikelihoods"].push_back({{"logprob", logprob}, {"status", "ok"}});
   }
   if (!sample.cluster.empty()) json["cluster"] = sample.cluster;
+  if (sample.retrieved) {
+    json["retrieved"] = nlohmann::json::array();
+    for (const std::string& id : *sample.retrieved) json["retrieved"].push_back({{"id", id}, {"chunk", 0}, {"score", 1.0}});
+  }
   return json;
 }
 

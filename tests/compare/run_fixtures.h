@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct FixtureSample {
   std::string status = "ok";
   std::vector<double> option_loglikelihoods;  // a log-likelihood task's, one per option; empty = none
   std::string cluster;                        // the task's cluster_by key; empty = none
+  std::optional<std::vector<std::string>> retrieved;  // a RAG run's passage ids; nullopt = no retrieval
 };
 
 struct FixtureTask {

@@ -17,6 +17,7 @@ namespace clinbench {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The first documents of MedQuAD as the retrieval corpus (the whole file takes a minute to index
 // on two cores; the design, not the corpus, is under test).
@@ -107,6 +108,24 @@ TEST(StudyDesignModel, FourRunsGiveVerdictsPowerFlipsAndTheFactorialTableInCompa
   EXPECT_TRUE(json.contains("flips"));
   // Format versus knowledge: both forms of the same items in every run.
   EXPECT_FALSE(json["format_knowledge"].empty());
+
+  // Gold documents: for half the items, the passage base+RAG retrieved first (so it found the
+  // gold passage there); for the other half a document no run retrieved.
+  std::string gold;
+  for (size_t i = 0; i < retrieved.size(); ++i) {
+    gold += "medqa\t" + retrieved[i]["id"].get<std::string>() + "\t" +
+            (i % 2 == 0 ? retrieved[i]["retrieved"][0]["id"].get<std::string>() : std::string("no-such-document")) + "\n";
+  }
+  write_file_atomic(dir / "gold.tsv", gold);
+  testing::CommandOutcome conditional = testing::run_clinbench("compare " + runs + design + " --gold-documents " +
+                                                               (dir / "gold.tsv").string() + " --output-dir " +
+                                                               (dir / "compare_gold").string());
+  ASSERT_EQ(conditional.status, 0) << conditional.output;
+  std::string gold_markdown = read_file(dir / "compare_gold" / "compare.md");
+  EXPECT_THAT(gold_markdown, HasSubstr("| medqa | acc | retrieval on the base, gold passage retrieved | "));
+  EXPECT_THAT(gold_markdown, HasSubstr("| medqa | acc | retrieval on the base, gold passage not retrieved | "));
+  EXPECT_THAT(gold_markdown, HasSubstr("| 12 | "));  // half the 24 items each way
+  EXPECT_THAT(gold_markdown, Not(HasSubstr("medqa_gen | acc | retrieval on the base, gold")));  // no gold listed there
 
   testing::CommandOutcome reported = testing::run_clinbench("report " + runs + design + " -o " +
                                                             (dir / "report.html").string());

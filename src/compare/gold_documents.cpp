@@ -1,0 +1,83 @@
+// Gold documents of items (`compare --gold-documents`, format in compare.h): whether a RAG run
+// retrieved the passage that answers an item, read from the ids its samples stored.
+#include "clinbench/compare.h"
+
+namespace clinbench {
+
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+const std::set<std::string>* listed(const CompareGoldDocuments& gold, const std::string& task, const std::string& id) {
+  if (auto found = gold.by_task.find(task); found != gold.by_task.end()) {
+    if (auto item = found->second.find(id); item != found->second.end()) return &item->second;
+  }
+  if (auto item = gold.every_task.find(id); item != gold.every_task.end()) return &item->second;
+  return nullptr;
+}
+
+}  // namespace
+
+CompareGoldDocuments compare_gold_documents_parse(std::string_view text, const std::filesystem::path& path) {
+  CompareGoldDocuments gold;
+  int64_t line_number = 0;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (trimmed(line).empty() || trimmed(line).front() == '#') continue;
+    std::vector<std::string_view> fields;
+    for (size_t start = 0;;) {
+      size_t tab = line.find('\t', start);
+      fields.push_back(trimmed(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    if (fields.size() < 2 || fields.size() > 3) {
+      throw_input_error(path, line_number, "",
+                        "expected ITEM_ID<TAB>DOCUMENT_ID or TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID, got " +
+                            std::to_string(fields.size()) + " field(s)");
+    }
+    const char* names[3] = {"task", "item id", "document id"};
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].empty()) throw_input_error(path, line_number, names[i + 3 - fields.size()], "empty");
+    }
+    std::string document(fields.back());
+    std::string item(fields[fields.size() - 2]);
+    if (fields.size() == 3) gold.by_task[std::string(fields[0])][item].insert(document);
+    else gold.every_task[item].insert(document);
+  }
+  return gold;
+}
+
+CompareGoldDocuments compare_gold_documents_read(const std::string& file_or_item_id) {
+  if (file_or_item_id == "item-id") {
+    CompareGoldDocuments gold;
+    gold.item_id_is_document = true;
+    return gold;
+  }
+  return compare_gold_documents_parse(read_file(file_or_item_id), file_or_item_id);
+}
+
+std::optional<bool> compare_gold_retrieved(const CompareGoldDocuments& gold, const std::string& task,
+                                           const nlohmann::json& sample) {
+  if (!sample.contains("retrieved") || !sample["retrieved"].is_array()) return std::nullopt;
+  const std::string id = sample.value("id", std::string());
+  const std::set<std::string> own = {id};
+  const std::set<std::string>* documents = gold.item_id_is_document ? &own : listed(gold, task, id);
+  if (!documents) return std::nullopt;
+  for (const nlohmann::json& passage : sample["retrieved"]) {
+    if (passage.contains("id") && passage["id"].is_string() && documents->count(passage["id"].get<std::string>())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace clinbench
