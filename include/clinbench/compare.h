@@ -207,7 +207,7 @@ CompareGoldDocuments compare_gold_documents_read(const std::string& file_or_item
 // Whether a sample's retrieved passages include one of the item's gold documents; nullopt when
 // the sample holds no retrieval (a run without RAG) or the item has no gold document listed.
 std::optional<bool> compare_gold_retrieved(const CompareGoldDocuments& gold, const std::string& task,
-                                           const nlohmann::json& sample);
+                                           const Sample& sample);
 
 struct CompareOptions {
   uint64_t seed = 1234;       // bootstrap and sign-flip streams; every row uses the same seed, so

@@ -170,7 +170,7 @@ std::vector<CompareEffectRow> compare_factorial(const std::vector<CompareRun>& r
       const size_t rag_sides[] = {0, 2};  // in matching/others: base+RAG, fine-tune+RAG
       for (size_t e = 0; e < 2; ++e) {
         const Contrast& contrast = retrieval_effects[e];
-        const std::vector<nlohmann::json>& rag_samples = runs[others[rag_sides[e]]].samples.at(task);
+        const std::vector<Sample>& rag_samples = runs[others[rag_sides[e]]].samples.at(task);
         for (bool found : {true, false}) {
           std::vector<size_t> subset_rows;  // into common
           for (size_t c = 0; c < common.size(); ++c) {

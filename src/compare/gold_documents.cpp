@@ -66,16 +66,13 @@ CompareGoldDocuments compare_gold_documents_read(const std::string& file_or_item
 }
 
 std::optional<bool> compare_gold_retrieved(const CompareGoldDocuments& gold, const std::string& task,
-                                           const nlohmann::json& sample) {
-  if (!sample.contains("retrieved") || !sample["retrieved"].is_array()) return std::nullopt;
-  const std::string id = sample.value("id", std::string());
-  const std::set<std::string> own = {id};
-  const std::set<std::string>* documents = gold.item_id_is_document ? &own : listed(gold, task, id);
+                                           const Sample& sample) {
+  if (!sample.retrieved) return std::nullopt;
+  const std::set<std::string> own = {sample.id};
+  const std::set<std::string>* documents = gold.item_id_is_document ? &own : listed(gold, task, sample.id);
   if (!documents) return std::nullopt;
-  for (const nlohmann::json& passage : sample["retrieved"]) {
-    if (passage.contains("id") && passage["id"].is_string() && documents->count(passage["id"].get<std::string>())) {
-      return true;
-    }
+  for (const SampleRetrievedPassage& passage : *sample.retrieved) {
+    if (documents->count(passage.id)) return true;
   }
   return false;
 }
