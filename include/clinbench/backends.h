@@ -188,6 +188,13 @@ class Backend {
 
 enum class FlashAttention { automatic, on, off };
 
+// How llama.cpp spreads one model over several GPUs (its --split-mode): whole layers per GPU
+// (layer, the default), each weight matrix's rows over the GPUs (row), or one GPU only (none).
+// Only a GPU build with gpu_layers != 0 uses it.
+enum class SplitMode { layer, row, none };
+const char* split_mode_name(SplitMode mode);  // "layer" | "row" | "none"
+std::optional<SplitMode> split_mode_parse(std::string_view name);
+
 struct BackendOptions {
   int32_t threads = 0;          // 0 = all cores
   int32_t context_length = 0;   // 0 = the model's trained context (results.json records which)
@@ -195,6 +202,12 @@ struct BackendOptions {
   int32_t parallel = 8;         // sequences generated at once
   int32_t kv_size = 0;          // KV cache cells; 0 = max(window, 4096, parallel * 1024)
   int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
+  // Several GPUs (a GPU build only): how the model is split, each GPU's share of it (any scale,
+  // e.g. {3, 1}; empty = by free memory), and the GPU that holds the model with split_mode none
+  // or the intermediate results with row.
+  SplitMode split_mode = SplitMode::layer;
+  std::vector<float> tensor_split;
+  int32_t main_gpu = 0;
   // automatic: on where it is exact (the CPU with an f32 cache, on clinbench's patched llama.cpp);
   // on: also on a GPU, where it rounds K and V to f16 (scores then vary ~1e-3 nats with batching).
   FlashAttention flash_attention = FlashAttention::automatic;

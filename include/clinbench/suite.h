@@ -17,6 +17,8 @@
 //       rag_mode: bm25  rag_k: 5      # optional with rag: bm25 | dense | hybrid, passages per item
 //       prompt_format: instruct       # optional: instruct | instruct-no-system | base (as --prompt-format)
 //       chat_template: FILE | NAME    # optional, gguf: a Jinja file or a template name (as --chat-template)
+//       gpu_layers: -1  split_mode: layer  tensor_split: [3, 1]  main_gpu: 0
+//                                     # optional, gguf: where the model runs (as the run flags)
 //   pairs:                            # optional; default: every model against the first
 //     - {fine_tune: OpenBioLLM-8B, base: Llama-3-8B-Instruct}
 //   compare: {resamples: 10000, alpha: 0.05}   # optional; also margins: {acc: 0.05,
@@ -59,6 +61,12 @@ struct SuiteModel {
   std::optional<ChatFormat> prompt_format;  // unset = the run's --prompt-format, else the model's template
   std::string chat_template;                // Jinja text; empty = the run's --chat-template, else the GGUF's
   std::string chat_template_source;         // the name or the resolved file, for results.json
+  // Where the model runs (as --gpu-layers, --split-mode, --tensor-split, --main-gpu); unset =
+  // the run's flags.
+  std::optional<int32_t> gpu_layers;
+  std::optional<SplitMode> split_mode;
+  std::optional<std::vector<float>> tensor_split;
+  std::optional<int32_t> main_gpu;
   int64_t line = 0;  // where the entry starts in the suite file
 };
 

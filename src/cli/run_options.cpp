@@ -67,6 +67,19 @@ void add_backend_options(CLI::App& app, BackendOptions& options) {
                "keep the KV cache in f16 (half the memory; scores then vary slightly with batching)");
   app.add_option("--gpu-layers", options.gpu_layers, "layers on the GPU with a CUDA build (-1 = all)")
       ->check(option_at_least(-1, "at least 0 (or -1: all)"))->capture_default_str();
+  app.add_option_function<std::string>(
+         "--split-mode",
+         [&options](const std::string& name) { options.split_mode = *split_mode_parse(name); },
+         "several GPUs: layer (whole layers per GPU), row (each matrix's rows over the GPUs; changes rounding, so "
+         "cached scores are kept apart) or none (one GPU, --main-gpu)")
+      ->check(CLI::IsMember({"layer", "row", "none"}))->default_str("layer");
+  app.add_option("--tensor-split", options.tensor_split,
+                 "several GPUs: each GPU's share of the model, comma-separated (e.g. 3,1); default: by free memory")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--main-gpu", options.main_gpu,
+                 "the GPU that holds the model with --split-mode none, or the intermediate results with row")
+      ->check(option_at_least(0))->capture_default_str();
   app.add_option("--model-name", options.model_name, "openai: the server's model name")->group("Server (openai:URL)");
   app.add_option("--api-key-env", options.api_key_env,
                  "openai: environment variable holding the API key (never printed or written)")

@@ -106,10 +106,42 @@ bool name_is_folder_safe(const std::string& name) {
   return true;
 }
 
+// A model too large for one GPU names its placement (as run's --gpu-layers, --split-mode,
+// --tensor-split, --main-gpu): a 70B model over two cards beside an 8B one on one.
+void gpu_placement_read(const SuiteReader& reader, const YAML::Node& node, const std::string& where, SuiteModel& model) {
+  model.gpu_layers = reader.number<int32_t>(node, "gpu_layers", where + ".");
+  if (model.gpu_layers && *model.gpu_layers < -1) {
+    reader.fail(node["gpu_layers"], where + ".gpu_layers", "must be at least 0 (or -1: all)");
+  }
+  if (std::string mode = reader.text(node, "split_mode", where + "."); !mode.empty()) {
+    model.split_mode = split_mode_parse(mode);
+    if (!model.split_mode) {
+      reader.fail(node["split_mode"], where + ".split_mode", "expected layer, row or none, got '" + mode + "'");
+    }
+  }
+  if (YAML::Node shares = node["tensor_split"]; shares.IsDefined() && !shares.IsNull()) {
+    if (!shares.IsSequence()) reader.fail(shares, where + ".tensor_split", "expected a list of shares, e.g. [3, 1]");
+    std::vector<float> values;
+    for (size_t i = 0; i < shares.size(); ++i) {
+      const std::string field = where + ".tensor_split[" + std::to_string(i) + "]";
+      try {
+        values.push_back(shares[i].as<float>());
+      } catch (const YAML::Exception&) {
+        reader.fail(shares[i], field, "expected a number");
+      }
+      if (!(values.back() >= 0)) reader.fail(shares[i], field, "must be 0 or more");
+    }
+    model.tensor_split = values;
+  }
+  model.main_gpu = reader.number<int32_t>(node, "main_gpu", where + ".");
+  if (model.main_gpu && *model.main_gpu < 0) reader.fail(node["main_gpu"], where + ".main_gpu", "must be 0 or more");
+}
+
 SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t index) {
   const std::string where = "models[" + std::to_string(index) + "]";
   reader.check_keys(node, where, {"name", "model", "model_name", "api_key_env", "description", "rag", "rag_mode", "rag_k",
-                                  "prompt_format", "chat_template"});
+                                  "prompt_format", "chat_template", "gpu_layers", "split_mode", "tensor_split",
+                                  "main_gpu"});
   SuiteModel model;
   model.line = line_of(node);
   model.name = reader.text(node, "name", where + ".");
@@ -189,6 +221,7 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
     }
     model.chat_template_source = known ? value : file.string();
   }
+  gpu_placement_read(reader, node, where, model);
   return model;
 }
 

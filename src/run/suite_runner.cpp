@@ -49,6 +49,10 @@ RunSettings suite_run_settings(const Suite& suite, const SuiteModel& model,
     settings.bertscore_models.push_back(entry);
   }
   if (model.prompt_format) settings.backend.prompt_format = model.prompt_format;
+  if (model.gpu_layers) settings.backend.gpu_layers = *model.gpu_layers;
+  if (model.split_mode) settings.backend.split_mode = *model.split_mode;
+  if (model.tensor_split) settings.backend.tensor_split = *model.tensor_split;
+  if (model.main_gpu) settings.backend.main_gpu = *model.main_gpu;
   if (!model.chat_template.empty()) {
     settings.backend.chat_template = model.chat_template;
     settings.backend.chat_template_source = model.chat_template_source;

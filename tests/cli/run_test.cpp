@@ -70,6 +70,41 @@ TEST_F(RunCommand, ResultsDoNotDependOnBatchSize) {
   EXPECT_GT(std::stoll(testing::read_jsonl(dir / "large" / "samples" / "pubmedqa.jsonl")[0]["id"].get<std::string>()), 1000);
 }
 
+// --split-mode, --tensor-split and --main-gpu are recorded; on the CPU (no offload) they change
+// no number, so the model's fingerprint stays and a run with them is served from the cache of a
+// run without them. (With offload, gpu_placement_fingerprint keeps a row split's cache apart.)
+TEST_F(RunCommand, GpuPlacementIsRecordedAndOnTheCpuKeepsTheCache) {
+  std::filesystem::path dir = testing::work_dir("cli_run_gpu_placement");
+  std::filesystem::remove_all(dir);
+  const std::string common = "run --model " + model_ + " --tasks medqa,medqa_gen --limit 6 --threads 2 " + data_ +
+                             " --cache " + (dir / "cache.sqlite").string() + " --output-dir ";
+  testing::CommandOutcome plain = testing::run_clinbench(common + (dir / "plain").string() + " --gpu-layers 0");
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  testing::CommandOutcome split = testing::run_clinbench(common + (dir / "split").string() +
+                                                         " --gpu-layers 0 --split-mode row --tensor-split 3,1 --main-gpu 1");
+  ASSERT_EQ(split.status, 0) << split.output;
+  nlohmann::json a = nlohmann::json::parse(read_file(dir / "plain" / "results.json"));
+  nlohmann::json b = nlohmann::json::parse(read_file(dir / "split" / "results.json"));
+  EXPECT_EQ(a["config"]["backend_options"]["split_mode"], "layer");
+  EXPECT_EQ(a["config"]["backend_options"]["tensor_split"], nlohmann::json::array());
+  EXPECT_EQ(b["config"]["backend_options"]["split_mode"], "row");
+  EXPECT_EQ(b["config"]["backend_options"]["tensor_split"], nlohmann::json::parse("[3.0, 1.0]"));
+  EXPECT_EQ(b["config"]["backend_options"]["main_gpu"], 1);
+  EXPECT_EQ(a["model"]["fingerprint"], b["model"]["fingerprint"]);
+  for (const char* task : {"medqa", "medqa_gen"}) {
+    EXPECT_EQ(b["tasks"][task]["requests"]["computed"], 0) << task;
+    EXPECT_EQ(b["tasks"][task]["requests"]["from_cache"], b["tasks"][task]["requests"]["total"]) << task;
+    EXPECT_EQ(a["tasks"][task]["metrics"], b["tasks"][task]["metrics"]) << task;
+  }
+
+  testing::CommandOutcome bad_mode = testing::run_clinbench(common + (dir / "bad").string() + " --split-mode diagonal");
+  EXPECT_NE(bad_mode.status, 0);
+  EXPECT_NE(bad_mode.output.find("--split-mode"), std::string::npos) << bad_mode.output;
+  testing::CommandOutcome bad_share = testing::run_clinbench(common + (dir / "bad").string() + " --tensor-split 1,-1");
+  EXPECT_NE(bad_share.status, 0);
+  EXPECT_NE(bad_share.output.find("--tensor-split"), std::string::npos) << bad_share.output;
+}
+
 TEST_F(RunCommand, BadDataStopsBeforeTheModelLoads) {
   std::filesystem::path dir = testing::work_dir("cli_run_bad_data");
   std::filesystem::create_directories(dir / "medqa");

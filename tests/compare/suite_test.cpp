@@ -174,6 +174,46 @@ TEST(Suite, PromptFormatAndChatTemplatePerModel) {
   EXPECT_NE(missing.find("models[0].chat_template"), std::string::npos) << missing;
 }
 
+// A 70B model over two GPUs beside an 8B one on one: placement per model, as the run flags.
+TEST(Suite, GpuPlacementPerModel) {
+  std::string yaml =
+      "tasks: [mednli]\n"
+      "models:\n"
+      "  - {name: small, model: openai:http://127.0.0.1:9/v1, model_name: m}\n"
+      "  - {name: large, model: openai:http://127.0.0.1:9/v1, model_name: m, gpu_layers: 80, split_mode: row,\n"
+      "     tensor_split: [3, 1.5], main_gpu: 1}\n";
+  Suite suite = suite_parse(yaml, testing::work_dir("suite_gpu") / "suite.yaml");
+  ASSERT_EQ(suite.models.size(), 2u);
+  EXPECT_FALSE(suite.models[0].split_mode);
+  EXPECT_EQ(suite.models[1].gpu_layers, 80);
+  EXPECT_EQ(suite.models[1].split_mode, SplitMode::row);
+  EXPECT_EQ(suite.models[1].tensor_split, (std::vector<float>{3.0f, 1.5f}));
+  EXPECT_EQ(suite.models[1].main_gpu, 1);
+  RunSettings defaults;
+  defaults.backend.gpu_layers = 0;
+  RunSettings small = suite_run_settings(suite, suite.models[0], defaults);
+  RunSettings large = suite_run_settings(suite, suite.models[1], defaults);
+  EXPECT_EQ(small.backend.gpu_layers, 0);  // the run's flag
+  EXPECT_EQ(small.backend.split_mode, SplitMode::layer);
+  EXPECT_EQ(large.backend.gpu_layers, 80);
+  EXPECT_EQ(large.backend.split_mode, SplitMode::row);
+  EXPECT_EQ(large.backend.tensor_split, (std::vector<float>{3.0f, 1.5f}));
+  EXPECT_EQ(large.backend.main_gpu, 1);
+
+  auto with = [](const std::string& keys) {
+    return "tasks: [mednli]\nmodels:\n  - {name: a, model: openai:http://h/v1, model_name: m, " + keys +
+           "}\n  - {name: b, model: openai:http://h/v1, model_name: m}\n";
+  };
+  EXPECT_EQ(suite_error(with("split_mode: diagonal")),
+            "/study/suite.yaml:3: field 'models[0].split_mode': expected layer, row or none, got 'diagonal'");
+  EXPECT_EQ(suite_error(with("tensor_split: [1, -1]")),
+            "/study/suite.yaml:3: field 'models[0].tensor_split[1]': must be 0 or more");
+  EXPECT_EQ(suite_error(with("tensor_split: 3")),
+            "/study/suite.yaml:3: field 'models[0].tensor_split': expected a list of shares, e.g. [3, 1]");
+  EXPECT_EQ(suite_error(with("gpu_layers: -2")), "/study/suite.yaml:3: field 'models[0].gpu_layers': must be at least 0 (or -1: all)");
+  EXPECT_EQ(suite_error(with("main_gpu: -1")), "/study/suite.yaml:3: field 'models[0].main_gpu': must be 0 or more");
+}
+
 TEST(Suite, MistakesNameFileLineAndField) {
   EXPECT_EQ(suite_error(std::string(kTwoModels) + "limt: 3\n"),
             "/study/suite.yaml:5: field 'limt': unknown key (known: bertscore_models, compare, data_dir, "

@@ -28,7 +28,8 @@ class LlamaBackend final : public Backend {
     // not served to a run without them.
     std::string file_sha256 = file_fingerprint(path);
     info_.fingerprint = file_sha256 + (options.kv_cache_f16 ? "+kv-f16" : "") +
-                        (options.flash_attention == FlashAttention::on ? "+flash-attn" : "");
+                        (options.flash_attention == FlashAttention::on ? "+flash-attn" : "") +
+                        gpu_placement_fingerprint(options);
     info_.context_length = session_.window();
     char description[256] = {};
     llama_model_desc(session_.model(), description, sizeof(description));

@@ -67,6 +67,20 @@ std::string llama_recent_errors() {
   return out;
 }
 
+std::string gpu_placement_fingerprint(const BackendOptions& options) {
+  if (options.gpu_layers == 0 || !llama_supports_gpu_offload()) return "";
+  std::string placement = options.gpu_layers < 0 ? "+gpu-all" : "+gpu" + std::to_string(options.gpu_layers);
+  if (options.split_mode == SplitMode::row) {
+    placement += "+split-row";
+    for (float share : options.tensor_split) {
+      char text[32];
+      std::snprintf(text, sizeof(text), ":%g", share);
+      placement += text;
+    }
+  }
+  return placement;
+}
+
 LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptions& options) {
   llama_quiet_logging();
   check_gguf_file(path);
@@ -74,6 +88,18 @@ LlamaSession::LlamaSession(const std::filesystem::path& path, const BackendOptio
 
   llama_model_params model_params = llama_model_default_params();
   model_params.n_gpu_layers = options.gpu_layers;
+  model_params.split_mode = options.split_mode == SplitMode::row    ? LLAMA_SPLIT_MODE_ROW
+                            : options.split_mode == SplitMode::none ? LLAMA_SPLIT_MODE_NONE
+                                                                    : LLAMA_SPLIT_MODE_LAYER;
+  model_params.main_gpu = options.main_gpu;
+  // llama.cpp reads llama_max_devices() shares; the ones not given are 0.
+  std::vector<float> shares(llama_max_devices(), 0.0f);
+  if (options.tensor_split.size() > shares.size()) {
+    throw Error("--tensor-split: " + std::to_string(options.tensor_split.size()) + " shares, but this llama.cpp build "
+                "handles at most " + std::to_string(shares.size()) + " devices");
+  }
+  std::copy(options.tensor_split.begin(), options.tensor_split.end(), shares.begin());
+  if (!options.tensor_split.empty()) model_params.tensor_split = shares.data();
   model_ = llama_model_load_from_file(path.c_str(), model_params);
   if (!model_) {
     std::string reason = llama_recent_errors();

@@ -112,6 +112,12 @@ inline size_t token_common_prefix(const std::vector<llama_token>& a, const std::
 // llama.cpp logs go to a buffer instead of stderr (set CLINBENCH_LLAMA_LOG=1 to see them);
 // the last error lines are added to load errors. Idempotent.
 void llama_quiet_logging();
+
+// Where a model runs, for its fingerprint (cache keys): "" on the CPU (a build without GPU
+// offload, or gpu_layers 0), else "+gpu" and the layers offloaded ("+gpu-all" for -1), plus,
+// with split_mode row, "+split-row" and the shares: a row split cuts each matrix product over
+// the GPUs and so changes its rounding, where whole layers per GPU (layer, none) do not.
+std::string gpu_placement_fingerprint(const BackendOptions& options);
 std::string llama_recent_errors();
 
 }  // namespace clinbench
