@@ -50,8 +50,9 @@ CompareRun compare_run_load(const std::filesystem::path& dir);
 // when it is not a folder or cannot be read.
 std::vector<std::filesystem::path> compare_find_runs(const std::filesystem::path& root);
 
-// The metric a task is summed up by: its first higher-is-better metric (accuracy, ROUGE, F1),
-// else its first. Empty when the task has no metric. (The report's headline, `runs`' column.)
+// The metric a task is summed up by: metric_headline (clinbench/metrics.h), its first metric
+// whose row says higher is better (accuracy, ROUGE, F1), else its first. Empty when the task has
+// no metric. (The report's headline, `runs`' column.)
 std::string compare_headline_metric(const std::vector<std::string>& metrics);
 
 // results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
@@ -245,8 +246,9 @@ std::optional<double> compare_margin(const CompareOptions& options, const std::s
 // throws Error naming the option and the text.
 void compare_margin_parse(std::string_view text, std::map<std::string, double>& margins);
 
-// Metrics whose name contains "failure", "hallucination" or "invalid" are rates where lower is
-// better (extraction_failure, hallucination_rate); every other metric is better when higher.
+// The direction of the metric's row in the metric table (clinbench/metrics.h): false for the
+// rates where lower is better (extraction_failure, hallucination_rate, ece, brier). Throws Error
+// naming the metric when the table has no row for it: its direction would be a guess.
 bool compare_metric_higher_is_better(std::string_view metric);
 
 // One task, metric and pair.

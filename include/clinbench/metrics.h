@@ -8,6 +8,7 @@
 //   label_match.{h,cpp}        MedNLI label matching
 //   aggregate.cpp              means over items, accuracy, the F-measure
 //   python_text.{h,cpp}        Python str/re semantics (\w, \b, str.upper) for UTF-8 text
+//   metric_table.cpp           every metric's definition: name, direction, aggregation, needs
 // The protocol these follow is docs/clinical-tasks.md ("Shared protocol", "Task details").
 #pragma once
 
@@ -18,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace clinbench {
 
@@ -280,5 +283,97 @@ struct BertScoreMean {
   int64_t truncated_references = 0;
 };
 BertScoreMean metric_bertscore_mean(std::span<const BertScore> items);
+
+// --- the metric table (metric_table.cpp) -------------------------------------------------------
+// One row per metric clinbench knows (DuckDB's function lists are the model). The task reader's
+// check of `metrics:`, sample scoring, compare's direction, the report's headline metric and
+// `clinbench tasks --metrics` read it; nothing else knows a metric by its name. HACKING.md,
+// "How to add a metric", walks through adding a row.
+
+// Which way a difference counts as better (compare's verdicts, wins and losses, the report).
+enum class MetricDirection { higher_is_better, lower_is_better };
+
+// How a task's number is made from the per-sample values.
+enum class MetricAggregation {
+  // The mean of the per-sample values over the answered samples (status ok or
+  // extraction_failed; an answered sample without the value counts 0; failed requests are
+  // missing), with a bootstrap interval clustered as the task declares. A per-sample ratio (an
+  // F1, a valid-code rate) is therefore macro-averaged over samples.
+  mean_over_answered,
+  // No per-sample value: compare derives it for a pair of runs from the options' probabilities
+  // of a log-likelihood task (ECE over probability bins, Brier, the chosen option's probability).
+  paired_calibration,
+};
+
+// What computing a metric needs beyond the example and the answer. Flags; combine with |.
+enum class MetricNeeds : uint32_t {
+  nothing = 0,
+  icd_code_set = 1u << 0,   // the ICD-10-CM code set (--icd-codes)
+  embedder = 1u << 1,       // a token-embedding model (--bertscore-model)
+  judge_backend = 1u << 2,  // a second model that grades the answer (an LLM judge; none yet)
+};
+
+// Where a metric's values come from. A task file may list a metric only when the task's scoring
+// is one of its sources. Flags; combine with |.
+enum class MetricSource : uint32_t {
+  loglikelihood_choice = 1u << 0,  // multiple choice by the options' log-likelihoods
+  generated_choice = 1u << 1,      // multiple choice, the letter read from a generated answer
+  longhealth = 1u << 2,            // LongHealth's answer rule (CLUE's eval_LongHealth.py)
+  generation = 1u << 3,            // a generated text compared with the example's reference
+  compare = 1u << 4,               // computed by compare for a pair of runs, never in a task file
+};
+
+constexpr MetricNeeds operator|(MetricNeeds a, MetricNeeds b) { return MetricNeeds(uint32_t(a) | uint32_t(b)); }
+constexpr MetricSource operator|(MetricSource a, MetricSource b) { return MetricSource(uint32_t(a) | uint32_t(b)); }
+// Whether `set` holds every flag of `flag` (and `flag` is not empty).
+constexpr bool metric_needs_has(MetricNeeds set, MetricNeeds flag) {
+  return uint32_t(flag) != 0 && (uint32_t(set) & uint32_t(flag)) == uint32_t(flag);
+}
+constexpr bool metric_source_has(MetricSource set, MetricSource flag) {
+  return uint32_t(flag) != 0 && (uint32_t(set) & uint32_t(flag)) == uint32_t(flag);
+}
+
+// Defined by sample scoring (src/metrics/sample_scoring.h); a scorer is only called from there.
+struct MetricSampleInput;
+struct SampleScore;
+struct ScoringResources;
+struct Example;
+struct GenerationResponse;
+
+// Scores one answered sample of a generation task: writes its values (and details) into score.
+// One computation may yield several metrics (ROUGE-1, -2 and -L); their rows share the scorer
+// and sample scoring calls it once per sample, however many of them the task lists.
+using MetricSampleScorer = void (*)(const MetricSampleInput& input, SampleScore& score);
+
+// Scores every sample of a task in one pass (BERTScore embeds all pairs at once); returns the
+// settings and counts results.json records for the metric. Rows sharing it are scored together.
+using MetricBatchScorer = nlohmann::json (*)(const ScoringResources& resources, std::span<const Example> examples,
+                                             std::span<const GenerationResponse> responses,
+                                             std::span<SampleScore> scores);
+
+struct MetricDefinition {
+  std::string_view name;  // as in task files, results.json and samples ("acc", "rougeL")
+  MetricDirection direction = MetricDirection::higher_is_better;
+  MetricAggregation aggregation = MetricAggregation::mean_over_answered;
+  MetricNeeds needs = MetricNeeds::nothing;
+  MetricSource sources = MetricSource::generation;
+  // How a generation task (source generation) computes it; nullptr when a batch scorer does, or
+  // when only the choice and LongHealth kinds produce it (their scoring writes acc,
+  // extraction_failure, ... itself: "acc" there is "the chosen letter is the gold one").
+  MetricSampleScorer sample_scorer = nullptr;
+  MetricBatchScorer batch_scorer = nullptr;
+  std::string_view description;  // one line for --help, docs and the report
+};
+
+// Every row, in table order (how `clinbench tasks --metrics` lists them).
+std::span<const MetricDefinition> metric_definitions();
+
+// The row named `name` (exact, case-sensitive), or nullptr when clinbench has no such metric.
+const MetricDefinition* metric_definition_find(std::string_view name);
+
+// The metric a task is summed up by: its first metric whose row says higher is better
+// (accuracy, ROUGE, F1), else its first. Names without a row are skipped for the first choice.
+// Empty when `metrics` is empty. (The report's headline, `runs`' column.)
+std::string metric_headline(std::span<const std::string> metrics);
 
 }  // namespace clinbench

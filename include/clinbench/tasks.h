@@ -169,6 +169,7 @@ struct TaskSpec {
   int32_t truncate_cap = 0;
 
   std::vector<std::string> metrics;   // what results.json reports, in order
+  int64_t metrics_line = 0;           // line of the `metrics` key in `source` (0: none), for errors
 
   // Applied to each generated answer before any metric reads it; the raw text stays in the
   // samples (`response`) beside the scored one (`scored_response`). Empty = scored as generated.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "clinbench/compare.h"
+#include "clinbench/metrics.h"
 #include "compare/sample_analysis.h"
 
 namespace clinbench {
@@ -112,10 +113,13 @@ void compare_margin_parse(std::string_view text, std::map<std::string, double>& 
 }
 
 bool compare_metric_higher_is_better(std::string_view metric) {
-  if (metric == "ece" || metric == "brier") return false;
-  return metric.find("failure") == std::string_view::npos &&
-         metric.find("hallucination") == std::string_view::npos &&
-         metric.find("invalid") == std::string_view::npos;
+  const MetricDefinition* definition = metric_definition_find(metric);
+  if (!definition) {
+    throw Error("metric '" + std::string(metric) +
+                "' is not in clinbench's metric table, so whether higher or lower is better is unknown "
+                "(a results file from another clinbench version?)");
+  }
+  return definition->direction == MetricDirection::higher_is_better;
 }
 
 const char* compare_test_name(StatsPairedTest test) {

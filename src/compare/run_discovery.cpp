@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "clinbench/compare.h"
+#include "clinbench/metrics.h"
 
 namespace clinbench {
 
@@ -27,11 +28,6 @@ std::vector<std::filesystem::path> compare_find_runs(const std::filesystem::path
   return runs;
 }
 
-std::string compare_headline_metric(const std::vector<std::string>& metrics) {
-  for (const std::string& metric : metrics) {
-    if (compare_metric_higher_is_better(metric)) return metric;
-  }
-  return metrics.empty() ? "" : metrics.front();
-}
+std::string compare_headline_metric(const std::vector<std::string>& metrics) { return metric_headline(metrics); }
 
 }  // namespace clinbench

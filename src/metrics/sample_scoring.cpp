@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
 
 #include "clinbench/metrics.h"
 #include "metrics/bertscore.h"
@@ -19,27 +18,13 @@ double code_points(const std::string& text) {
   return count;
 }
 
-const std::set<std::string>& known_metrics(const TaskSpec& spec) {
-  static const std::set<std::string> loglikelihood = {"acc", "acc_norm"};
-  static const std::set<std::string> generated_choice = {"acc", "extraction_failure", "hallucination_rate",
-                                                         "chose_unanswerable"};
-  static const std::set<std::string> generation = {
-      "rouge1",         "rouge2",        "rougeL",      "acc",           "exact_acc",
-      "exact_precision", "exact_recall", "exact_f1",    "approx_precision", "approx_recall",
-      "approx_f1",      "valid_code_rate", "bertscore_precision", "bertscore_recall", "bertscore_f1"};
-  if (spec.kind == TaskKind::generation) return generation;
-  return spec.scoring == TaskScoring::loglikelihood ? loglikelihood : generated_choice;
-}
-
 std::string status_of(RequestStatus status) { return request_status_name(status); }
 
-bool wants(const TaskSpec& spec, const char* metric) {
-  return std::find(spec.metrics.begin(), spec.metrics.end(), metric) != spec.metrics.end();
-}
-
-bool is_icd_metric(const std::string& metric) {
-  return metric.starts_with("exact_p") || metric.starts_with("exact_r") || metric == "exact_f1" ||
-         metric.starts_with("approx_") || metric == "valid_code_rate";
+bool lists_metric_needing(const TaskSpec& spec, MetricNeeds needs) {
+  return std::any_of(spec.metrics.begin(), spec.metrics.end(), [needs](const std::string& metric) {
+    const MetricDefinition* definition = metric_definition_find(metric);
+    return definition && metric_needs_has(definition->needs, needs);
+  });
 }
 
 }  // namespace
@@ -48,32 +33,48 @@ bool scoring_status_answered(std::string_view status) {
   return status == "ok" || status == "extraction_failed";
 }
 
+MetricSource scoring_metric_source(const TaskSpec& spec) {
+  // The same order as the scoring functions below take their branches.
+  if (spec.kind != TaskKind::generation && spec.scoring == TaskScoring::loglikelihood)
+    return MetricSource::loglikelihood_choice;
+  if (spec.answer_rule == "longhealth") return MetricSource::longhealth;
+  return task_has_options(spec) ? MetricSource::generated_choice : MetricSource::generation;
+}
+
 const std::vector<std::string>& bertscore_metric_names() {
-  static const std::vector<std::string> names = {"bertscore_precision", "bertscore_recall", "bertscore_f1"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> found;
+    for (const MetricDefinition& definition : metric_definitions()) {
+      if (definition.batch_scorer == score_bertscore) found.emplace_back(definition.name);
+    }
+    return found;
+  }();
   return names;
 }
 
-bool scoring_lists_bertscore(const TaskSpec& spec) {
-  return std::any_of(spec.metrics.begin(), spec.metrics.end(), [](const std::string& m) { return m.starts_with("bertscore_"); });
-}
+bool scoring_lists_bertscore(const TaskSpec& spec) { return lists_metric_needing(spec, MetricNeeds::embedder); }
 
 bool scoring_wants_bertscore(const TaskSpec& spec, const ScoringResources& resources) {
   if (spec.kind != TaskKind::generation) return false;
-  return scoring_lists_bertscore(spec) || (resources.bertscore && wants(spec, "rouge1"));
+  // A summary task (it reports ROUGE-1) gets BERTScore too when a model was given.
+  const bool summary = std::find(spec.metrics.begin(), spec.metrics.end(), "rouge1") != spec.metrics.end();
+  return scoring_lists_bertscore(spec) || (resources.bertscore && summary);
 }
 
 bool scoring_needs_icd_codes(const TaskSpec& spec) {
-  return spec.kind == TaskKind::generation &&
-         std::any_of(spec.metrics.begin(), spec.metrics.end(), [](const std::string& m) { return is_icd_metric(m); });
+  return spec.kind == TaskKind::generation && lists_metric_needing(spec, MetricNeeds::icd_code_set);
 }
 
 void scoring_check_metrics(const TaskSpec& spec) {
-  const std::set<std::string>& known = known_metrics(spec);
+  const MetricSource source = scoring_metric_source(spec);
   for (const std::string& metric : spec.metrics) {
-    if (known.count(metric)) continue;
+    const MetricDefinition* definition = metric_definition_find(metric);
+    if (definition && metric_source_has(definition->sources, source)) continue;
     std::string list;
-    for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-    throw_input_error(spec.source, 0, "metrics",
+    for (const MetricDefinition& known : metric_definitions()) {
+      if (metric_source_has(known.sources, source)) list += (list.empty() ? "" : ", ") + std::string(known.name);
+    }
+    throw_input_error(spec.source, spec.metrics_line, "metrics",
                       "'" + metric + "' is not a metric of this kind of task (available: " + list + ")");
   }
 }
@@ -149,34 +150,16 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.values["extraction_failure"] = answered ? 0.0 : 1.0;
     return score;
   }
-  if (wants(spec, "rouge1") || wants(spec, "rouge2") || wants(spec, "rougeL")) {
-    RougeScores rouge = metric_rouge(text, example.reference);
-    score.values["rouge1"] = rouge.rouge1.f;
-    score.values["rouge2"] = rouge.rouge2.f;
-    score.values["rougeL"] = rouge.rouge_l.f;
-  }
-  if (wants(spec, "acc") || wants(spec, "exact_acc")) {
-    score.values["acc"] = metric_label_match_once(text, example.reference) ? 1.0 : 0.0;
-    score.values["exact_acc"] = metric_label_exact(text, example.reference) ? 1.0 : 0.0;
-    score.details["label_occurrences"] = metric_label_count(text, example.reference);
-  }
-  if (scoring_needs_icd_codes(spec)) {
-    std::vector<std::string> gold;
-    if (example.fields.contains("reference_items")) {
-      for (const auto& code : example.fields["reference_items"]) gold.push_back(code.get<std::string>());
-    }
-    static const IcdCodeSet no_codes;
-    IcdScores codes = metric_icd_codes(text, gold, resources.icd_codes ? *resources.icd_codes : no_codes);
-    score.values["exact_precision"] = codes.exact.precision;
-    score.values["exact_recall"] = codes.exact.recall;
-    score.values["exact_f1"] = codes.exact.f;
-    score.values["approx_precision"] = codes.approximate.precision;
-    score.values["approx_recall"] = codes.approximate.recall;
-    score.values["approx_f1"] = codes.approximate.f;
-    score.values["valid_code_rate"] = codes.valid_code_rate;
-    score.details["predicted_codes"] = codes.predicted_codes;
-    score.details["invalid_codes"] = codes.invalid_codes;
-    score.extracted = nlohmann::json(codes.predicted_codes).dump();
+  // Generation: each listed metric's scorer from the table, each scorer once (one ROUGE pass
+  // gives rouge1, rouge2 and rougeL).
+  const MetricSampleInput input{spec, example, text, resources};
+  std::vector<MetricSampleScorer> called;
+  for (const std::string& metric : spec.metrics) {
+    const MetricDefinition* definition = metric_definition_find(metric);
+    if (!definition || !definition->sample_scorer) continue;
+    if (std::find(called.begin(), called.end(), definition->sample_scorer) != called.end()) continue;
+    called.push_back(definition->sample_scorer);
+    definition->sample_scorer(input, score);
   }
   return score;
 }

@@ -42,7 +42,19 @@ struct ScoringResources {
   ProgressCallback bertscore_progress;    // (pairs embedded, total) while BERTScore runs
 };
 
-// The BERTScore metrics, in the order results show them.
+// What a sample scorer of the metric table (MetricSampleScorer) reads: one answered sample of a
+// generation task. Borrowed for the call.
+struct MetricSampleInput {
+  const TaskSpec& spec;
+  const Example& example;
+  std::string_view answer;  // the response after the task's output_cleanup
+  const ScoringResources& resources;
+};
+
+// Where the task's metrics come from (the table's MetricSource): its kind and scoring.
+MetricSource scoring_metric_source(const TaskSpec& spec);
+
+// The BERTScore metrics (the table's rows scored by score_bertscore), in the order results show them.
 const std::vector<std::string>& bertscore_metric_names();
 
 // True when the task lists a BERTScore metric in its YAML (then a model is required).
@@ -52,7 +64,8 @@ bool scoring_lists_bertscore(const TaskSpec& spec);
 // task) and a BERTScore model was given.
 bool scoring_wants_bertscore(const TaskSpec& spec, const ScoringResources& resources);
 
-// Throws Error naming the task file when a metric is unknown for the task's kind and scoring.
+// Throws Error "FILE:LINE: field 'metrics': ..." (the line of the task's metrics key) when a
+// metric has no row in the metric table, or its row does not list the task's source.
 void scoring_check_metrics(const TaskSpec& spec);
 
 // True when the task reports a metric that needs the ICD-10-CM code set.

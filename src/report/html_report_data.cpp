@@ -68,13 +68,7 @@ std::vector<TaskInfo> task_infos(const std::vector<CompareRun>& runs) {
           info.metrics.push_back(metric);
       }
     }
-    for (const std::string& metric : info.metrics) {
-      if (compare_metric_higher_is_better(metric)) {
-        info.headline = metric;
-        break;
-      }
-    }
-    if (info.headline.empty() && !info.metrics.empty()) info.headline = info.metrics.front();
+    info.headline = compare_headline_metric(info.metrics);
     for (const CompareRun& run : runs) {
       auto samples = run.samples.find(task);
       if (samples == run.samples.end()) continue;

@@ -375,6 +375,7 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   if (spec.truncate_cap < 0) reader.fail(generation["truncate_cap"], "generation.truncate_cap", "must be at least 0");
 
   spec.metrics = reader.list(root, "metrics", "");
+  if (root["metrics"].IsDefined()) spec.metrics_line = int64_t(root["metrics"].Mark().line) + 1;
 
   for (const std::string& name : reader.list(root, "output_cleanup", "")) {
     std::optional<OutputCleanup> step = output_cleanup_from_name(name);
