@@ -1,7 +1,6 @@
 // The metric table: one row per metric (include/clinbench/metrics.h, "the metric table").
 // Each scorer is declared here beside its rows and defined in its own file; adding a metric is
 // one such file plus one row (HACKING.md, "How to add a metric").
-
 #include "clinbench/metrics.h"
 #include "metrics/sample_scoring.h"
 
