@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "clinbench/metrics.h"
 #include "report/html_report.h"
 
 namespace clinbench {
@@ -96,10 +97,17 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
   std::vector<TaskInfo> infos = task_infos(runs);
   nlohmann::json tasks = nlohmann::json::array();
   for (const TaskInfo& info : infos) {
+    // The metric table's direction, so that the page need not guess it from names.
+    std::vector<std::string> lower_is_better;
+    for (const std::string& metric : info.metrics) {
+      const MetricDefinition* definition = metric_definition_find(metric);
+      if (definition && definition->direction == MetricDirection::lower_is_better) lower_is_better.push_back(metric);
+    }
     tasks.push_back({{"name", info.name},
                      {"metrics", info.metrics},
                      {"headline", info.headline},
-                     {"binary", info.binary}});
+                     {"binary", info.binary},
+                     {"lower_is_better", lower_is_better}});
   }
   data["tasks"] = tasks;
   std::vector<std::string> task_names;

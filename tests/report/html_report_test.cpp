@@ -169,6 +169,11 @@ TEST_F(HtmlReportPage, DataHoldsEverySampleWithStringsOnce) {
   EXPECT_EQ(data["tasks"][2]["headline"], "rouge1");
   EXPECT_EQ(data["tasks"][2]["binary"], false);
   EXPECT_EQ(data["tasks"][3]["headline"], "acc");  // not the hallucination rate
+  // The page reads which metrics are rates where lower is better from the metric table's rows.
+  EXPECT_EQ(data["tasks"][0]["lower_is_better"], nlohmann::json::array());
+  EXPECT_NE(std::find(data["tasks"][3]["lower_is_better"].begin(), data["tasks"][3]["lower_is_better"].end(),
+                      "hallucination_rate"),
+            data["tasks"][3]["lower_is_better"].end());
   // Prompts are the same text for the same item in every run: stored once.
   std::set<std::string> unique(data["strings"].begin(), data["strings"].end());
   EXPECT_EQ(unique.size(), data["strings"].size());

@@ -35,7 +35,10 @@
     bertscore_recall: "BERTScore recall", bertscore_f1: "BERTScore F1"
   };
   function metricName(metric) { return METRIC_NAMES[metric] || metric.replace(/_/g, " "); }
-  function isRate(metric) { return metric === "extraction_failure" || metric.indexOf("hallucination") >= 0; }
+  // Rates where lower is better (extraction_failure, hallucination_rate), as the metric table says.
+  var LOWER_IS_BETTER = {};
+  data.tasks.forEach(function (task) { task.lower_is_better.forEach(function (m) { LOWER_IS_BETTER[m] = true; }); });
+  function isRate(metric) { return LOWER_IS_BETTER[metric] === true; }
   function verdict(row) {
     if (!row.significant) return { key: "none", text: "no significant difference", short: "not significant" };
     var fineTuneBetter = (row.difference > 0) === row.higher_is_better;
