@@ -37,8 +37,8 @@ MetricSource scoring_metric_source(const TaskSpec& spec) {
   // The same order as the scoring functions below take their branches.
   if (spec.kind != TaskKind::generation && spec.scoring == TaskScoring::loglikelihood)
     return MetricSource::loglikelihood_choice;
-  if (spec.answer_rule == "longhealth") return MetricSource::longhealth;
-  return task_has_options(spec) ? MetricSource::generated_choice : MetricSource::generation;
+  if (spec.answer_rule == AnswerRule::longhealth) return MetricSource::longhealth;
+  return spec.kind != TaskKind::generation ? MetricSource::generated_choice : MetricSource::generation;
 }
 
 const std::vector<std::string>& bertscore_metric_names() {

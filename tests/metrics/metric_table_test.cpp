@@ -131,7 +131,7 @@ TEST(MetricTable, GenerationScoringRunsEachListedScorerOnce) {
   ScoringResources resources;
   // One ROUGE pass writes all three ROUGE values, whichever of them the task lists; label and
   // code metrics are not computed for a task that does not list them.
-  SampleScore score = score_generation(spec, example, response, resources);
+  SampleScore score = score_generated_reference(spec, example, response, resources);
   EXPECT_EQ(score.status, "ok");
   ASSERT_EQ(score.values.size(), 3u);
   RougeScores rouge = metric_rouge(response.text, example.reference);
@@ -142,7 +142,7 @@ TEST(MetricTable, GenerationScoringRunsEachListedScorerOnce) {
   spec.metrics = {"exact_acc", "rouge1"};
   example.reference = "neutral";
   response.text = " Neutral\n";
-  score = score_generation(spec, example, response, resources);
+  score = score_generated_reference(spec, example, response, resources);
   EXPECT_EQ(score.values.size(), 5u);
   EXPECT_EQ(score.values.at("acc"), 1.0);
   EXPECT_EQ(score.values.at("exact_acc"), 1.0);
