@@ -12,6 +12,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "clinbench/core.h"
@@ -239,10 +241,61 @@ struct BackendOptions {
   double retry_base_delay_seconds = 1.0;  // first backoff; doubles per retry up to 60 s, jittered
 };
 
+// --- model specs ----------------------------------------------------------------------------
+
+// What a model spec names: SCHEME:TARGET, optionally SCHEME[KEY=VALUE,...]:TARGET. The scheme
+// picks the backend (one row of backend_schemes()); the target is everything after the first
+// colon, taken as is (a file path for gguf:, the API base URL for openai:); parameters, in the
+// order given, are settings of that backend (none of today's backends takes any).
+//   gguf:/models/llama3.gguf    openai:http://127.0.0.1:8080/v1
+struct ModelSpec {
+  std::string scheme;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> parameters;
+
+  // Throws Error quoting the text and saying what is wrong: no scheme, a scheme no backend
+  // registers (naming the ones there are), an empty target, malformed or unknown parameters.
+  static ModelSpec parse(std::string_view text);
+  // The text parse() reads back to this spec; format(parse(s)) == s byte for byte.
+  std::string format() const;
+
+  bool operator==(const ModelSpec&) const = default;
+};
+
+// The same checks as ModelSpec::parse, as a value: nullopt and the message in *error.
+std::optional<ModelSpec> model_spec_try_parse(std::string_view text, std::string* error = nullptr);
+
+// One row of the table of backends: everything the harness needs to know about a scheme.
+struct BackendScheme {
+  const char* scheme;       // "gguf"
+  const char* target;       // how the target is written in help and errors: "PATH", "URL"
+  const char* description;  // one line for --help and errors
+  // The target is a local file: the suite reader resolves it against the suite's folder and
+  // checks it exists, and its file stem names the model in reports.
+  bool target_is_file;
+  // The parameter keys the backend reads, comma-separated ("" or nullptr: none); parse()
+  // refuses any other.
+  const char* parameters;
+  // Opens the backend; spec is the whole spec as given (ModelInfo::spec).
+  std::unique_ptr<Backend> (*open)(const ModelSpec& spec, const std::string& text,
+                                   const BackendOptions& options);
+};
+
+// Every scheme, in the order help texts list them.
+std::span<const BackendScheme> backend_schemes();
+// The row of a scheme; nullptr when no backend registers it.
+const BackendScheme* backend_scheme_find(std::string_view scheme);
+// "gguf:PATH or openai:URL": the forms a spec may take, for help and error messages.
+std::string backend_scheme_forms();
+
+// The name a report gives the model when it has nothing better: a file target's stem
+// (gguf:/m/llama3.gguf -> "llama3"), else server_model_name (may be empty).
+std::string model_spec_display_name(const ModelSpec& spec, std::string_view server_model_name = "");
+
 // Opens the backend a model spec names: "gguf:PATH" (embedded llama.cpp) or "openai:URL" (an
-// OpenAI-compatible server; URL is the API base, e.g. http://127.0.0.1:8080/v1). Throws Error
-// naming the file (missing, not a GGUF, truncated), the server's answer, or the spec when it
-// cannot.
+// OpenAI-compatible server; URL is the API base, e.g. http://127.0.0.1:8080/v1); see
+// backend_schemes(). Throws Error naming the file (missing, not a GGUF, truncated), the server's
+// answer, or the spec when it cannot.
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options);
 
 }  // namespace clinbench

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "clinbench/backends.h"
 #include "clinbench/rag.h"
 #include "rag/bm25_index.h"
 #include "rag/dense_index.h"
@@ -67,8 +68,10 @@ void RagIndex::prepare(RagMode mode) {
   }
   const nlohmann::json& dense = state_->manifest["dense"];
   const nlohmann::json& model = dense["model"];
-  std::string spec = state_->options.embed_model.empty() ? "gguf:" + model.value("path", "") : state_->options.embed_model;
-  std::filesystem::path model_path = spec.rfind("gguf:", 0) == 0 ? spec.substr(5) : spec;
+  std::string spec = state_->options.embed_model.empty() ? ModelSpec{"gguf", model.value("path", ""), {}}.format()
+                                                         : state_->options.embed_model;
+  std::optional<ModelSpec> parsed = model_spec_try_parse(spec);
+  std::filesystem::path model_path = parsed && parsed->scheme == "gguf" ? parsed->target : spec;
   std::error_code ec;
   if (!std::filesystem::exists(model_path, ec)) {
     throw_input_error(model_path, 0, "",
