@@ -109,6 +109,42 @@ struct GenerationResponse {
   int32_t completion_tokens = 0;
 };
 
+// --- embeddings -----------------------------------------------------------------------------
+
+// The contextual token embeddings of one text (BERTScore, dense retrieval), from an embedding
+// model (a BERT-style bidirectional encoder): a vector for every token the model read, its
+// special tokens ([CLS], [SEP]) included, in text order.
+struct EmbeddingRequest {
+  std::string text;
+};
+
+struct EmbeddingResponse {
+  RequestStatus status = RequestStatus::ok;
+  std::string error;
+  int32_t dimension = 0;
+  std::vector<float> vectors;   // tokens.size() * dimension floats, row-major
+  std::vector<int32_t> tokens;  // the token ids read
+  // Rows [scored_begin, scored_end) are the text's own word pieces; the rows outside are the
+  // special tokens the tokenizer adds (BERTScore matches against them but does not average them).
+  int32_t scored_begin = 0;
+  int32_t scored_end = 0;
+  // The text had more tokens than the model reads: its tail was cut (bert_score's truncation).
+  // Count these; never silent.
+  bool truncated = false;
+};
+
+// How an embedding backend is opened (open_embedding_backend).
+struct EmbeddingOptions {
+  // Which hidden state to return: 0 = the model's last layer; k in 1..layers = the output of the
+  // k-th encoder layer, counted from 1 (bert_score's num_layers).
+  int32_t layer = 0;
+  int32_t threads = 0;          // 0 = all cores
+  // Tokens packed into one encoder call (texts are added while they fit, a longer one goes alone).
+  int32_t batch_tokens = 256;
+  int32_t max_text_tokens = 0;  // tokens of one text incl. [CLS]/[SEP]; 0 = the trained context
+  int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
+};
+
 // How a chat is turned into text: the study's prompt formats (CLUE's --model_is_instruct and
 // --model_has_system), declared per model (--prompt-format) or implied by its chat template.
 // Recorded in results so a reader knows what the model saw.
@@ -157,6 +193,7 @@ struct ModelInfo {
 // from the thread that called the backend, in no particular order, exactly once per index.
 using LoglikelihoodSink = std::function<void(size_t index, LoglikelihoodResponse&& response)>;
 using GenerationSink = std::function<void(size_t index, GenerationResponse&& response)>;
+using EmbeddingSink = std::function<void(size_t index, EmbeddingResponse&& response)>;
 
 class Backend {
  public:
@@ -168,6 +205,11 @@ class Backend {
                              const LoglikelihoodSink& sink, const ProgressCallback& progress) = 0;
   virtual void generate(std::span<const GenerationRequest> requests, const GenerationSink& sink,
                         const ProgressCallback& progress) = 0;
+
+  // Embeds every text (the third request kind). Only embedding backends (open_embedding_backend)
+  // compute embeddings; the default throws Error saying this backend does not.
+  virtual void embed(std::span<const EmbeddingRequest> requests, const EmbeddingSink& sink,
+                     const ProgressCallback& progress);
 
   // Renders a chat the way this model expects it (see ChatFormat). The result is what
   // GenerationRequest::prompt or LoglikelihoodRequest::context carry.
@@ -279,6 +321,9 @@ struct BackendScheme {
   // Opens the backend; spec is the whole spec as given (ModelInfo::spec).
   std::unique_ptr<Backend> (*open)(const ModelSpec& spec, const std::string& text,
                                    const BackendOptions& options);
+  // Opens the scheme's embedding model (Backend::embed); nullptr: the scheme serves none.
+  std::unique_ptr<Backend> (*open_embedder)(const ModelSpec& spec, const std::string& text,
+                                            const EmbeddingOptions& options) = nullptr;
 };
 
 // Every scheme, in the order help texts list them.
@@ -297,5 +342,16 @@ std::string model_spec_display_name(const ModelSpec& spec, std::string_view serv
 // backend_schemes(). Throws Error naming the file (missing, not a GGUF, truncated), the server's
 // answer, or the spec when it cannot.
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options);
+
+// Opens the embedding model a spec names (gguf:PATH of a BERT-architecture GGUF): a Backend whose
+// embed() answers; its loglikelihood and generate answer backend_error. Its ModelInfo::details
+// hold what produced the vectors (path, sha256, architecture, name, layers, dimension, ...), and
+// its fingerprint covers the file and the layer, so cached vectors of one layer never answer
+// another. Throws Error naming the spec or the file when it cannot.
+std::unique_ptr<Backend> open_embedding_backend(const std::string& spec, const EmbeddingOptions& options);
+
+// Every response of backend.embed(requests), in request order (no scheduler, no cache).
+std::vector<EmbeddingResponse> embed_all(Backend& backend, std::span<const EmbeddingRequest> requests,
+                                         const ProgressCallback& progress = {});
 
 }  // namespace clinbench

@@ -2,6 +2,7 @@
 // (or file) with its open function plus one row here; see HACKING.md, "How to add a backend".
 #include <iterator>
 
+#include "backends/llama/embedding_backend.h"
 #include "backends/llama/llama_backend.h"
 #include "backends/openai/openai_backend.h"
 #include "clinbench/backends.h"
@@ -69,14 +70,20 @@ std::unique_ptr<Backend> open_gguf(const ModelSpec& spec, const std::string& tex
   return open_llama_backend(spec.target, text, options);
 }
 
+std::unique_ptr<Backend> open_gguf_embedder(const ModelSpec& spec, const std::string& text,
+                                            const EmbeddingOptions& options) {
+  return open_llama_embedding_backend(spec.target, text, options);
+}
+
 std::unique_ptr<Backend> open_openai(const ModelSpec& spec, const std::string& text, const BackendOptions& options) {
   return open_openai_backend(spec.target, text, options);
 }
 
 constexpr BackendScheme kBackends[] = {
-    {"gguf", "PATH", "a local GGUF file, run by the embedded llama.cpp", true, "", open_gguf},
+    {"gguf", "PATH", "a local GGUF file, run by the embedded llama.cpp", true, "", open_gguf,
+     open_gguf_embedder},
     {"openai", "URL", "an OpenAI-compatible server; URL is its API base, e.g. http://127.0.0.1:8080/v1", false,
-     "", open_openai},
+     "", open_openai, nullptr},
 };
 
 }  // namespace
@@ -105,6 +112,31 @@ std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOpti
   std::optional<ModelSpec> parsed = model_spec_try_parse(spec, &error);
   if (!parsed) throw Error("model spec " + error);
   return backend_scheme_find(parsed->scheme)->open(*parsed, spec, options);
+}
+
+std::unique_ptr<Backend> open_embedding_backend(const std::string& spec, const EmbeddingOptions& options) {
+  std::optional<ModelSpec> parsed = model_spec_try_parse(spec);
+  const BackendScheme* row = parsed ? backend_scheme_find(parsed->scheme) : nullptr;
+  if (!row || !row->open_embedder) {
+    std::string forms;
+    for (const BackendScheme& scheme : kBackends) {
+      if (scheme.open_embedder) forms += std::string(forms.empty() ? "" : " or ") + scheme.scheme + ":" + scheme.target;
+    }
+    throw Error("embedding model spec '" + spec + "': expected " + forms + " (a BERT-architecture embedding GGUF)");
+  }
+  return row->open_embedder(*parsed, spec, options);
+}
+
+void Backend::embed(std::span<const EmbeddingRequest>, const EmbeddingSink&, const ProgressCallback&) {
+  throw Error("model " + info().spec + ": the " + info().backend + " backend computes no embeddings");
+}
+
+std::vector<EmbeddingResponse> embed_all(Backend& backend, std::span<const EmbeddingRequest> requests,
+                                         const ProgressCallback& progress) {
+  std::vector<EmbeddingResponse> responses(requests.size());
+  backend.embed(requests, [&](size_t index, EmbeddingResponse&& response) { responses.at(index) = std::move(response); },
+                progress);
+  return responses;
 }
 
 }  // namespace clinbench

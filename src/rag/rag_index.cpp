@@ -34,7 +34,7 @@ struct RagIndex::State {
   int64_t passages = 0;
   std::unique_ptr<Bm25Searcher> bm25;
   std::unique_ptr<DenseGraph> graph;
-  std::unique_ptr<TokenEmbedder> embedder;
+  std::unique_ptr<Backend> embedder;  // an embedding backend (open_embedding_backend)
 };
 
 RagIndex::RagIndex(const std::filesystem::path& dir, const RagOpenOptions& options)
@@ -86,13 +86,13 @@ void RagIndex::prepare(RagMode mode) {
                           fingerprint.substr(0, 12) + "..., the manifest says " +
                           model.value("fingerprint", "").substr(0, 12) + "...): build the index again with this model");
   }
-  TokenEmbedderOptions embedder_options;
+  EmbeddingOptions embedder_options;
   embedder_options.threads = state_->options.threads;
   embedder_options.gpu_layers = state_->options.gpu_layers;
-  state_->embedder = open_token_embedder(spec, embedder_options);
+  state_->embedder = open_embedding_backend(spec, embedder_options);
   int32_t dimension = dense.value("dimension", 0);
-  if (state_->embedder->info().dimension != dimension) {
-    throw_input_error(model_path, 0, "", "gives vectors of " + std::to_string(state_->embedder->info().dimension) +
+  if (dense_dimension(*state_->embedder) != dimension) {
+    throw_input_error(model_path, 0, "", "gives vectors of " + std::to_string(dense_dimension(*state_->embedder)) +
                                              " dimensions, the index holds " + std::to_string(dimension));
   }
   DenseGraphSettings settings;
@@ -134,7 +134,7 @@ std::vector<std::vector<RagHit>> RagIndex::search(std::span<const std::string> q
   if (mode != RagMode::bm25) {
     int64_t truncated = 0;  // a query longer than the model reads is cut; its start decides
     query_vectors = dense_embed(*state_->embedder, queries, truncated);
-    dimension = state_->embedder->info().dimension;
+    dimension = dense_dimension(*state_->embedder);
   }
   for (size_t q = 0; q < queries.size(); ++q) {
     std::vector<RagHit> lexical;
