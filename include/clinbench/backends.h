@@ -12,6 +12,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "clinbench/core.h"
@@ -107,6 +109,42 @@ struct GenerationResponse {
   int32_t completion_tokens = 0;
 };
 
+// --- embeddings -----------------------------------------------------------------------------
+
+// The contextual token embeddings of one text (BERTScore, dense retrieval), from an embedding
+// model (a BERT-style bidirectional encoder): a vector for every token the model read, its
+// special tokens ([CLS], [SEP]) included, in text order.
+struct EmbeddingRequest {
+  std::string text;
+};
+
+struct EmbeddingResponse {
+  RequestStatus status = RequestStatus::ok;
+  std::string error;
+  int32_t dimension = 0;
+  std::vector<float> vectors;   // tokens.size() * dimension floats, row-major
+  std::vector<int32_t> tokens;  // the token ids read
+  // Rows [scored_begin, scored_end) are the text's own word pieces; the rows outside are the
+  // special tokens the tokenizer adds (BERTScore matches against them but does not average them).
+  int32_t scored_begin = 0;
+  int32_t scored_end = 0;
+  // The text had more tokens than the model reads: its tail was cut (bert_score's truncation).
+  // Count these; never silent.
+  bool truncated = false;
+};
+
+// How an embedding backend is opened (open_embedding_backend).
+struct EmbeddingOptions {
+  // Which hidden state to return: 0 = the model's last layer; k in 1..layers = the output of the
+  // k-th encoder layer, counted from 1 (bert_score's num_layers).
+  int32_t layer = 0;
+  int32_t threads = 0;          // 0 = all cores
+  // Tokens packed into one encoder call (texts are added while they fit, a longer one goes alone).
+  int32_t batch_tokens = 256;
+  int32_t max_text_tokens = 0;  // tokens of one text incl. [CLS]/[SEP]; 0 = the trained context
+  int32_t gpu_layers = -1;      // -1 = all that fit (only with a GPU build)
+};
+
 // How a chat is turned into text: the study's prompt formats (CLUE's --model_is_instruct and
 // --model_has_system), declared per model (--prompt-format) or implied by its chat template.
 // Recorded in results so a reader knows what the model saw.
@@ -155,6 +193,7 @@ struct ModelInfo {
 // from the thread that called the backend, in no particular order, exactly once per index.
 using LoglikelihoodSink = std::function<void(size_t index, LoglikelihoodResponse&& response)>;
 using GenerationSink = std::function<void(size_t index, GenerationResponse&& response)>;
+using EmbeddingSink = std::function<void(size_t index, EmbeddingResponse&& response)>;
 
 class Backend {
  public:
@@ -166,6 +205,11 @@ class Backend {
                              const LoglikelihoodSink& sink, const ProgressCallback& progress) = 0;
   virtual void generate(std::span<const GenerationRequest> requests, const GenerationSink& sink,
                         const ProgressCallback& progress) = 0;
+
+  // Embeds every text (the third request kind). Only embedding backends (open_embedding_backend)
+  // compute embeddings; the default throws Error saying this backend does not.
+  virtual void embed(std::span<const EmbeddingRequest> requests, const EmbeddingSink& sink,
+                     const ProgressCallback& progress);
 
   // Renders a chat the way this model expects it (see ChatFormat). The result is what
   // GenerationRequest::prompt or LoglikelihoodRequest::context carry.
@@ -239,10 +283,75 @@ struct BackendOptions {
   double retry_base_delay_seconds = 1.0;  // first backoff; doubles per retry up to 60 s, jittered
 };
 
+// --- model specs ----------------------------------------------------------------------------
+
+// What a model spec names: SCHEME:TARGET, optionally SCHEME[KEY=VALUE,...]:TARGET. The scheme
+// picks the backend (one row of backend_schemes()); the target is everything after the first
+// colon, taken as is (a file path for gguf:, the API base URL for openai:); parameters, in the
+// order given, are settings of that backend (none of today's backends takes any).
+//   gguf:/models/llama3.gguf    openai:http://127.0.0.1:8080/v1
+struct ModelSpec {
+  std::string scheme;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> parameters;
+
+  // Throws Error quoting the text and saying what is wrong: no scheme, a scheme no backend
+  // registers (naming the ones there are), an empty target, malformed or unknown parameters.
+  static ModelSpec parse(std::string_view text);
+  // The text parse() reads back to this spec; format(parse(s)) == s byte for byte.
+  std::string format() const;
+
+  bool operator==(const ModelSpec&) const = default;
+};
+
+// The same checks as ModelSpec::parse, as a value: nullopt and the message in *error.
+std::optional<ModelSpec> model_spec_try_parse(std::string_view text, std::string* error = nullptr);
+
+// One row of the table of backends: everything the harness needs to know about a scheme.
+struct BackendScheme {
+  const char* scheme;       // "gguf"
+  const char* target;       // how the target is written in help and errors: "PATH", "URL"
+  const char* description;  // one line for --help and errors
+  // The target is a local file: the suite reader resolves it against the suite's folder and
+  // checks it exists, and its file stem names the model in reports.
+  bool target_is_file;
+  // The parameter keys the backend reads, comma-separated ("" or nullptr: none); parse()
+  // refuses any other.
+  const char* parameters;
+  // Opens the backend; spec is the whole spec as given (ModelInfo::spec).
+  std::unique_ptr<Backend> (*open)(const ModelSpec& spec, const std::string& text,
+                                   const BackendOptions& options);
+  // Opens the scheme's embedding model (Backend::embed); nullptr: the scheme serves none.
+  std::unique_ptr<Backend> (*open_embedder)(const ModelSpec& spec, const std::string& text,
+                                            const EmbeddingOptions& options) = nullptr;
+};
+
+// Every scheme, in the order help texts list them.
+std::span<const BackendScheme> backend_schemes();
+// The row of a scheme; nullptr when no backend registers it.
+const BackendScheme* backend_scheme_find(std::string_view scheme);
+// "gguf:PATH or openai:URL": the forms a spec may take, for help and error messages.
+std::string backend_scheme_forms();
+
+// The name a report gives the model when it has nothing better: a file target's stem
+// (gguf:/m/llama3.gguf -> "llama3"), else server_model_name (may be empty).
+std::string model_spec_display_name(const ModelSpec& spec, std::string_view server_model_name = "");
+
 // Opens the backend a model spec names: "gguf:PATH" (embedded llama.cpp) or "openai:URL" (an
-// OpenAI-compatible server; URL is the API base, e.g. http://127.0.0.1:8080/v1). Throws Error
-// naming the file (missing, not a GGUF, truncated), the server's answer, or the spec when it
-// cannot.
+// OpenAI-compatible server; URL is the API base, e.g. http://127.0.0.1:8080/v1); see
+// backend_schemes(). Throws Error naming the file (missing, not a GGUF, truncated), the server's
+// answer, or the spec when it cannot.
 std::unique_ptr<Backend> open_backend(const std::string& spec, const BackendOptions& options);
+
+// Opens the embedding model a spec names (gguf:PATH of a BERT-architecture GGUF): a Backend whose
+// embed() answers; its loglikelihood and generate answer backend_error. Its ModelInfo::details
+// hold what produced the vectors (path, sha256, architecture, name, layers, dimension, ...), and
+// its fingerprint covers the file and the layer, so cached vectors of one layer never answer
+// another. Throws Error naming the spec or the file when it cannot.
+std::unique_ptr<Backend> open_embedding_backend(const std::string& spec, const EmbeddingOptions& options);
+
+// Every response of backend.embed(requests), in request order (no scheduler, no cache).
+std::vector<EmbeddingResponse> embed_all(Backend& backend, std::span<const EmbeddingRequest> requests,
+                                         const ProgressCallback& progress = {});
 
 }  // namespace clinbench

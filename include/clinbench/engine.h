@@ -30,8 +30,10 @@
 
 namespace clinbench {
 
-enum class RequestKind { loglikelihood, generation };
-const char* request_kind_name(RequestKind kind);  // "loglikelihood" | "generation"
+// A cache of an older clinbench holds no embedding entries; one that does still opens in an
+// older clinbench (the kind is a text column), whose `verify` reports them as an unknown kind.
+enum class RequestKind { loglikelihood, generation, embedding };
+const char* request_kind_name(RequestKind kind);  // "loglikelihood" | "generation" | "embedding"
 
 // --- cache keys -------------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ struct CacheKey {
 // Pure functions; safe to call from several threads at once.
 CacheKey cache_key(const ModelInfo& model, const LoglikelihoodRequest& request);
 CacheKey cache_key(const ModelInfo& model, const GenerationRequest& request);
+CacheKey cache_key(const ModelInfo& model, const EmbeddingRequest& request);  // embedding: the text
 
 // Whether a response with this status is stored: ok, context_overflow and empty_continuation are
 // facts about the request; backend_error is not (a timeout or an HTTP 500 may pass on retry).
@@ -77,6 +80,7 @@ struct CacheGroupCount {
   std::string task;
   int64_t loglikelihood = 0;
   int64_t generation = 0;
+  int64_t embedding = 0;
   int64_t oldest_unix_seconds = 0;  // created time of the oldest entry of the group
   int64_t newest_unix_seconds = 0;
 };
@@ -152,6 +156,7 @@ class ResponseCache {
   // key.kind must match the function (a bug otherwise: std::logic_error).
   std::optional<LoglikelihoodResponse> find_loglikelihood(const CacheKey& key);
   std::optional<GenerationResponse> find_generation(const CacheKey& key);
+  std::optional<EmbeddingResponse> find_embedding(const CacheKey& key);
 
   // Stores response under key for task, replacing an earlier entry; committed before it returns.
   // Returns false, storing nothing, when the status is not cacheable. Throws Error naming the
@@ -159,6 +164,7 @@ class ResponseCache {
   // unchanged then.
   bool store(const CacheKey& key, std::string_view task, const LoglikelihoodResponse& response);
   bool store(const CacheKey& key, std::string_view task, const GenerationResponse& response);
+  bool store(const CacheKey& key, std::string_view task, const EmbeddingResponse& response);
 
   // Reads every entry's index columns (not the responses).
   CacheStats stats();
@@ -212,5 +218,16 @@ LoglikelihoodResults schedule_loglikelihood(Backend& backend, ResponseCache* cac
 GenerationResults schedule_generation(Backend& backend, ResponseCache* cache, std::string_view task,
                                       std::span<const GenerationRequest> requests,
                                       const ProgressCallback& progress = {});
+
+struct EmbeddingResults {
+  std::vector<EmbeddingResponse> responses;  // one per request, in request order
+  ScheduleCounts counts;
+};
+
+// The same for embeddings (backend: an embedding backend, open_embedding_backend): identical
+// texts are embedded once, cached vectors are read back, the rest go to the backend in one call.
+EmbeddingResults schedule_embedding(Backend& backend, ResponseCache* cache, std::string_view task,
+                                    std::span<const EmbeddingRequest> requests,
+                                    const ProgressCallback& progress = {});
 
 }  // namespace clinbench

@@ -6,6 +6,7 @@
 #include "cli/option_ranges.h"
 #include "cli/run_options.h"
 #include "clinbench/audit.h"
+#include "clinbench/backends.h"
 #include "clinbench/kinds.h"
 #include "core/progress_bar.h"
 
@@ -43,8 +44,9 @@ std::vector<AuditModel> model_names(const std::vector<std::string>& specs, const
   std::vector<AuditModel> models;
   for (const std::string& spec : specs) {
     std::string name = spec;
-    if (spec.starts_with("gguf:")) name = std::filesystem::path(spec.substr(5)).stem().string();
-    if (spec.starts_with("openai:") && !backend.model_name.empty()) name = backend.model_name;
+    if (std::optional<ModelSpec> parsed = model_spec_try_parse(spec)) {
+      if (std::string display = model_spec_display_name(*parsed, backend.model_name); !display.empty()) name = display;
+    }
     std::string unique = name;
     for (int copy = 2;; ++copy) {
       bool taken = false;

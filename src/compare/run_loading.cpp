@@ -1,6 +1,7 @@
 // Loading run folders and naming them for tables.
 #include <set>
 
+#include "clinbench/backends.h"
 #include "clinbench/compare.h"
 #include "clinbench/results.h"
 
@@ -46,8 +47,9 @@ std::string model_name(const nlohmann::json& results, const std::filesystem::pat
   if (std::string name = string_at(details, "model_name"); !name.empty()) return name;
   if (std::string path = string_at(details, "path"); !path.empty())
     return std::filesystem::path(path).stem().string();
-  std::string spec = string_at(model, "spec");
-  if (spec.rfind("gguf:", 0) == 0) return std::filesystem::path(spec.substr(5)).stem().string();
+  if (std::optional<ModelSpec> spec = model_spec_try_parse(string_at(model, "spec"))) {
+    if (std::string name = model_spec_display_name(*spec); !name.empty()) return name;
+  }
   std::filesystem::path absolute = std::filesystem::absolute(dir).lexically_normal();
   if (!absolute.has_filename()) absolute = absolute.parent_path();
   return absolute.filename().string();

@@ -95,6 +95,8 @@ const char* request_kind_name(RequestKind kind) {
       return "loglikelihood";
     case RequestKind::generation:
       return "generation";
+    case RequestKind::embedding:
+      return "embedding";
   }
   return "unknown";
 }
@@ -102,6 +104,7 @@ const char* request_kind_name(RequestKind kind) {
 std::optional<RequestKind> request_kind_from_name(std::string_view name) {
   if (name == "loglikelihood") return RequestKind::loglikelihood;
   if (name == "generation") return RequestKind::generation;
+  if (name == "embedding") return RequestKind::embedding;
   return std::nullopt;
 }
 
@@ -193,6 +196,15 @@ std::string canonical_request_json(std::string_view model_fingerprint,
   return dump_canonical(json);
 }
 
+std::string canonical_request_json(std::string_view model_fingerprint, const EmbeddingRequest& request) {
+  nlohmann::json json = {
+      {"kind", request_kind_name(RequestKind::embedding)},
+      {"model", text_to_json(model_fingerprint)},
+      {"text", text_to_json(request.text)},
+  };
+  return dump_canonical(json);
+}
+
 std::string cache_hash_hex(std::string_view canonical_request) {
   XXH128_hash_t hash = XXH3_128bits(canonical_request.data(), canonical_request.size());
   return hex64(hash.high64) + hex64(hash.low64);
@@ -211,6 +223,16 @@ CacheKey cache_key(const ModelInfo& model, const LoglikelihoodRequest& request) 
 CacheKey cache_key(const ModelInfo& model, const GenerationRequest& request) {
   CacheKey key;
   key.kind = RequestKind::generation;
+  key.model_fingerprint = model.fingerprint;
+  key.canonical_request = canonical_request_json(model.fingerprint, request);
+  key.hash = cache_hash_hex(key.canonical_request);
+  key.context_length = model.context_length;
+  return key;
+}
+
+CacheKey cache_key(const ModelInfo& model, const EmbeddingRequest& request) {
+  CacheKey key;
+  key.kind = RequestKind::embedding;
   key.model_fingerprint = model.fingerprint;
   key.canonical_request = canonical_request_json(model.fingerprint, request);
   key.hash = cache_hash_hex(key.canonical_request);
@@ -290,6 +312,52 @@ GenerationResponse generation_response_from_json(const nlohmann::json& json) {
   }
   if (json.contains("prompt_tokens_cut")) {
     response.prompt_tokens_cut = integer_from_json<int32_t>(json["prompt_tokens_cut"], "prompt_tokens_cut");
+  }
+  return response;
+}
+
+}  // namespace clinbench
+
+namespace clinbench {
+
+nlohmann::json response_to_json(const EmbeddingResponse& response) {
+  nlohmann::json vectors = nlohmann::json::array();
+  for (float value : response.vectors) vectors.push_back(number_to_json(value));
+  return {
+      {"status", request_status_name(response.status)},
+      {"error", text_to_json(response.error)},
+      {"dimension", response.dimension},
+      {"vectors", std::move(vectors)},
+      {"tokens", response.tokens},
+      {"scored_begin", response.scored_begin},
+      {"scored_end", response.scored_end},
+      {"truncated", response.truncated},
+  };
+}
+
+EmbeddingResponse embedding_response_from_json(const nlohmann::json& json) {
+  if (!json.is_object()) throw Error("the response is not a JSON object");
+  EmbeddingResponse response;
+  response.status = status_from_json(member(json, "status"));
+  response.error = text_from_json(member(json, "error"), "error");
+  response.dimension = integer_from_json<int32_t>(member(json, "dimension"), "dimension");
+  const nlohmann::json& vectors = member(json, "vectors");
+  if (!vectors.is_array()) fail("vectors", "not an array");
+  response.vectors.reserve(vectors.size());
+  // Stored from floats, so the conversion back is exact.
+  for (const nlohmann::json& value : vectors) response.vectors.push_back(float(number_from_json(value, "vectors")));
+  const nlohmann::json& tokens = member(json, "tokens");
+  if (!tokens.is_array()) fail("tokens", "not an array");
+  for (const nlohmann::json& token : tokens) response.tokens.push_back(integer_from_json<int32_t>(token, "tokens"));
+  response.scored_begin = integer_from_json<int32_t>(member(json, "scored_begin"), "scored_begin");
+  response.scored_end = integer_from_json<int32_t>(member(json, "scored_end"), "scored_end");
+  response.truncated = bool_from_json(member(json, "truncated"), "truncated");
+  if (response.dimension < 0 || response.vectors.size() != response.tokens.size() * size_t(response.dimension)) {
+    fail("vectors", "not tokens * dimension floats");
+  }
+  if (response.scored_begin < 0 || response.scored_begin > response.scored_end ||
+      size_t(response.scored_end) > response.tokens.size()) {
+    fail("scored_end", "not a range of the tokens");
   }
   return response;
 }

@@ -21,21 +21,24 @@ std::string canonical_request_json(std::string_view model_fingerprint,
                                    const LoglikelihoodRequest& request);
 std::string canonical_request_json(std::string_view model_fingerprint,
                                    const GenerationRequest& request);
+std::string canonical_request_json(std::string_view model_fingerprint, const EmbeddingRequest& request);
 
 // 32 lower-case hex digits of XXH3-128 of canonical_request (high half first).
 std::string cache_hash_hex(std::string_view canonical_request);
 
-// "loglikelihood" | "generation" -> kind; nullopt for anything else.
+// "loglikelihood" | "generation" | "embedding" -> kind; nullopt for anything else.
 std::optional<RequestKind> request_kind_from_name(std::string_view name);
 
 // Every field of the response.
 nlohmann::json response_to_json(const LoglikelihoodResponse& response);
 nlohmann::json response_to_json(const GenerationResponse& response);
+nlohmann::json response_to_json(const EmbeddingResponse& response);
 
 // The inverse of response_to_json. Throws Error (a sentence naming the field) when the JSON is
 // not such a response; the caller adds where it came from.
 LoglikelihoodResponse loglikelihood_response_from_json(const nlohmann::json& json);
 GenerationResponse generation_response_from_json(const nlohmann::json& json);
+EmbeddingResponse embedding_response_from_json(const nlohmann::json& json);
 
 // The lossless encodings used above, exposed for tests.
 nlohmann::json text_to_json(std::string_view text);

@@ -309,6 +309,19 @@ std::optional<GenerationResponse> ResponseCache::find_generation(const CacheKey&
   }
 }
 
+std::optional<EmbeddingResponse> ResponseCache::find_embedding(const CacheKey& key) {
+  check_kind(key, RequestKind::embedding);
+  std::lock_guard lock(state_->mutex);
+  int64_t stored_window = 0;
+  std::optional<nlohmann::json> json = find_response_json(*state_->find_statement, key, stored_window);
+  if (!json) return std::nullopt;
+  try {
+    return embedding_response_from_json(*json);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 namespace {
 
 // One INSERT outside any explicit transaction: SQLite commits it before step returns.
@@ -350,6 +363,15 @@ bool ResponseCache::store(const CacheKey& key, std::string_view task,
   return true;
 }
 
+bool ResponseCache::store(const CacheKey& key, std::string_view task, const EmbeddingResponse& response) {
+  check_kind(key, RequestKind::embedding);
+  if (!response_is_cacheable(response.status)) return false;
+  nlohmann::json json = response_to_json(response);
+  std::lock_guard lock(state_->mutex);
+  store_response_json(*state_->store_statement, key, task, response.status, json);
+  return true;
+}
+
 // --- maintenance ------------------------------------------------------------------------------
 
 CacheStats ResponseCache::stats() {
@@ -379,6 +401,8 @@ CacheStats ResponseCache::stats() {
     int64_t count = statement.column_int64(3);
     if (statement.column_text(2) == request_kind_name(RequestKind::generation)) {
       group.generation += count;
+    } else if (statement.column_text(2) == request_kind_name(RequestKind::embedding)) {
+      group.embedding += count;
     } else {
       group.loglikelihood += count;
     }
@@ -414,9 +438,9 @@ std::string entry_problem(std::string_view key, std::string_view kind_name, std:
   if (response.is_discarded()) return "the stored response is not JSON";
   RequestStatus decoded_status;
   try {
-    decoded_status = *kind == RequestKind::loglikelihood
-                         ? loglikelihood_response_from_json(response).status
-                         : generation_response_from_json(response).status;
+    decoded_status = *kind == RequestKind::loglikelihood ? loglikelihood_response_from_json(response).status
+                     : *kind == RequestKind::generation  ? generation_response_from_json(response).status
+                                                         : embedding_response_from_json(response).status;
   } catch (const Error& e) {
     return std::string("the stored response does not decode: ") + e.what();
   }

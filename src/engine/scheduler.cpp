@@ -37,6 +37,15 @@ std::optional<GenerationResponse> find_in(ResponseCache& cache, const CacheKey& 
   return cache.find_generation(key);
 }
 
+std::optional<EmbeddingResponse> find_in(ResponseCache& cache, const CacheKey& key, const EmbeddingRequest&) {
+  return cache.find_embedding(key);
+}
+
+void call_backend(Backend& backend, std::span<const EmbeddingRequest> requests,
+                  const std::function<void(size_t, EmbeddingResponse&&)>& sink) {
+  backend.embed(requests, sink, {});
+}
+
 void call_backend(Backend& backend, std::span<const LoglikelihoodRequest> requests,
                   const std::function<void(size_t, LoglikelihoodResponse&&)>& sink) {
   backend.loglikelihood(requests, sink, {});
@@ -47,7 +56,7 @@ void call_backend(Backend& backend, std::span<const GenerationRequest> requests,
   backend.generate(requests, sink, {});
 }
 
-// One body for both request kinds; the overloads above are the only differences.
+// One body for every request kind; the overloads above are the only differences.
 template <typename Request, typename Response>
 void schedule(Backend& backend, ResponseCache* cache, std::string_view task,
               std::span<const Request> requests, const ProgressCallback& progress,
@@ -143,6 +152,13 @@ GenerationResults schedule_generation(Backend& backend, ResponseCache* cache, st
                                       std::span<const GenerationRequest> requests,
                                       const ProgressCallback& progress) {
   GenerationResults results;
+  schedule(backend, cache, task, requests, progress, results.responses, results.counts);
+  return results;
+}
+
+EmbeddingResults schedule_embedding(Backend& backend, ResponseCache* cache, std::string_view task,
+                                    std::span<const EmbeddingRequest> requests, const ProgressCallback& progress) {
+  EmbeddingResults results;
   schedule(backend, cache, task, requests, progress, results.responses, results.counts);
   return results;
 }

@@ -118,7 +118,14 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
       generation.prompt_tokens_cut = responses[e].prompt_tokens_cut;
     }
     if (scoring_wants_bertscore(spec, resources)) {
-      result.bertscore = score_bertscore(resources, data.examples, responses, scores);
+      // BERTScore's texts go through the scheduler and the cache like the task's own requests.
+      ScoringResources through_cache = resources;
+      if (resources.bertscore) {
+        through_cache.bertscore_embed = [&](std::span<const EmbeddingRequest> texts) {
+          return schedule_embedding(*resources.bertscore, cache, spec.name, texts).responses;
+        };
+      }
+      result.bertscore = score_bertscore(through_cache, data.examples, responses, scores);
       for (const std::string& name : bertscore_metric_names()) {
         if (std::find(result.metric_order.begin(), result.metric_order.end(), name) == result.metric_order.end()) {
           result.metric_order.push_back(name);

@@ -118,7 +118,11 @@ BertScoreMean metric_bertscore_mean(std::span<const BertScore> items) {
   return mean;
 }
 
-TokenEmbeddingsView token_embeddings_view(const TokenEmbeddings& embeddings) {
+EmbedTexts embed_texts_directly(Backend& embedder) {
+  return [&embedder](std::span<const EmbeddingRequest> requests) { return embed_all(embedder, requests); };
+}
+
+TokenEmbeddingsView token_embeddings_view(const EmbeddingResponse& embeddings) {
   return TokenEmbeddingsView{
       .vectors = embeddings.vectors,
       .dimension = embeddings.dimension,
@@ -127,7 +131,7 @@ TokenEmbeddingsView token_embeddings_view(const TokenEmbeddings& embeddings) {
   };
 }
 
-std::vector<BertScore> bertscore_pairs(TokenEmbedder& embedder,
+std::vector<BertScore> bertscore_pairs(const EmbedTexts& embed,
                                        std::span<const std::string> predictions,
                                        std::span<const std::string> references,
                                        const ProgressCallback& progress) {
@@ -143,16 +147,19 @@ std::vector<BertScore> bertscore_pairs(TokenEmbedder& embedder,
   scores.reserve(predictions.size());
   for (size_t start = 0; start < predictions.size(); start += kPairsPerChunk) {
     size_t end = std::min(predictions.size(), start + kPairsPerChunk);
-    std::vector<std::string> texts;
+    std::vector<EmbeddingRequest> texts;
     std::unordered_map<std::string_view, size_t> index_of;
     auto add = [&](const std::string& text) {
       auto [it, inserted] = index_of.try_emplace(text, texts.size());
-      if (inserted) texts.push_back(text);
+      if (inserted) texts.push_back({text});
       return it->second;
     };
     std::vector<std::pair<size_t, size_t>> pairs;
     for (size_t i = start; i < end; ++i) pairs.emplace_back(add(predictions[i]), add(references[i]));
-    std::vector<TokenEmbeddings> embedded = embedder.embed(texts);
+    std::vector<EmbeddingResponse> embedded = embed(texts);
+    for (const EmbeddingResponse& response : embedded) {
+      if (response.status != RequestStatus::ok) throw Error("BERTScore embedding failed: " + response.error);
+    }
     for (const auto& [candidate, reference] : pairs) {
       BertScore score = metric_bertscore(token_embeddings_view(embedded[candidate]),
                                          token_embeddings_view(embedded[reference]));
@@ -165,16 +172,17 @@ std::vector<BertScore> bertscore_pairs(TokenEmbedder& embedder,
   return scores;
 }
 
-nlohmann::json bertscore_config(const TokenEmbedderInfo& info) {
+nlohmann::json bertscore_config(const ModelInfo& info) {
+  const nlohmann::json& model = info.details;
   return {
       {"model", info.spec},
-      {"sha256", info.fingerprint},
-      {"architecture", info.architecture},
-      {"name", info.name},
-      {"layer", info.layer},
-      {"model_layers", info.model_layers},
-      {"layer_note", info.note},
-      {"max_tokens_per_text", info.max_text_tokens},
+      {"sha256", model.value("sha256", "")},
+      {"architecture", model.value("architecture", "")},
+      {"name", model.value("name", "")},
+      {"layer", model.value("layer", 0)},
+      {"model_layers", model.value("model_layers", 0)},
+      {"layer_note", model.value("layer_note", "")},
+      {"max_tokens_per_text", model.value("max_text_tokens", 0)},
       {"idf", false},
       {"rescale_with_baseline", false},
       {"special_tokens", "[CLS]/[SEP] matched against, not averaged (bert_score)"},

@@ -123,20 +123,20 @@ nlohmann::json bertscore_choice_json(const BertScoreChoice& choice, std::span<co
 BertScoreEmbedders bertscore_embedders_open(std::span<const TaskSpec> specs,
                                             std::span<const std::optional<BertScoreChoice>> choices,
                                             std::span<const BertScoreModelArgument> models,
-                                            const TokenEmbedderOptions& options) {
+                                            const EmbeddingOptions& options) {
   BertScoreEmbedders embedders;
   embedders.of_task.assign(choices.size(), nullptr);
   embedders.choice_of_task.assign(choices.size(), nullptr);
-  std::map<std::pair<size_t, int32_t>, TokenEmbedder*> by_model_and_layer;
+  std::map<std::pair<size_t, int32_t>, Backend*> by_model_and_layer;
   for (size_t t = 0; t < choices.size(); ++t) {
     if (!choices[t]) continue;
     const BertScoreChoice& choice = *choices[t];
-    TokenEmbedder*& embedder = by_model_and_layer[{choice.model, choice.layer}];
+    Backend*& embedder = by_model_and_layer[{choice.model, choice.layer}];
     if (!embedder) {
-      TokenEmbedderOptions layer_options = options;
+      EmbeddingOptions layer_options = options;
       layer_options.layer = choice.layer;
       try {
-        embedders.opened.push_back(open_token_embedder(models[choice.model].spec, layer_options));
+        embedders.opened.push_back(open_embedding_backend(models[choice.model].spec, layer_options));
       } catch (const Error& e) {
         throw Error("task '" + specs[t].name + "', BERTScore layer " + std::to_string(choice.layer) + " (" +
                     choice.layer_source + "): " + e.what() +

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/llama/token_embedder.h"
+#include "clinbench/backends.h"
 #include "clinbench/tasks.h"
 
 namespace clinbench {
@@ -56,8 +56,8 @@ nlohmann::json bertscore_choice_json(const BertScoreChoice& choice, std::span<co
 
 // The embedders a run's choices need: each (model, layer) opened once, before any task runs.
 struct BertScoreEmbedders {
-  std::vector<std::unique_ptr<TokenEmbedder>> opened;
-  std::vector<TokenEmbedder*> of_task;        // per task, same order as the choices; nullptr = none
+  std::vector<std::unique_ptr<Backend>> opened;  // embedding backends (open_embedding_backend)
+  std::vector<Backend*> of_task;        // per task, same order as the choices; nullptr = none
   std::vector<nlohmann::json> choice_of_task;  // bertscore_choice_json per task; null = none
 };
 
@@ -66,6 +66,6 @@ struct BertScoreEmbedders {
 BertScoreEmbedders bertscore_embedders_open(std::span<const TaskSpec> specs,
                                             std::span<const std::optional<BertScoreChoice>> choices,
                                             std::span<const BertScoreModelArgument> models,
-                                            const TokenEmbedderOptions& options);
+                                            const EmbeddingOptions& options);
 
 }  // namespace clinbench

@@ -187,7 +187,8 @@ nlohmann::json score_bertscore(const ScoringResources& resources, std::span<cons
     predictions.push_back(scores[i].scored_response.value_or(responses[i].text));
     references.push_back(examples[i].reference);
   }
-  std::vector<BertScore> pairs = bertscore_pairs(*resources.bertscore, predictions, references,
+  EmbedTexts embed = resources.bertscore_embed ? resources.bertscore_embed : embed_texts_directly(*resources.bertscore);
+  std::vector<BertScore> pairs = bertscore_pairs(embed, predictions, references,
                                                  resources.bertscore_progress);
   for (size_t k = 0; k < scored.size(); ++k) {
     SampleScore& score = scores[scored[k]];

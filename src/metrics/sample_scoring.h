@@ -2,6 +2,7 @@
 // over samples (means with bootstrap intervals) happens later; these are the per-item values.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -32,12 +33,13 @@ struct SampleScore {
 // (backend_error, context_overflow, empty_continuation): such a sample is missing.
 bool scoring_status_answered(std::string_view status);
 
-class TokenEmbedder;
-
 // What some metrics need beyond the example and the response. Owned by the caller.
 struct ScoringResources {
   const IcdCodeSet* icd_codes = nullptr;  // valid_code_rate and the list of invalid codes
-  TokenEmbedder* bertscore = nullptr;     // --bertscore-model: BERTScore of summaries (this task's model)
+  Backend* bertscore = nullptr;           // --bertscore-model: BERTScore of summaries (this task's embedding model)
+  // How BERTScore's texts reach that model: the engine sets schedule_embedding (deduplicated,
+  // cached); unset = straight to the backend.
+  std::function<std::vector<EmbeddingResponse>(std::span<const EmbeddingRequest>)> bertscore_embed;
   nlohmann::json bertscore_choice;        // how that model and layer were chosen, added to the summary
   ProgressCallback bertscore_progress;    // (pairs embedded, total) while BERTScore runs
 };

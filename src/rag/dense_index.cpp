@@ -7,17 +7,23 @@
 
 namespace clinbench {
 
-std::vector<float> dense_embed(TokenEmbedder& embedder, std::span<const std::string> texts, int64_t& truncated,
+int32_t dense_dimension(const Backend& embedder) { return embedder.info().details.value("dimension", 0); }
+
+std::vector<float> dense_embed(Backend& embedder, std::span<const std::string> texts, int64_t& truncated,
                                const ProgressCallback& progress) {
-  const size_t dimension = size_t(embedder.info().dimension);
+  const size_t dimension = size_t(dense_dimension(embedder));
   std::vector<float> vectors(texts.size() * dimension, 0.0f);
   // A bounded slice at a time: token vectors of a whole corpus would not fit in memory.
   const size_t slice = 512;
   for (size_t first = 0; first < texts.size(); first += slice) {
     size_t count = std::min(slice, texts.size() - first);
-    std::vector<TokenEmbeddings> embedded = embedder.embed(texts.subspan(first, count));
+    std::vector<EmbeddingRequest> requests;
+    requests.reserve(count);
+    for (const std::string& text : texts.subspan(first, count)) requests.push_back({text});
+    std::vector<EmbeddingResponse> embedded = embed_all(embedder, requests);
     for (size_t t = 0; t < count; ++t) {
-      const TokenEmbeddings& tokens = embedded[t];
+      const EmbeddingResponse& tokens = embedded[t];
+      if (tokens.status != RequestStatus::ok) throw Error("embedding a passage failed: " + tokens.error);
       truncated += tokens.truncated ? 1 : 0;
       float* row = vectors.data() + (first + t) * dimension;
       size_t rows = tokens.tokens.size();

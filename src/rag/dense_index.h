@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/llama/token_embedder.h"
+#include "clinbench/backends.h"
 #include "clinbench/rag.h"
 
 namespace clinbench {
@@ -25,13 +25,18 @@ struct DenseGraphSettings {
 
 // Embeds texts (size n) into n * dimension floats, row-major, each row of length 1 (or all zero
 // for a text the model gave a zero mean). truncated counts texts longer than the model reads.
-std::vector<float> dense_embed(TokenEmbedder& embedder, std::span<const std::string> texts,
+// embedder: an embedding backend (open_embedding_backend). Throws Error when a text's embedding
+// failed.
+std::vector<float> dense_embed(Backend& embedder, std::span<const std::string> texts,
                                int64_t& truncated, const ProgressCallback& progress = {});
 
 // Builds the graph over vectors (passages * dimension floats; label i = passage i) and saves it
 // to file. progress gets (passages added, total).
 void dense_graph_write(const std::filesystem::path& file, std::span<const float> vectors, int32_t dimension,
                        const DenseGraphSettings& settings, const ProgressCallback& progress = {});
+
+// The vector size an embedding backend gives (its details' "dimension").
+int32_t dense_dimension(const Backend& embedder);
 
 class DenseGraph {
  public:

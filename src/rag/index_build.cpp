@@ -55,12 +55,12 @@ RagBuildResult rag_index_build(const RagBuildOptions& options, const std::filesy
   std::string corpus_sha256 = sha256_file_hex(options.corpus.path);
 
   // The model loads before anything is written: a bad file fails at once.
-  std::unique_ptr<TokenEmbedder> embedder;
+  std::unique_ptr<Backend> embedder;
   if (!options.embed_model.empty()) {
-    TokenEmbedderOptions embedder_options;
+    EmbeddingOptions embedder_options;
     embedder_options.threads = options.threads;
     embedder_options.gpu_layers = options.gpu_layers;
-    embedder = open_token_embedder(options.embed_model, embedder_options);
+    embedder = open_embedding_backend(options.embed_model, embedder_options);
   }
 
   RagWordTokenCounter count_tokens;
@@ -102,16 +102,18 @@ RagBuildResult rag_index_build(const RagBuildOptions& options, const std::filesy
     std::vector<float> vectors = dense_embed(*embedder, texts, truncated, [&](int64_t done, int64_t all) {
       if (progress) progress("embedding", done, all);
     });
-    const TokenEmbedderInfo& model = embedder->info();
+    const ModelInfo& info = embedder->info();
+    const nlohmann::json& model = info.details;
+    const int32_t dimension = dense_dimension(*embedder);
     DenseGraphSettings graph;
-    dense_graph_write(temporary.path / kRagDenseFile, vectors, model.dimension, graph, [&](int64_t done, int64_t all) {
+    dense_graph_write(temporary.path / kRagDenseFile, vectors, dimension, graph, [&](int64_t done, int64_t all) {
       if (progress) progress("hnsw", done, all);
     });
     result.seconds_dense = seconds_since(dense_start);
-    dense = {{"model", {{"spec", model.spec}, {"path", model.path}, {"fingerprint", model.fingerprint},
-                        {"architecture", model.architecture}, {"name", model.name}, {"layers", model.model_layers},
-                        {"max_text_tokens", model.max_text_tokens}}},
-             {"dimension", model.dimension},
+    dense = {{"model", {{"spec", info.spec}, {"path", model["path"]}, {"fingerprint", model["sha256"]},
+                        {"architecture", model["architecture"]}, {"name", model["name"]},
+                        {"layers", model["model_layers"]}, {"max_text_tokens", model["max_text_tokens"]}}},
+             {"dimension", dimension},
              {"pooling", "mean over all token vectors ([CLS] and [SEP] included), L2-normalised"},
              {"passage_text", "title line (when there is one), then the text"},
              {"truncated_passages", truncated},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "clinbench/backends.h"
 #include "clinbench/rag.h"
 #include "rag/bm25_index.h"
 #include "rag/dense_index.h"
@@ -33,7 +34,7 @@ struct RagIndex::State {
   int64_t passages = 0;
   std::unique_ptr<Bm25Searcher> bm25;
   std::unique_ptr<DenseGraph> graph;
-  std::unique_ptr<TokenEmbedder> embedder;
+  std::unique_ptr<Backend> embedder;  // an embedding backend (open_embedding_backend)
 };
 
 RagIndex::RagIndex(const std::filesystem::path& dir, const RagOpenOptions& options)
@@ -67,8 +68,10 @@ void RagIndex::prepare(RagMode mode) {
   }
   const nlohmann::json& dense = state_->manifest["dense"];
   const nlohmann::json& model = dense["model"];
-  std::string spec = state_->options.embed_model.empty() ? "gguf:" + model.value("path", "") : state_->options.embed_model;
-  std::filesystem::path model_path = spec.rfind("gguf:", 0) == 0 ? spec.substr(5) : spec;
+  std::string spec = state_->options.embed_model.empty() ? ModelSpec{"gguf", model.value("path", ""), {}}.format()
+                                                         : state_->options.embed_model;
+  std::optional<ModelSpec> parsed = model_spec_try_parse(spec);
+  std::filesystem::path model_path = parsed && parsed->scheme == "gguf" ? parsed->target : spec;
   std::error_code ec;
   if (!std::filesystem::exists(model_path, ec)) {
     throw_input_error(model_path, 0, "",
@@ -83,13 +86,13 @@ void RagIndex::prepare(RagMode mode) {
                           fingerprint.substr(0, 12) + "..., the manifest says " +
                           model.value("fingerprint", "").substr(0, 12) + "...): build the index again with this model");
   }
-  TokenEmbedderOptions embedder_options;
+  EmbeddingOptions embedder_options;
   embedder_options.threads = state_->options.threads;
   embedder_options.gpu_layers = state_->options.gpu_layers;
-  state_->embedder = open_token_embedder(spec, embedder_options);
+  state_->embedder = open_embedding_backend(spec, embedder_options);
   int32_t dimension = dense.value("dimension", 0);
-  if (state_->embedder->info().dimension != dimension) {
-    throw_input_error(model_path, 0, "", "gives vectors of " + std::to_string(state_->embedder->info().dimension) +
+  if (dense_dimension(*state_->embedder) != dimension) {
+    throw_input_error(model_path, 0, "", "gives vectors of " + std::to_string(dense_dimension(*state_->embedder)) +
                                              " dimensions, the index holds " + std::to_string(dimension));
   }
   DenseGraphSettings settings;
@@ -131,7 +134,7 @@ std::vector<std::vector<RagHit>> RagIndex::search(std::span<const std::string> q
   if (mode != RagMode::bm25) {
     int64_t truncated = 0;  // a query longer than the model reads is cut; its start decides
     query_vectors = dense_embed(*state_->embedder, queries, truncated);
-    dimension = state_->embedder->info().dimension;
+    dimension = dense_dimension(*state_->embedder);
   }
   for (size_t q = 0; q < queries.size(); ++q) {
     std::vector<RagHit> lexical;

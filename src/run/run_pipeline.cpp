@@ -14,7 +14,6 @@
 #include "engine/task_evaluation.h"
 #include "metrics/bertscore_selection.h"
 #include "metrics/sample_scoring.h"
-#include "backends/llama/token_embedder.h"
 
 namespace clinbench {
 
@@ -145,13 +144,13 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
   std::vector<BertScoreModelArgument> bertscore_models = bertscore_model_arguments_parse(settings.bertscore_models);
   std::optional<int32_t> bertscore_layer;
   if (settings.bertscore_layer >= 0) bertscore_layer = settings.bertscore_layer;
-  TokenEmbedderOptions embedder_options;
+  EmbeddingOptions embedder_options;
   embedder_options.threads = settings.backend.threads;
   embedder_options.gpu_layers = settings.backend.gpu_layers;
   BertScoreEmbedders bertscore = bertscore_embedders_open(
       specs, bertscore_choose(specs, bertscore_models, bertscore_layer), bertscore_models, embedder_options);
   for (const auto& embedder : bertscore.opened) {
-    observer.note("BERTScore: " + embedder->info().spec + ", " + embedder->info().note);
+    observer.note("BERTScore: " + embedder->info().spec + ", " + embedder->info().details.value("layer_note", ""));
   }
 
   // Retrieval before the model loads: a missing index or embedding model fails in seconds.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "clinbench/backends.h"
 #include "clinbench/tasks.h"
 #include "compare/pairs_file.h"
 
@@ -169,8 +170,11 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
                     "model_name: NAME for a model on an inference server");
   }
   spec = reader.expand(spec, node["model"], field);
-  if (spec.rfind("gguf:", 0) == 0) {
-    std::filesystem::path file = reader.relative_to_suite(spec.substr(5), node["model"], field);
+  std::string spec_error;
+  std::optional<ModelSpec> parsed = model_spec_try_parse(spec, &spec_error);
+  if (!parsed) reader.fail(node["model"], field, spec_error);
+  if (backend_scheme_find(parsed->scheme)->target_is_file) {
+    std::filesystem::path file = reader.relative_to_suite(parsed->target, node["model"], field);
     // The error_code form: a name the system refuses (longer than NAME_MAX, say) is a finding
     // about this field, not a filesystem_error escaping the parser.
     std::error_code error;
@@ -178,9 +182,8 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
       reader.fail(node["model"], field,
                   "model file not found: " + file.string() + (error ? " (" + error.message() + ")" : ""));
     }
-    spec = "gguf:" + file.string();
-  } else if (spec.rfind("openai:", 0) != 0) {
-    reader.fail(node["model"], field, "'" + spec + "': expected gguf:PATH or openai:URL");
+    parsed->target = file.string();
+    spec = parsed->format();
   } else if (model.model_name.find("FILL_IN") != std::string::npos) {
     reader.fail(node["model_name"], where + ".model_name",
                 "not filled in: the server's name for " + model.name);

@@ -25,6 +25,19 @@ std::unique_ptr<TokenEmbedder> open_tiny(const TokenEmbedderOptions& options = {
   return open_token_embedder("gguf:" + testing::tiny_bert_model(shape).string(), options);
 }
 
+// The same model as the embedding backend BERTScore runs on (Backend::embed).
+std::unique_ptr<Backend> open_tiny_backend(const EmbeddingOptions& options = {},
+                                           const testing::TinyModelShape& shape = {}) {
+  return open_embedding_backend("gguf:" + testing::tiny_bert_model(shape).string(), options);
+}
+
+TokenEmbeddingsView view(const TokenEmbeddings& embeddings) {
+  return TokenEmbeddingsView{.vectors = embeddings.vectors,
+                             .dimension = embeddings.dimension,
+                             .scored_begin = embeddings.scored_begin,
+                             .scored_end = embeddings.scored_end};
+}
+
 const std::vector<std::string>& clinical_texts() {
   static const std::vector<std::string> texts = {
       "What are the side effects of metformin?",
@@ -54,7 +67,7 @@ TEST(BertScoreModel, GeneratedBertModelLoadsWithItsShape) {
   EXPECT_EQ(info.fingerprint.size(), 64u);
   EXPECT_NE(info.note.find("layer 2 of 2"), std::string::npos) << info.note;
   EXPECT_NE(info.note.find("SciBERT"), std::string::npos) << info.note;
-  nlohmann::json config = bertscore_config(info);
+  nlohmann::json config = bertscore_config(open_tiny_backend()->info());
   EXPECT_EQ(config["layer"], 2);
   EXPECT_EQ(config["idf"], false);
   EXPECT_EQ(config["rescale_with_baseline"], false);
@@ -79,12 +92,12 @@ TEST(BertScoreModel, SpecialTokensSurroundTheScoredWordPieces) {
 }
 
 TEST(BertScoreModel, IdenticalTextsScoreOne) {
-  auto embedder = open_tiny();
+  auto embedder = open_tiny_backend();
   std::vector<std::string> texts;
   for (const std::string& text : clinical_texts()) {
     if (text.find_first_not_of(' ') != std::string::npos) texts.push_back(text);
   }
-  std::vector<BertScore> scores = bertscore_pairs(*embedder, texts, texts);
+  std::vector<BertScore> scores = bertscore_pairs(embed_texts_directly(*embedder), texts, texts);
   ASSERT_EQ(scores.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
     EXPECT_NEAR(scores[i].precision, 1.0, 1e-6) << texts[i];
@@ -95,14 +108,14 @@ TEST(BertScoreModel, IdenticalTextsScoreOne) {
 }
 
 TEST(BertScoreModel, DifferentTextsScoreBelowOneAndSwapSwapsPrecisionAndRecall) {
-  auto embedder = open_tiny();
+  auto embedder = open_tiny_backend();
   std::vector<std::string> predictions = {"What are the side effects of metformin?",
                                           "chest pain", "Is ibuprofen safe with lisinopril?"};
   std::vector<std::string> references = {"Which adverse effects does metformin have?",
                                           "The patient reports chest pain radiating to the left arm.",
                                           "Is it safe to take ibuprofen with lisinopril?"};
-  std::vector<BertScore> forward = bertscore_pairs(*embedder, predictions, references);
-  std::vector<BertScore> backward = bertscore_pairs(*embedder, references, predictions);
+  std::vector<BertScore> forward = bertscore_pairs(embed_texts_directly(*embedder), predictions, references);
+  std::vector<BertScore> backward = bertscore_pairs(embed_texts_directly(*embedder), references, predictions);
   for (size_t i = 0; i < predictions.size(); ++i) {
     EXPECT_LT(forward[i].f, 1.0 - 1e-3) << i;
     EXPECT_GT(forward[i].f, -1.0) << i;
@@ -116,10 +129,10 @@ TEST(BertScoreModel, DifferentTextsScoreBelowOneAndSwapSwapsPrecisionAndRecall) 
 }
 
 TEST(BertScoreModel, EmptyPredictionOrReferenceScoresZero) {
-  auto embedder = open_tiny();
+  auto embedder = open_tiny_backend();
   std::vector<std::string> predictions = {"", "  \n ", "chest pain"};
   std::vector<std::string> references = {"chest pain", "chest pain", ""};
-  std::vector<BertScore> scores = bertscore_pairs(*embedder, predictions, references);
+  std::vector<BertScore> scores = bertscore_pairs(embed_texts_directly(*embedder), predictions, references);
   EXPECT_TRUE(scores[0].empty_candidate);
   EXPECT_TRUE(scores[1].empty_candidate);
   EXPECT_TRUE(scores[2].empty_reference);
@@ -227,8 +240,8 @@ TEST(BertScoreModel, BatchedEmbeddingEqualsOneTextAtATime) {
         EXPECT_LT(max_difference(batched[i], alone[i]), exact ? 1e-5 : 2e-3);
         EXPECT_LT(max_relative_difference(batched[i], alone[i]), exact ? 1e-6 : 5e-4);
         for (size_t j : {size_t(0), size_t(1), size_t(8)}) {
-          BertScore from_batch = metric_bertscore(token_embeddings_view(batched[i]), token_embeddings_view(batched[j]));
-          BertScore from_alone = metric_bertscore(token_embeddings_view(alone[i]), token_embeddings_view(alone[j]));
+          BertScore from_batch = metric_bertscore(view(batched[i]), view(batched[j]));
+          BertScore from_alone = metric_bertscore(view(alone[i]), view(alone[j]));
           EXPECT_NEAR(from_batch.precision, from_alone.precision, 1e-5);
           EXPECT_NEAR(from_batch.recall, from_alone.recall, 1e-5);
           EXPECT_NEAR(from_batch.f, from_alone.f, 1e-5);
@@ -253,7 +266,7 @@ TEST(BertScoreModel, LongTextsAreCutAtTheContextAndFlagged) {
 
   std::vector<std::string> predictions = {"fever"};
   std::vector<std::string> references = {long_text};
-  BertScore score = bertscore_pairs(*embedder, predictions, references)[0];
+  BertScore score = bertscore_pairs(embed_texts_directly(*open_tiny_backend()), predictions, references)[0];
   EXPECT_FALSE(score.candidate_truncated);
   EXPECT_TRUE(score.reference_truncated);
   EXPECT_EQ(score.reference_tokens, 510);
@@ -358,9 +371,9 @@ TEST(BertScoreModel, BadFilesAndSpecsAreClearErrors) {
 TEST(BertScoreModel, HalfPrecisionModelWorks) {
   testing::TinyModelShape shape;
   shape.type = "f16";
-  auto embedder = open_tiny({}, shape);
+  auto embedder = open_tiny_backend({}, shape);
   std::vector<std::string> texts = {"Is it safe to take ibuprofen with lisinopril?"};
-  BertScore score = bertscore_pairs(*embedder, texts, texts)[0];
+  BertScore score = bertscore_pairs(embed_texts_directly(*embedder), texts, texts)[0];
   EXPECT_NEAR(score.f, 1.0, 1e-6);
 }
 

@@ -12,16 +12,9 @@
 #include <vector>
 
 #include "backends/llama/llama_session.h"
+#include "backends/whitespace_split.h"
 
 namespace clinbench {
-
-struct ContinuationSplit {
-  std::string context;       // after moving trailing whitespace out
-  std::string continuation;  // with that whitespace in front
-};
-
-// The string part of the rule, independent of any tokenizer.
-ContinuationSplit split_trailing_whitespace(std::string_view context, std::string_view continuation);
 
 struct TokenizedPair {
   std::vector<llama_token> tokens;  // BOS (once, when the model asks) + context + continuation

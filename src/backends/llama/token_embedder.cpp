@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "backends/llama/llama_session.h"
+#include "clinbench/backends.h"
 
 namespace clinbench {
 
@@ -388,11 +389,12 @@ std::vector<TokenEmbeddings> TokenEmbedder::embed(std::span<const std::string> t
 
 std::unique_ptr<TokenEmbedder> open_token_embedder(const std::string& spec,
                                                    const TokenEmbedderOptions& options) {
-  if (spec.rfind("gguf:", 0) != 0 || spec.size() == 5) {
+  std::optional<ModelSpec> parsed = model_spec_try_parse(spec);
+  if (!parsed || parsed->scheme != "gguf") {
     throw Error("BERTScore model spec '" + spec +
                 "': expected gguf:PATH (a BERT-architecture embedding GGUF)");
   }
-  return std::make_unique<TokenEmbedder>(spec.substr(5), spec, options);
+  return std::make_unique<TokenEmbedder>(parsed->target, spec, options);
 }
 
 }  // namespace clinbench

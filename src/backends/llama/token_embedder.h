@@ -12,26 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "clinbench/backends.h"
 #include "clinbench/core.h"
 
 namespace clinbench {
 
-struct TokenEmbedderOptions {
-  // Which hidden state to return: 0 = the model's last layer; k in 1..layers = the output of the
-  // k-th encoder layer, counted from 1 (bert_score's num_layers: it drops the layers after k, and
-  // so does clinbench, by loading a copy of the GGUF that ends at layer k). Layer selection is
-  // implemented for the "bert" architecture, whose last layer output is the embedding output
-  // (no final norm after the blocks).
-  int32_t layer = 0;
-  int32_t threads = 0;         // 0 = all cores
-  // Tokens packed into one llama_encode call: texts are added while they fit, a longer one goes
-  // alone. Attention within a call is over all its tokens (masked to each text), so its cost
-  // grows with the square of this; on a CPU, 256 was fastest for BERT-base shapes and the tiny
-  // test model alike (one text per call is slower again: fixed cost per call).
-  int32_t batch_tokens = 256;
-  int32_t max_text_tokens = 0; // tokens of one text incl. [CLS]/[SEP]; 0 = the trained context
-  int32_t gpu_layers = -1;     // -1 = all that fit (only with a GPU build)
-};
+// The options are the public EmbeddingOptions (clinbench/backends.h). Layer selection is
+// implemented for the "bert" architecture, whose last layer output is the embedding output (no
+// final norm after the blocks): a layer k below the last loads a copy of the GGUF that ends at
+// layer k. batch_tokens: attention within a call is over all its tokens (masked to each text),
+// so its cost grows with the square of this; on a CPU, 256 was fastest for BERT-base shapes and
+// the tiny test model alike (one text per call is slower again: fixed cost per call).
+using TokenEmbedderOptions = EmbeddingOptions;
 
 // One text's contextual embeddings: a vector for every token the model read, [CLS] and [SEP]
 // included, in text order. Rows [scored_begin, scored_end) are the text's own word pieces; the

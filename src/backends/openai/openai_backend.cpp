@@ -8,13 +8,13 @@
 #include <optional>
 #include <mutex>
 
-#include "backends/llama/continuation_split.h"
 #include "backends/chat_messages.h"
 #include "backends/openai/canonical_chat.h"
 #include "backends/openai/http_client.h"
 #include "backends/openai/openai_replies.h"
 #include "backends/openai/openai_requests.h"
 #include "backends/openai/server_identity.h"
+#include "backends/whitespace_split.h"
 
 namespace clinbench {
 
