@@ -7,7 +7,7 @@
 #include "cli/run_options.h"
 #include "clinbench/audit.h"
 #include "clinbench/kinds.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 namespace clinbench::cli {
 
