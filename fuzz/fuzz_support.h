@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "clinbench/core.h"
-#include "data/utf8.h"
+#include "clinbench/utf8.h"
 
 namespace clinbench::fuzz {
 

@@ -14,7 +14,7 @@
 
 namespace {
 
-using clinbench::StatsRandom;
+using clinbench::Random;
 
 struct Timing {
   double best_ms;
@@ -45,9 +45,9 @@ int main(int argc, char** argv) {
   const size_t items = 1500;
 
   // Two correlated systems: accuracy about 0.70 and 0.66, continuous scores in [0, 1].
-  StatsRandom random = clinbench::stats_random_seeded(2024);
+  Random random = clinbench::random_seeded(2024);
   const auto uniform = [&] {
-    return static_cast<double>(clinbench::stats_random_next(random) >> 11) * 0x1.0p-53;
+    return static_cast<double>(clinbench::random_next(random) >> 11) * 0x1.0p-53;
   };
   std::vector<double> binary_a, binary_b, rouge_a, rouge_b;
   for (size_t i = 0; i < items; ++i) {

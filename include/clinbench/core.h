@@ -65,8 +65,19 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // it cannot remove stays.
 int64_t remove_stale_temporaries(const std::filesystem::path& dir);
 
+// --- time ------------------------------------------------------------------------------------
+// The one place clinbench reads the clock and formats a time (src/core/timestamps.cpp).
+// Thread-safe (gmtime_r, localtime_r).
+
 // The current time as ISO 8601 UTC, e.g. 2026-11-22T01:50:00Z (results and manifests).
 std::string utc_timestamp();
+
+// The current local time to the minute, e.g. 2026-11-22 02:50: the "generated at" line of a
+// report a person reads, in their own time zone.
+std::string local_timestamp();
+
+// The UTC day of a Unix time in seconds, e.g. 2026-11-22 (cache entry ages).
+std::string utc_date(int64_t unix_seconds);
 
 // --- paths written in input files -----------------------------------------------------------
 

@@ -2,11 +2,11 @@
 // systems on the same items, exact and permutation p-values, and multiple-comparison correction.
 //
 // Every function here is pure: no I/O, no global state, no threads. Results depend only on the
-// arguments, and the random streams are defined below bit for bit, so the same seed gives the
-// same intervals and p-values with any compiler and standard library (std::mt19937 is portable,
-// but the std:: distributions are not: libstdc++ and libc++ map the same engine output to
-// different integers). tests/data/golden/stats/make_stats_golden.py reimplements the streams in
-// Python and is the reference the golden tests compare against.
+// arguments, and the random streams are defined below bit for bit over core's generator
+// (clinbench/random.h: random_seeded, random_next, random_below), so the same seed gives the
+// same intervals and p-values with any compiler and standard library.
+// tests/data/golden/stats/make_stats_golden.py reimplements the streams in Python and is the
+// reference the golden tests compare against.
 //
 // Contract violations (spans of different lengths, a p-value outside [0, 1], zero resamples) are
 // bugs in the caller and abort with a message, in release builds too: a wrong number in a report
@@ -17,65 +17,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "clinbench/random.h"
+
 namespace clinbench {
-
-// --- random numbers -------------------------------------------------------------------------
-
-// xoshiro256** 1.0 (Blackman and Vigna, https://prng.di.unimi.it/xoshiro256starstar.c), seeded
-// by four successive outputs of SplitMix64 started at the seed, as the authors recommend. Not
-// cryptographic. A value type: copy it to fork a stream. Not thread-safe; use one per thread.
-struct StatsRandom {
-  uint64_t state[4];
-};
-
-// Any seed is valid, 0 included: SplitMix64's output function is a bijection, so four successive
-// outputs are never all zero (the one state xoshiro cannot leave).
-inline StatsRandom stats_random_seeded(uint64_t seed) {
-  StatsRandom random{};
-  for (uint64_t& word : random.state) {
-    seed += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = seed;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    word = z ^ (z >> 31);
-  }
-  return random;
-}
-
-// The next 64 uniformly distributed bits.
-inline uint64_t stats_random_next(StatsRandom& random) {
-  uint64_t* s = random.state;
-  const uint64_t rotated = s[1] * 5;
-  const uint64_t result = ((rotated << 7) | (rotated >> 57)) * 9;
-  const uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = (s[3] << 45) | (s[3] >> 19);
-  return result;
-}
-
-// A uniformly distributed integer in [0, bound), bound >= 1, without modulo bias: Lemire's
-// multiply-and-reject ("Fast random integer generation in an interval", 2019) on the upper 32
-// bits of stats_random_next, so the arithmetic stays in 64 bits on every compiler. Consumes one
-// draw, more only on a rejection (probability < bound / 2^32). The reference script repeats
-// exactly these steps.
-inline uint32_t stats_random_below(StatsRandom& random, uint32_t bound) {
-  uint64_t product = (stats_random_next(random) >> 32) * bound;
-  uint32_t low = static_cast<uint32_t>(product);
-  if (low < bound) {
-    const uint32_t threshold = (0u - bound) % bound;  // 2^32 mod bound
-    while (low < threshold) {
-      product = (stats_random_next(random) >> 32) * bound;
-      low = static_cast<uint32_t>(product);
-    }
-  }
-  return static_cast<uint32_t>(product >> 32);
-}
 
 // --- bootstrap ------------------------------------------------------------------------------
 
@@ -100,8 +47,8 @@ struct StatsEstimate {
 // Returns std::nullopt for no items: there is no mean, and the report writes null rather than a
 // made-up 0. For one item, or all items equal, the interval is [value, value] exactly.
 //
-// Algorithm, which the golden file's script repeats: random = stats_random_seeded(seed); for
-// each of the resamples, draw n indices in order with stats_random_below(random, n) and take
+// Algorithm, which the golden file's script repeats: random = random_seeded(seed); for
+// each of the resamples, draw n indices in order with random_below(random, n) and take
 // the mean (sum in draw order, divided by n); sort the resample means and read the quantiles
 // q = (1 - confidence) / 2 and 1 - q with linear interpolation between order statistics
 // (numpy.percentile's default, R's quantile type 7): h = (resamples - 1) * q,
@@ -191,8 +138,8 @@ struct StatsSignFlipTest {
 //   m <= max_exact_differences: exact, p = #{s : |sum s_i d_i| >= |sum d_i|} / 2^m over all 2^m
 //     sign vectors, so p >= 2 / 2^m.
 //   otherwise Monte Carlo: p = (1 + count) / (permutations + 1), which is never 0 and is a valid
-//     p-value (Phipson and Smyth 2010). Stream: random = stats_random_seeded(seed); for each
-//     permutation, for i in 0..m-1, take a fresh stats_random_next word when i % 64 == 0, and
+//     p-value (Phipson and Smyth 2010). Stream: random = random_seeded(seed); for each
+//     permutation, for i in 0..m-1, take a fresh random_next word when i % 64 == 0, and
 //     d_i is negated when bit (i % 64) of the word is 1; the sum runs in item order.
 // A sum counts as at least as extreme when |sum| >= |observed| - 1e-9 * sum |d|: sums equal in
 // exact arithmetic may differ in the last bits, and this keeps such ties (conservative).
@@ -218,6 +165,11 @@ enum class StatsPairedTest {
   cluster_sign_flip_monte_carlo,
   ece_permutation,  // compare's ECE row: stats_paired_ece's paired permutation test
 };
+
+// The test's key in compare.json ("mcnemar_exact") and its label in tables ("McNemar exact"),
+// both from one table (src/stats/paired_test_names.cpp).
+std::string_view stats_paired_test_name(StatsPairedTest test);
+const char* stats_paired_test_label(StatsPairedTest test);
 
 struct StatsPairedComparison {
   StatsPairedBootstrap bootstrap;
@@ -247,8 +199,8 @@ std::optional<StatsPairedComparison> stats_paired_compare(
 std::vector<uint32_t> stats_cluster_index(std::span<const std::string> keys);
 
 // The sorted resample means of the cluster bootstrap. Stream: random =
-// stats_random_seeded(seed); for each resample, draw k cluster numbers in order with
-// stats_random_below(random, k); the resample mean is the sum of the drawn clusters' totals (each
+// random_seeded(seed); for each resample, draw k cluster numbers in order with
+// random_below(random, k); the resample mean is the sum of the drawn clusters' totals (each
 // total summed in item order, added in draw order) divided by the number of items drawn (a ratio
 // estimator: clusters of unequal size weigh by their size). With one item a cluster this is
 // stats_bootstrap_mean's stream exactly. Contract: values not empty, finite; cluster_of_item
@@ -382,7 +334,7 @@ std::optional<StatsCalibrationEstimates> stats_calibration(
 // systems on the same drawn clusters) and a paired permutation p-value (each cluster's two
 // systems swapped with probability 1/2, p = (1 + #{|stat| >= |observed| - 1e-12}) /
 // (permutations + 1), permutations = options.resamples; stream: a second generator seeded
-// with seed + 1, one stats_random_next word per 64 clusters, bit c % 64 swaps cluster c).
+// with seed + 1, one random_next word per 64 clusters, bit c % 64 swaps cluster c).
 struct StatsPairedCalibration {
   double ece_a = 0;
   double ece_b = 0;

@@ -8,7 +8,7 @@
 #include "clinbench/audit.h"
 #include "clinbench/backends.h"
 #include "clinbench/kinds.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 namespace clinbench::cli {
 

@@ -2,7 +2,6 @@
 // written, and removal of entries by model, task or age.
 #include <cinttypes>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,15 +31,6 @@ std::string format_bytes(int64_t bytes) {
   }
   char text[32];
   std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return text;
-}
-
-std::string format_day(int64_t unix_seconds) {
-  std::time_t time = std::time_t(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y-%m-%d", &utc);
   return text;
 }
 
@@ -74,8 +64,8 @@ int run_stats(const CacheCommandOptions& options) {
       {"model fingerprint", "task", "loglikelihood", "generation", "oldest", "newest"}};
   for (const CacheGroupCount& group : stats.groups) {
     rows.push_back({group.model_fingerprint, group.task, std::to_string(group.loglikelihood),
-                    std::to_string(group.generation), format_day(group.oldest_unix_seconds),
-                    format_day(group.newest_unix_seconds)});
+                    std::to_string(group.generation), utc_date(group.oldest_unix_seconds),
+                    utc_date(group.newest_unix_seconds)});
   }
   print_table(rows, {false, false, true, true, false, false});
   return 0;

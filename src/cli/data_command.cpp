@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/run_options.h"
 #include "clinbench/tasks.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 #include "fetch/data_fetch.h"
 
 namespace clinbench::cli {

@@ -4,7 +4,6 @@
 // pair and writes the HTML report. Random models score at chance (25%) and differ by chance.
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 
 #include "backends/llama/test_model.h"
 #include "cli/commands.h"
@@ -47,13 +46,6 @@ std::string demo_model(const std::filesystem::path& demo_dir, const std::string&
     write_test_model(model);
   }
   return "gguf:" + model.out_path.string();
-}
-
-std::string local_timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", std::localtime(&now));
-  return buffer;
 }
 
 // The point of clinbench: the pair on the same items, paired statistics, the report.

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
 #include "clinbench/rag.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 namespace clinbench::cli {
 

@@ -1,6 +1,5 @@
 // clinbench report: one offline HTML file with charts, paired statistics and every sample.
 #include <cstdio>
-#include <ctime>
 
 #include "cli/commands.h"
 #include "clinbench/compare.h"
@@ -21,13 +20,6 @@ struct ReportSettings {
   CompareOptions options;
   ReportOptions report;
 };
-
-std::string local_timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", std::localtime(&now));
-  return buffer;
-}
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "cli/option_ranges.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 namespace clinbench::cli {
 

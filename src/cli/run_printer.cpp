@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "clinbench/report.h"
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 namespace clinbench::cli {
 

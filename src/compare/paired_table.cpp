@@ -122,25 +122,7 @@ bool compare_metric_higher_is_better(std::string_view metric) {
   return definition->direction == MetricDirection::higher_is_better;
 }
 
-const char* compare_test_name(StatsPairedTest test) {
-  switch (test) {
-    case StatsPairedTest::none:
-      return "none (no differing items)";
-    case StatsPairedTest::mcnemar_exact:
-      return "McNemar exact";
-    case StatsPairedTest::sign_flip_exact:
-      return "sign-flip exact";
-    case StatsPairedTest::sign_flip_monte_carlo:
-      return "sign-flip Monte Carlo";
-    case StatsPairedTest::cluster_sign_flip_exact:
-      return "cluster sign-flip exact";
-    case StatsPairedTest::cluster_sign_flip_monte_carlo:
-      return "cluster sign-flip Monte Carlo";
-    case StatsPairedTest::ece_permutation:
-      return "paired permutation (ECE)";
-  }
-  return "?";
-}
+const char* compare_test_name(StatsPairedTest test) { return stats_paired_test_label(test); }
 
 CompareResult compare_runs(const std::vector<CompareRun>& runs,
                            const std::vector<ComparePair>& pairs, const CompareOptions& options) {

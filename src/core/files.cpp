@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -102,13 +101,6 @@ int64_t remove_stale_temporaries(const std::filesystem::path& dir) {
     if (std::filesystem::remove(it->path(), remove_error) && !size_error) removed += int64_t(bytes);
   }
   return removed;
-}
-
-std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buffer;
 }
 
 }  // namespace clinbench

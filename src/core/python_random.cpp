@@ -1,4 +1,4 @@
-#include "core/python_random.h"
+#include "clinbench/python_random.h"
 
 #include <bit>
 #include <cmath>

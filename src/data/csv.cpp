@@ -1,7 +1,7 @@
 #include "data/csv.h"
 
 #include "clinbench/core.h"
-#include "data/utf8.h"
+#include "clinbench/utf8.h"
 
 namespace clinbench {
 

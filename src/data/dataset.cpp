@@ -9,6 +9,7 @@
 
 #include "clinbench/core.h"
 #include "clinbench/data.h"
+#include "clinbench/enum_names.h"
 #include "data/csv.h"
 #include "data/dataset_text.h"
 #include "data/json_text.h"
@@ -17,12 +18,7 @@ namespace clinbench {
 
 namespace {
 
-struct DatasetFormatName {
-  DatasetFormat format;
-  std::string_view name;
-};
-
-constexpr DatasetFormatName dataset_format_names[] = {
+constexpr EnumName<DatasetFormat> dataset_format_names[] = {
     {DatasetFormat::jsonl, "jsonl"},
     {DatasetFormat::json_array, "json_array"},
     {DatasetFormat::json_object, "json_object"},
@@ -191,21 +187,12 @@ void dataset_check_options(const std::filesystem::path& path, const DatasetReadO
 }  // namespace
 
 DatasetFormat dataset_format_from_name(std::string_view name) {
-  std::string valid;
-  for (const DatasetFormatName& entry : dataset_format_names) {
-    if (entry.name == name) return entry.format;
-    if (!valid.empty()) valid += ", ";
-    valid += entry.name;
-  }
-  throw Error("unknown data set format '" + std::string(name) + "' (valid: " + valid + ")");
+  if (std::optional<DatasetFormat> format = enum_from_name(dataset_format_names, name)) return *format;
+  throw Error("unknown data set format '" + std::string(name) + "' (valid: " + enum_names_list(dataset_format_names) +
+              ")");
 }
 
-std::string_view dataset_format_name(DatasetFormat format) {
-  for (const DatasetFormatName& entry : dataset_format_names) {
-    if (entry.format == format) return entry.name;
-  }
-  return "unknown";
-}
+std::string_view dataset_format_name(DatasetFormat format) { return enum_name(dataset_format_names, format); }
 
 std::vector<Record> read_dataset(const std::filesystem::path& path,
                                  const DatasetReadOptions& options) {

@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "clinbench/core.h"
-#include "data/utf8.h"
+#include "clinbench/utf8.h"
 
 namespace clinbench {
 

@@ -5,17 +5,13 @@
 
 #include "clinbench/core.h"
 #include "clinbench/data.h"
+#include "clinbench/enum_names.h"
 
 namespace clinbench {
 
 namespace {
 
-struct AnswerEncodingName {
-  AnswerEncoding encoding;
-  std::string_view name;
-};
-
-constexpr AnswerEncodingName answer_encoding_names[] = {
+constexpr EnumName<AnswerEncoding> answer_encoding_names[] = {
     {AnswerEncoding::letter, "letter"},
     {AnswerEncoding::index0, "index0"},
     {AnswerEncoding::index1, "index1"},
@@ -224,21 +220,12 @@ int multiple_choice_answer(const Record& record, const MultipleChoiceMapping& ma
 }  // namespace
 
 AnswerEncoding answer_encoding_from_name(std::string_view name) {
-  std::string valid;
-  for (const AnswerEncodingName& entry : answer_encoding_names) {
-    if (entry.name == name) return entry.encoding;
-    if (!valid.empty()) valid += ", ";
-    valid += entry.name;
-  }
-  throw Error("unknown answer encoding '" + std::string(name) + "' (valid: " + valid + ")");
+  if (std::optional<AnswerEncoding> encoding = enum_from_name(answer_encoding_names, name)) return *encoding;
+  throw Error("unknown answer encoding '" + std::string(name) + "' (valid: " + enum_names_list(answer_encoding_names) +
+              ")");
 }
 
-std::string_view answer_encoding_name(AnswerEncoding encoding) {
-  for (const AnswerEncodingName& entry : answer_encoding_names) {
-    if (entry.encoding == encoding) return entry.name;
-  }
-  return "unknown";
-}
+std::string_view answer_encoding_name(AnswerEncoding encoding) { return enum_name(answer_encoding_names, encoding); }
 
 std::string multiple_choice_letter(int index) { return std::string(1, char('A' + index)); }
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "data/utf8.h"
+#include "clinbench/utf8.h"
 
 namespace clinbench {
 

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "clinbench/tasks.h"
-#include "core/python_random.h"
+#include "clinbench/python_random.h"
 
 namespace clinbench {
 

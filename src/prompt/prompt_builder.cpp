@@ -1,7 +1,7 @@
 #include "clinbench/prompt.h"
 
 #include <algorithm>
-#include "clinbench/stats.h"
+#include "clinbench/random.h"
 
 namespace clinbench {
 
@@ -76,8 +76,7 @@ void fit_documents(const TaskSpec& spec, const TaskData& data, Example& example,
     kept.emplace_back(id, text);
   }
   if (spec.documents_shuffle && kept.size() > 1) {
-    StatsRandom random = stats_random_seeded(example.fields.value("draw_seed", uint64_t(0)) + 1);
-    for (size_t i = kept.size(); i > 1; --i) std::swap(kept[i - 1], kept[stats_random_below(random, uint32_t(i))]);
+    random_shuffle(kept, example.fields.value("draw_seed", uint64_t(0)) + 1);
   }
   std::string joined;
   nlohmann::json order = nlohmann::json::array();

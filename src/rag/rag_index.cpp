@@ -4,6 +4,7 @@
 #include <map>
 
 #include "clinbench/backends.h"
+#include "clinbench/enum_names.h"
 #include "clinbench/rag.h"
 #include "rag/bm25_index.h"
 #include "rag/dense_index.h"
@@ -11,21 +12,22 @@
 
 namespace clinbench {
 
+namespace {
+
+constexpr EnumName<RagMode> rag_mode_names[] = {
+    {RagMode::bm25, "bm25"},
+    {RagMode::dense, "dense"},
+    {RagMode::hybrid, "hybrid"},
+};
+
+}  // namespace
+
 RagMode rag_mode_from_name(std::string_view name) {
-  if (name == "bm25") return RagMode::bm25;
-  if (name == "dense") return RagMode::dense;
-  if (name == "hybrid") return RagMode::hybrid;
-  throw Error("unknown retrieval mode '" + std::string(name) + "' (known: bm25, dense, hybrid)");
+  if (std::optional<RagMode> mode = enum_from_name(rag_mode_names, name)) return *mode;
+  throw Error("unknown retrieval mode '" + std::string(name) + "' (known: " + enum_names_list(rag_mode_names) + ")");
 }
 
-std::string_view rag_mode_name(RagMode mode) {
-  switch (mode) {
-    case RagMode::bm25: return "bm25";
-    case RagMode::dense: return "dense";
-    case RagMode::hybrid: return "hybrid";
-  }
-  return "bm25";
-}
+std::string_view rag_mode_name(RagMode mode) { return enum_name(rag_mode_names, mode, "bm25"); }
 
 struct RagIndex::State {
   std::filesystem::path dir;

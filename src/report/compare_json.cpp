@@ -5,26 +5,6 @@ namespace clinbench {
 
 namespace {
 
-const char* test_key(StatsPairedTest test) {
-  switch (test) {
-    case StatsPairedTest::none:
-      return "none";
-    case StatsPairedTest::mcnemar_exact:
-      return "mcnemar_exact";
-    case StatsPairedTest::sign_flip_exact:
-      return "sign_flip_exact";
-    case StatsPairedTest::sign_flip_monte_carlo:
-      return "sign_flip_monte_carlo";
-    case StatsPairedTest::cluster_sign_flip_exact:
-      return "cluster_sign_flip_exact";
-    case StatsPairedTest::cluster_sign_flip_monte_carlo:
-      return "cluster_sign_flip_monte_carlo";
-    case StatsPairedTest::ece_permutation:
-      return "ece_permutation";
-  }
-  return "none";
-}
-
 nlohmann::json number_or_null(const nlohmann::json& value) {
   return value.is_number() ? value : nlohmann::json();
 }
@@ -48,7 +28,7 @@ nlohmann::json comparison_rows(const std::vector<CompareRun>& runs, const std::v
                            {"wins", row.better.wins},
                            {"ties", row.better.ties},
                            {"losses", row.better.losses},
-                           {"test", test_key(row.stats.test)},
+                           {"test", stats_paired_test_name(row.stats.test)},
                            {"p_value", row.stats.p_value},
                            {"p_holm", row.p_holm},
                            {"significant", row.significant}});

@@ -8,59 +8,19 @@
 
 #include "clinbench/backends.h"
 #include "clinbench/tasks.h"
+#include "clinbench/yaml_reader.h"
 #include "compare/pairs_file.h"
 
 namespace clinbench {
 
 namespace {
 
-int64_t line_of(const YAML::Node& node) {
-  return node.IsDefined() ? int64_t(node.Mark().line) + 1 : 0;
-}
-
-class SuiteReader {
+// Core's line-aware YAML reader, plus what only a suite file has: ${VAR} expansion and paths
+// under the suite's folder.
+class SuiteReader : public YamlReader {
  public:
   SuiteReader(std::filesystem::path path, bool allow_outside)
-      : path_(std::move(path)), allow_outside_(allow_outside) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& field,
-                         const std::string& message) const {
-    throw_input_error(path_, line_of(node), field, message);
-  }
-
-  void check_keys(const YAML::Node& map, const std::string& where,
-                  const std::set<std::string>& known) const {
-    if (!map.IsMap()) fail(map, where, "expected a mapping of keys to values");
-    for (const auto& entry : map) {
-      std::string key = entry.first.Scalar();
-      if (known.count(key)) continue;
-      std::string names;
-      for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
-      fail(entry.first, where.empty() ? key : where + "." + key,
-           "unknown key (known: " + names + ")");
-    }
-  }
-
-  std::string text(const YAML::Node& map, const char* key, const std::string& where) const {
-    YAML::Node node = map[key];
-    if (!node.IsDefined() || node.IsNull()) return "";
-    if (!node.IsScalar()) fail(node, where + key, "expected a string");
-    return node.Scalar();
-  }
-
-  template <typename Number>
-  std::optional<Number> number(const YAML::Node& map, const char* key,
-                               const std::string& where) const {
-    YAML::Node node = map[key];
-    if (!node.IsDefined() || node.IsNull()) return std::nullopt;
-    try {
-      return node.as<Number>();
-    } catch (const YAML::Exception&) {
-      fail(node, where + key,
-           "expected a number, got '" +
-               (node.IsScalar() ? node.Scalar() : std::string("a list or map")) + "'");
-    }
-  }
+      : YamlReader(std::move(path)), allow_outside_(allow_outside) {}
 
   // ${VAR} → the environment variable's value; an unset variable is an error, not "".
   std::string expand(const std::string& value, const YAML::Node& node,
@@ -86,14 +46,11 @@ class SuiteReader {
   // A path written in the suite, under the suite's folder unless the user allows otherwise.
   std::filesystem::path relative_to_suite(const std::string& written, const YAML::Node& node,
                                           const std::string& field) const {
-    return input_path_resolve(std::filesystem::absolute(path_).parent_path(), "the suite's folder",
-                              written, allow_outside_, path_, line_of(node), field);
+    return input_path_resolve(std::filesystem::absolute(source()).parent_path(), "the suite's folder",
+                              written, allow_outside_, source(), yaml_line(node), field);
   }
 
-  const std::filesystem::path& path() const { return path_; }
-
  private:
-  std::filesystem::path path_;
   bool allow_outside_ = false;
 };
 
@@ -144,11 +101,11 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
                                   "prompt_format", "chat_template", "gpu_layers", "split_mode", "tensor_split",
                                   "main_gpu"});
   SuiteModel model;
-  model.line = line_of(node);
-  model.name = reader.text(node, "name", where + ".");
-  model.description = reader.text(node, "description", where + ".");
-  model.model_name = reader.text(node, "model_name", where + ".");
-  model.api_key_env = reader.text(node, "api_key_env", where + ".");
+  model.line = yaml_line(node);
+  model.name = reader.text(node, "name", where);
+  model.description = reader.text(node, "description", where);
+  model.model_name = reader.text(node, "model_name", where);
+  model.api_key_env = reader.text(node, "api_key_env", where);
   if (model.name.empty())
     reader.fail(node, where + ".name", "missing: every model needs a name (its output folder)");
   if (!name_is_folder_safe(model.name)) {
@@ -157,7 +114,7 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
                     "' must be a folder name: letters, digits, '.', '_', '+' and '-' only (and not "
                     "'compare')");
   }
-  std::string spec = reader.text(node, "model", where + ".");
+  std::string spec = reader.text(node, "model", where);
   const std::string field = where + ".model";
   if (spec.empty()) reader.fail(node, field, "missing: gguf:PATH or openai:URL");
   if (spec.find("FILL_IN") != std::string::npos) {
@@ -189,11 +146,11 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
                 "not filled in: the server's name for " + model.name);
   }
   model.spec = spec;
-  if (std::string rag = reader.text(node, "rag", where + "."); !rag.empty()) {
+  if (std::string rag = reader.text(node, "rag", where); !rag.empty()) {
     model.rag_index = reader.relative_to_suite(reader.expand(rag, node["rag"], where + ".rag"), node["rag"], where + ".rag");
   }
-  model.rag_mode = reader.text(node, "rag_mode", where + ".");
-  model.rag_k = reader.number<int32_t>(node, "rag_k", where + ".");
+  model.rag_mode = reader.text(node, "rag_mode", where);
+  model.rag_k = reader.number<int32_t>(node, "rag_k", where);
   if ((!model.rag_mode.empty() || model.rag_k) && model.rag_index.empty()) {
     reader.fail(node, where + ".rag", "missing: rag_mode and rag_k need an index folder in rag");
   }
@@ -203,14 +160,14 @@ SuiteModel model_parse(const SuiteReader& reader, const YAML::Node& node, size_t
   if (model.rag_k && (*model.rag_k < 1 || *model.rag_k > 100)) {
     reader.fail(node["rag_k"], where + ".rag_k", "must be 1 to 100");
   }
-  if (std::string format = reader.text(node, "prompt_format", where + "."); !format.empty()) {
+  if (std::string format = reader.text(node, "prompt_format", where); !format.empty()) {
     model.prompt_format = chat_format_parse(format);
     if (!model.prompt_format) {
       reader.fail(node["prompt_format"], where + ".prompt_format",
                   "expected instruct, instruct-no-system or base, got '" + format + "'");
     }
   }
-  if (std::string value = reader.text(node, "chat_template", where + "."); !value.empty()) {
+  if (std::string value = reader.text(node, "chat_template", where); !value.empty()) {
     const std::string template_field = where + ".chat_template";
     bool known = false;
     study_chat_template(value, known);
@@ -255,12 +212,7 @@ void pairs_check(const SuiteReader& reader, const YAML::Node& list, const Suite&
 Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
                   bool allow_absolute_paths) {
   SuiteReader reader(path, allow_absolute_paths);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::ParserException& e) {
-    throw_input_error(path, int64_t(e.mark.line) + 1, "", "YAML syntax: " + e.msg);
-  }
+  YAML::Node root = yaml_parse(yaml_text, path);
   if (!root.IsMap()) reader.fail(root, "", "a suite is a mapping with tasks, models and pairs");
   reader.check_keys(root, "",
                     {"name", "description", "tasks", "data_dir", "limit", "num_fewshot", "seed",
@@ -301,13 +253,13 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
   YAML::Node compare = root["compare"];
   if (compare.IsDefined() && !compare.IsNull()) {
     reader.check_keys(compare, "compare", {"resamples", "alpha", "margins", "target_difference", "factorial"});
-    suite.resamples = reader.number<int64_t>(compare, "resamples", "compare.");
-    suite.alpha = reader.number<double>(compare, "alpha", "compare.");
+    suite.resamples = reader.number<int64_t>(compare, "resamples", "compare");
+    suite.alpha = reader.number<double>(compare, "alpha", "compare");
     if (suite.resamples && *suite.resamples < 1)
       reader.fail(compare["resamples"], "compare.resamples", "must be at least 1");
     if (suite.alpha && (*suite.alpha <= 0 || *suite.alpha >= 1))
       reader.fail(compare["alpha"], "compare.alpha", "must be in (0, 1)");
-    suite.target_difference = reader.number<double>(compare, "target_difference", "compare.");
+    suite.target_difference = reader.number<double>(compare, "target_difference", "compare");
     if (suite.target_difference && (*suite.target_difference <= 0 || *suite.target_difference >= 1))
       reader.fail(compare["target_difference"], "compare.target_difference", "must be in (0, 1)");
     // factorial: [BASE, BASE_RAG, FINE_TUNE, FINE_TUNE_RAG], model names, as compare --factorial.

@@ -2,20 +2,12 @@
 #include "clinbench/suite.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "clinbench/report.h"
 
 namespace clinbench {
 
 namespace {
-
-std::string local_timestamp() {
-  std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", std::localtime(&now));
-  return buffer;
-}
 
 SuiteObserver silent_observer;
 

@@ -55,12 +55,12 @@ StatsPercentileInterval stats_bootstrap_mean_interval(std::span<const double> va
 
   const uint32_t n = static_cast<uint32_t>(values.size());
   const double count = static_cast<double>(n);
-  StatsRandom random = stats_random_seeded(options.seed);
+  Random random = random_seeded(options.seed);
   std::vector<double> resample_means(static_cast<size_t>(options.resamples));
   for (double& resample_mean : resample_means) {
     double sum = 0;
     for (uint32_t draw = 0; draw < n; ++draw) {
-      sum += values[stats_random_below(random, n)];
+      sum += values[random_below(random, n)];
     }
     resample_mean = sum / count;
   }

@@ -102,13 +102,13 @@ std::optional<StatsCalibrationEstimates> stats_calibration(std::span<const Stats
 
   const std::vector<std::vector<uint32_t>> members = cluster_members(items.size(), cluster_of_item);
   const uint32_t k = uint32_t(members.size());
-  StatsRandom random = stats_random_seeded(options.seed);
+  Random random = random_seeded(options.seed);
   std::vector<double> resampled(size_t(options.resamples));
   std::vector<uint32_t> order;
   for (double& value : resampled) {
     order.clear();
     for (uint32_t draw = 0; draw < k; ++draw) {
-      const std::vector<uint32_t>& cluster = members[stats_random_below(random, k)];
+      const std::vector<uint32_t>& cluster = members[random_below(random, k)];
       order.insert(order.end(), cluster.begin(), cluster.end());
     }
     value = ece_of(items, order);
@@ -137,13 +137,13 @@ std::optional<StatsPairedCalibration> stats_paired_ece(std::span<const StatsCali
 
   const std::vector<std::vector<uint32_t>> members = cluster_members(a.size(), cluster_of_item);
   const uint32_t k = uint32_t(members.size());
-  StatsRandom random = stats_random_seeded(options.seed);
+  Random random = random_seeded(options.seed);
   std::vector<double> resampled(size_t(options.resamples));
   std::vector<uint32_t> order, order_b;
   for (double& value : resampled) {
     order.clear();
     for (uint32_t draw = 0; draw < k; ++draw) {
-      const std::vector<uint32_t>& cluster = members[stats_random_below(random, k)];
+      const std::vector<uint32_t>& cluster = members[random_below(random, k)];
       order.insert(order.end(), cluster.begin(), cluster.end());
     }
     order_b = order;
@@ -158,14 +158,14 @@ std::optional<StatsPairedCalibration> stats_paired_ece(std::span<const StatsCali
 
   // Paired permutation: under no difference the two systems' answers to a cluster are
   // exchangeable, so swap them cluster by cluster.
-  StatsRandom swaps = stats_random_seeded(options.seed + 1);
+  Random swaps = random_seeded(options.seed + 1);
   std::vector<StatsCalibrationItem> left(a.begin(), a.end()), right(b.begin(), b.end());
   const double observed = std::fabs(paired.difference);
   int64_t extreme = 0;
   uint64_t bits = 0;
   for (int64_t permutation = 0; permutation < options.resamples; ++permutation) {
     for (uint32_t c = 0; c < k; ++c) {
-      if (c % 64 == 0) bits = stats_random_next(swaps);
+      if (c % 64 == 0) bits = random_next(swaps);
       const bool swap = (bits >> (c % 64)) & 1;
       for (uint32_t i : members[c]) {
         left[i] = swap ? b[i] : a[i];

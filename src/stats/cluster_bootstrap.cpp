@@ -58,13 +58,13 @@ std::vector<double> stats_cluster_bootstrap_means(std::span<const double> values
     CLINBENCH_STATS_EXPECT(std::all_of(sizes.begin(), sizes.end(), [](double s) { return s > 0; }));
   }
   const uint32_t k = static_cast<uint32_t>(totals.size());
-  StatsRandom random = stats_random_seeded(options.seed);
+  Random random = random_seeded(options.seed);
   std::vector<double> means(static_cast<size_t>(options.resamples));
   for (double& mean : means) {
     double sum = 0;
     double items = 0;
     for (uint32_t draw = 0; draw < k; ++draw) {
-      const uint32_t cluster = stats_random_below(random, k);
+      const uint32_t cluster = random_below(random, k);
       sum += totals[cluster];
       items += sizes[cluster];
     }

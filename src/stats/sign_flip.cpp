@@ -44,14 +44,14 @@ int64_t count_extreme_exact(std::span<const double> differences, double threshol
 // Random sign vectors whose |sum| reaches threshold, with the stream documented in stats.h.
 int64_t count_extreme_monte_carlo(std::span<const double> differences, double threshold,
                                   uint64_t seed, int64_t permutations) {
-  StatsRandom random = stats_random_seeded(seed);
+  Random random = random_seeded(seed);
   int64_t extreme = 0;
   for (int64_t permutation = 0; permutation < permutations; ++permutation) {
     double sum = 0;
     uint64_t signs = 0;
     for (size_t i = 0; i < differences.size(); ++i) {
       if (i % 64 == 0) {
-        signs = stats_random_next(random);
+        signs = random_next(random);
       }
       // Negation is a flip of the sign bit; doing it with bits, not a branch, avoids a
       // mispredicted branch on every random sign (five times faster at 1,500 items).

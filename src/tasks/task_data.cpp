@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "clinbench/stats.h"
+#include "clinbench/random.h"
 #include "clinbench/tasks.h"
-#include "core/python_random.h"
+#include "clinbench/python_random.h"
 
 namespace clinbench {
 
@@ -67,23 +67,13 @@ std::vector<Example> load_examples(const TaskSpec& spec, TaskExampleMapper map_e
   return map_examples(spec, records, options.seed, documents, notes, dataset_items);
 }
 
-// Seeded Fisher-Yates with the platform-independent generator of the stats stage, so the same
-// seed gives the same order everywhere.
-void seeded_shuffle(std::vector<Example>& examples, uint64_t seed) {
-  StatsRandom random = stats_random_seeded(seed);
-  for (size_t i = examples.size(); i > 1; --i) {
-    size_t j = stats_random_below(random, uint32_t(i));
-    std::swap(examples[i - 1], examples[j]);
-  }
-}
-
 // A task with fewshot.shuffle_seed is shuffled as CPython's random.seed(S); random.shuffle(items)
 // does (CLUE's MeDiSumQA, S = 1), whatever --seed is; otherwise with --seed.
 void shuffle_examples(const TaskSpec& spec, std::vector<Example>& examples, uint64_t seed) {
   if (spec.fewshot_shuffle_python_seed >= 0) {
     PythonRandom::seeded(uint64_t(spec.fewshot_shuffle_python_seed)).shuffle(examples);
   } else {
-    seeded_shuffle(examples, seed);
+    random_shuffle(examples, seed);
   }
 }
 

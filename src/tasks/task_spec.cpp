@@ -7,109 +7,15 @@
 #include <set>
 
 #include "clinbench/tasks.h"
+#include "clinbench/yaml_reader.h"
 #include "tasks/embedded_tasks.h"
 
 namespace clinbench {
 
 namespace {
 
-class SpecReader {
- public:
-  explicit SpecReader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
-    int64_t line = node.IsDefined() ? int64_t(node.Mark().line) + 1 : 0;
-    throw_input_error(source_, line, field, message);
-  }
-
-  // A mapping key as text; a list or mapping used as a key ("? [a, b]") is an error, not a
-  // yaml-cpp exception.
-  std::string key_text(const YAML::Node& key, const std::string& where) const {
-    if (!key.IsScalar()) fail(key, where, "a key must be plain text, not a list or mapping");
-    return key.Scalar();
-  }
-
-  void check_keys(const YAML::Node& map, const std::string& where, const std::set<std::string>& allowed) const {
-    if (!map.IsMap()) fail(map, where, "expected a mapping of keys to values");
-    for (const auto& entry : map) {
-      std::string key = key_text(entry.first, where);
-      if (!allowed.count(key)) {
-        std::string known;
-        for (const auto& name : allowed) known += (known.empty() ? "" : ", ") + name;
-        fail(entry.first, where.empty() ? key : where + "." + key, "unknown key (known: " + known + ")");
-      }
-    }
-  }
-
-  std::string text(const YAML::Node& map, const std::string& key, const std::string& where,
-                   const std::string& fallback = "") const {
-    YAML::Node node = map[key];
-    if (!node.IsDefined() || node.IsNull()) return fallback;
-    if (!node.IsScalar()) fail(node, qualified(where, key), "expected a string");
-    return node.as<std::string>();
-  }
-
-  std::string required_text(const YAML::Node& map, const std::string& key, const std::string& where) const {
-    if (!map[key].IsDefined()) fail(map, qualified(where, key), "missing");
-    return text(map, key, where);
-  }
-
-  std::vector<std::string> list(const YAML::Node& map, const std::string& key, const std::string& where) const {
-    YAML::Node node = map[key];
-    std::vector<std::string> out;
-    if (!node.IsDefined() || node.IsNull()) return out;
-    if (node.IsScalar()) return {node.as<std::string>()};
-    if (!node.IsSequence()) fail(node, qualified(where, key), "expected a list of strings");
-    for (const auto& item : node) {
-      if (!item.IsScalar()) fail(item, qualified(where, key), "expected a list of strings");
-      out.push_back(item.as<std::string>());
-    }
-    return out;
-  }
-
-  // Every number of a task is an int32 setting: a larger one is refused, not cut to 32 bits
-  // (max_tokens: 4294967297 would otherwise read as 1).
-  int64_t integer(const YAML::Node& map, const std::string& key, const std::string& where, int64_t fallback) const {
-    YAML::Node node = map[key];
-    if (!node.IsDefined() || node.IsNull()) return fallback;
-    int64_t value = 0;
-    try {
-      value = node.as<int64_t>();
-    } catch (const YAML::Exception&) {
-      fail(node, qualified(where, key), "expected a whole number, got '" + node.Scalar() + "'");
-    }
-    if (value < INT32_MIN || value > INT32_MAX) {
-      fail(node, qualified(where, key), "'" + node.Scalar() + "' is out of range (at most " +
-                                            std::to_string(INT32_MAX) + ")");
-    }
-    return value;
-  }
-
-  bool boolean(const YAML::Node& map, const std::string& key, const std::string& where, bool fallback) const {
-    YAML::Node node = map[key];
-    if (!node.IsDefined() || node.IsNull()) return fallback;
-    try {
-      return node.as<bool>();
-    } catch (const YAML::Exception&) {
-      fail(node, qualified(where, key), "expected true or false, got '" + node.Scalar() + "'");
-    }
-  }
-
-  YAML::Node section(const YAML::Node& root, const std::string& key, const std::set<std::string>& allowed) const {
-    YAML::Node node = root[key];
-    if (!node.IsDefined() || node.IsNull()) return YAML::Node(YAML::NodeType::Map);
-    check_keys(node, key, allowed);
-    return node;
-  }
-
-  const std::string& source() const { return source_; }
-
- private:
-  static std::string qualified(const std::string& where, const std::string& key) {
-    return where.empty() ? key : where + "." + key;
-  }
-  std::string source_;
-};
+// The task file's reader: core's line-aware YAML reader, shared with suite and pairs files.
+using SpecReader = YamlReader;
 
 void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& root) {
   auto fail = [&](const std::string& field, const std::string& message) { reader.fail(root, field, message); };
@@ -227,12 +133,7 @@ bool bertscore_model_name_is_valid(std::string_view name) {
 
 TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source) {
   SpecReader reader(source);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw_input_error(source, int64_t(e.mark.line) + 1, "", "YAML syntax: " + e.msg);
-  }
+  YAML::Node root = yaml_parse(yaml_text, source);
   if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
   reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
                                "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth",

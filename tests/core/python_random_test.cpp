@@ -1,6 +1,6 @@
 // CPython's random module reproduced bit for bit: the golden file is python3's own output
 // (tests/data/golden/python_random/make_python_random_golden.py).
-#include "core/python_random.h"
+#include "clinbench/python_random.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@ the minimum detectable difference and calibration (ECE, Brier).
 Independent of the C++ code: numpy and scipy (Debian's python3-numpy and python3-scipy; run
 with /usr/bin/python3) for quantiles, the normal distribution, root finding, softmax and the
 calibration sums; the seeded resampling stream is make_stats_golden.py's transcription of
-include/clinbench/stats.h (xoshiro256** with Lemire's bounded draw), because a bootstrap
+include/clinbench/random.h (xoshiro256** with Lemire's bounded draw), because a bootstrap
 interval can only be checked against the same random draws.
 
 Every section holds a case that a naive implementation fails: draws of one question treated

@@ -3,7 +3,7 @@
 
 Independent of the C++ code: exact rational arithmetic (fractions, math.comb) wherever the
 answer has a closed form, and a from-the-spec reimplementation of the documented random streams
-(include/clinbench/stats.h) for the seeded bootstrap and Monte Carlo sign-flip values.
+(include/clinbench/random.h and stats.h) for the seeded bootstrap and Monte Carlo sign-flip values.
 Python 3 standard library only. Run from anywhere:
 
     python3 tests/data/golden/stats/make_stats_golden.py

@@ -1,6 +1,7 @@
-// UTF-8 validation for everything the data stage reads. nlohmann::json accepts some invalid
-// UTF-8 when it is handed a std::string directly (CSV cells) and throws only when the value is
-// dumped, far from the file that held it; validating at read time lets the error name the line.
+// UTF-8 validation for every stage that reads text from outside: the data stage's readers, the
+// response cache's codec. nlohmann::json accepts some invalid UTF-8 when it is handed a
+// std::string directly (CSV cells) and throws only when the value is dumped, far from the file
+// that held it; validating at read time lets the error name the line.
 #pragma once
 
 #include <cstddef>

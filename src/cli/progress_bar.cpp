@@ -1,4 +1,4 @@
-#include "core/progress_bar.h"
+#include "cli/progress_bar.h"
 
 #include <unistd.h>
 

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "clinbench/random.h"
+
 namespace clinbench {
 
 class PythonRandom {
@@ -33,9 +35,10 @@ class PythonRandom {
   // The indices random.sample(range(n), k) returns, in order (k <= n).
   std::vector<size_t> sample_indices(size_t n, size_t k);
 
+  // random.shuffle(items): Fisher-Yates from the back with randbelow (random.h's shuffle_with).
   template <typename T>
   void shuffle(std::vector<T>& items) {
-    for (size_t i = items.size(); i-- > 1;) std::swap(items[i], items[randbelow(uint32_t(i + 1))]);
+    shuffle_with(items, [this](uint32_t bound) { return randbelow(bound); });
   }
 
  private:
