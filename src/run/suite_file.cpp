@@ -67,11 +67,11 @@ bool name_is_folder_safe(const std::string& name) {
 // A model too large for one GPU names its placement (as run's --gpu-layers, --split-mode,
 // --tensor-split, --main-gpu): a 70B model over two cards beside an 8B one on one.
 void gpu_placement_read(const SuiteReader& reader, const YAML::Node& node, const std::string& where, SuiteModel& model) {
-  model.gpu_layers = reader.number<int32_t>(node, "gpu_layers", where + ".");
+  model.gpu_layers = reader.number<int32_t>(node, "gpu_layers", where);
   if (model.gpu_layers && *model.gpu_layers < -1) {
     reader.fail(node["gpu_layers"], where + ".gpu_layers", "must be at least 0 (or -1: all)");
   }
-  if (std::string mode = reader.text(node, "split_mode", where + "."); !mode.empty()) {
+  if (std::string mode = reader.text(node, "split_mode", where); !mode.empty()) {
     model.split_mode = split_mode_parse(mode);
     if (!model.split_mode) {
       reader.fail(node["split_mode"], where + ".split_mode", "expected layer, row or none, got '" + mode + "'");
@@ -91,7 +91,7 @@ void gpu_placement_read(const SuiteReader& reader, const YAML::Node& node, const
     }
     model.tensor_split = values;
   }
-  model.main_gpu = reader.number<int32_t>(node, "main_gpu", where + ".");
+  model.main_gpu = reader.number<int32_t>(node, "main_gpu", where);
   if (model.main_gpu && *model.main_gpu < 0) reader.fail(node["main_gpu"], where + ".main_gpu", "must be 0 or more");
 }
 
