@@ -2,7 +2,7 @@
 // sets it checked or throws an Error naming the file.
 #include <filesystem>
 
-#include "fetch/data_fetch.h"
+#include "clinbench/fetch.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/llama/test_model.h"
+#include "clinbench/test_model.h"
 #include "clinbench/backends.h"
 #include "clinbench/core.h"
 #include "llama_server_process.h"

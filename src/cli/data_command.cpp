@@ -8,7 +8,7 @@
 #include "cli/run_options.h"
 #include "clinbench/tasks.h"
 #include "cli/progress_bar.h"
-#include "fetch/data_fetch.h"
+#include "clinbench/fetch.h"
 
 namespace clinbench::cli {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "backends/llama/test_model.h"
+#include "clinbench/test_model.h"
 #include "cli/commands.h"
 #include "cli/demo_data.h"
 #include "cli/run_options.h"

@@ -2,9 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "backends/llama/chat_renderer.h"
-#include "backends/llama/study_models.h"
-#include "backends/llama/test_model.h"
+#include "clinbench/study_models.h"
+#include "clinbench/test_model.h"
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
 
@@ -21,8 +20,7 @@ std::filesystem::path vocab_dir() {
 void print_twins() {
   std::printf("%-28s %-11s %8s  %-18s %s\n", "name", "vocab", "context", "prompt format", "stands for");
   for (const StudyModelTwin& twin : study_model_twins()) {
-    ChatTemplateRenderer renderer({twin.chat_template ? twin.chat_template : "", "<s>", "</s>"});
-    const char* format = chat_format_name(renderer.implied_format());
+    const char* format = chat_format_name(study_model_twin_prompt_format(twin));
     std::printf("%-28s %-11s %8d  %-18s %s\n", twin.name, twin.vocab, twin.context_length, format, twin.stands_for);
   }
 }

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "compare/sample_analysis.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

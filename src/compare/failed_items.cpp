@@ -1,6 +1,6 @@
 // Items whose request failed on a side of a pair: missing there, so never compared as a loss.
 #include "clinbench/compare.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

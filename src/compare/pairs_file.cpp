@@ -1,5 +1,5 @@
 // The pairs file: which run is the fine-tune, which its base.
-#include "compare/pairs_file.h"
+#include "clinbench/pairs_file.h"
 
 #include "clinbench/yaml_reader.h"
 

@@ -1,4 +1,4 @@
-#include "engine/task_evaluation.h"
+#include "clinbench/task_evaluation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,7 +7,7 @@
 
 #include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

@@ -1,6 +1,6 @@
 // Downloading one data file: resumable (HTTP Range from PATH.part), verified (SHA-256 before it
 // is renamed into place), never overwriting what is there.
-#include "fetch/data_fetch.h"
+#include "clinbench/fetch.h"
 
 #include <curl/curl.h>
 

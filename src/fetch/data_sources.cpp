@@ -3,7 +3,7 @@
 // repositories at those commits). Sets that cannot be fetched say where to get them.
 #include <nlohmann/json.hpp>
 
-#include "fetch/data_fetch.h"
+#include "clinbench/fetch.h"
 
 namespace clinbench {
 

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "kinds/kind_rows.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

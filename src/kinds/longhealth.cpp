@@ -7,7 +7,7 @@
 #include "kinds/kind_rows.h"
 #include "kinds/longhealth_draws.h"
 #include "kinds/longhealth_prompt.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

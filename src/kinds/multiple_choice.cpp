@@ -1,7 +1,7 @@
 // Multiple choice (MedQA, MedMCQA, PubMedQA, MMLU medical, ...): options with one correct answer,
 // scored by the options' log-likelihoods or by the letter a generated answer gives.
 #include "kinds/kind_rows.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

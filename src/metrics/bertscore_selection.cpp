@@ -1,9 +1,9 @@
-#include "metrics/bertscore_selection.h"
+#include "clinbench/bertscore_selection.h"
 
 #include <algorithm>
 #include <map>
 
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "clinbench/metrics.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

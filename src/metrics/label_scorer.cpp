@@ -1,6 +1,6 @@
 // The table's scorer of a generation task's acc and exact_acc: the gold label in the output.
 #include "clinbench/metrics.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

@@ -2,7 +2,7 @@
 // Each scorer is declared here beside its rows and defined in its own file; adding a metric is
 // one such file plus one row (HACKING.md, "How to add a metric").
 #include "clinbench/metrics.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

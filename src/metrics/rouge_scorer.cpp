@@ -1,6 +1,6 @@
 // The table's scorer of rouge1, rouge2 and rougeL: one ROUGE pass against the reference.
 #include "clinbench/metrics.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

@@ -1,4 +1,4 @@
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 #include <algorithm>
 #include <optional>

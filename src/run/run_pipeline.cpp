@@ -11,9 +11,9 @@
 #include "clinbench/report.h"
 #include "clinbench/results.h"
 #include "clinbench/tasks.h"
-#include "engine/task_evaluation.h"
-#include "metrics/bertscore_selection.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/task_evaluation.h"
+#include "clinbench/bertscore_selection.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

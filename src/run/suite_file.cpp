@@ -9,7 +9,7 @@
 #include "clinbench/backends.h"
 #include "clinbench/tasks.h"
 #include "clinbench/yaml_reader.h"
-#include "compare/pairs_file.h"
+#include "clinbench/pairs_file.h"
 
 namespace clinbench {
 

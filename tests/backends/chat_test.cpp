@@ -8,8 +8,8 @@
 
 #include "backends/llama/chat_renderer.h"
 #include "backends/llama/llama_session.h"
-#include "backends/llama/study_models.h"
-#include "backends/llama/test_model.h"
+#include "clinbench/study_models.h"
+#include "clinbench/test_model.h"
 #include "clinbench/backends.h"
 #include "test_support.h"
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backends/llama/study_models.h"
+#include "clinbench/study_models.h"
 #include "clinbench/backends.h"
 #include "clinbench/core.h"
 #include "test_support.h"

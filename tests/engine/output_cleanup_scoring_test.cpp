@@ -5,8 +5,8 @@
 #include "clinbench/kinds.h"
 #include "clinbench/metrics.h"
 #include "clinbench/tasks.h"
-#include "engine/task_evaluation.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/task_evaluation.h"
+#include "clinbench/sample_scoring.h"
 #include "test_support.h"
 
 namespace clinbench {

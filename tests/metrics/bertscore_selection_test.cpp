@@ -1,6 +1,6 @@
 // Which BERTScore model and layer score each task: the study's per-task models (SciBERT layer 8
 // for MeQSum, Bio_ClinicalBERT layer 9 for problem lists and MeDiSumQA), several in one run.
-#include "metrics/bertscore_selection.h"
+#include "clinbench/bertscore_selection.h"
 
 #include <gtest/gtest.h>
 

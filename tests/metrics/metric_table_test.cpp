@@ -7,7 +7,7 @@
 #include "clinbench/compare.h"
 #include "clinbench/metrics.h"
 #include "clinbench/tasks.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 namespace {

@@ -65,8 +65,8 @@ std::filesystem::path work_dir(const std::string& name) {
 
 }  // namespace clinbench::testing
 
-#include "backends/llama/study_models.h"
-#include "backends/llama/test_model.h"
+#include "clinbench/study_models.h"
+#include "clinbench/test_model.h"
 #include "clinbench/core.h"
 
 namespace clinbench::testing {

@@ -4,7 +4,7 @@
 
 #include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 #include "test_support.h"
 
 namespace clinbench {

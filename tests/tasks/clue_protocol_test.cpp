@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "backends/llama/test_model.h"
+#include "clinbench/test_model.h"
 #include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"

@@ -6,11 +6,11 @@
 
 #include <cstdio>
 
-#include "backends/llama/test_model.h"
+#include "clinbench/test_model.h"
 #include "clinbench/kinds.h"
 #include "clinbench/prompt.h"
 #include "clinbench/tasks.h"
-#include "engine/task_evaluation.h"
+#include "clinbench/task_evaluation.h"
 #include "test_support.h"
 
 namespace clinbench {

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "clinbench/tasks.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 #include "test_support.h"
 
 namespace clinbench {

@@ -1,8 +1,9 @@
-#include "backends/llama/study_models.h"
+#include "clinbench/study_models.h"
 
 #include <algorithm>
 #include <cctype>
 
+#include "backends/llama/chat_renderer.h"
 #include "clinbench/core.h"
 
 namespace clinbench {
@@ -93,6 +94,11 @@ bool same_name(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::span<const StudyModelTwin> study_model_twins() { return kTwins; }
+
+ChatFormat study_model_twin_prompt_format(const StudyModelTwin& twin) {
+  ChatTemplateRenderer renderer({twin.chat_template ? twin.chat_template : "", "<s>", "</s>"});
+  return renderer.implied_format();
+}
 
 const StudyModelTwin* study_model_twin_find(std::string_view name) {
   for (const StudyModelTwin& twin : kTwins) {

@@ -1,7 +1,7 @@
 // Writes a llama- or BERT-architecture GGUF with random weights through ggml's gguf API: the
 // header and tensor infos first, then each tensor's data streamed in order, so a model of
 // hundreds of MB never sits in memory twice.
-#include "backends/llama/test_model.h"
+#include "clinbench/test_model.h"
 
 #include <ggml.h>
 #include <gguf.h>
@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "backends/llama/study_models.h"
+#include "clinbench/study_models.h"
 #include "clinbench/core.h"
 
 namespace clinbench {

@@ -32,6 +32,10 @@ std::span<const StudyModelTwin> study_model_twins();
 // The twin of that name (case-insensitive), or nullptr.
 const StudyModelTwin* study_model_twin_find(std::string_view name);
 
+// The prompt format the twin's template implies (as a run defaults it: none = base, a template
+// that refuses or drops a system message = instruct-no-system, else instruct).
+ChatFormat study_model_twin_prompt_format(const StudyModelTwin& twin);
+
 // study_chat_template and chat_template_read (--chat-template, a suite's chat_template) are
 // declared in clinbench/backends.h.
 

@@ -14,7 +14,7 @@
 #include "clinbench/results.h"
 #include "clinbench/stats.h"
 #include "clinbench/tasks.h"
-#include "metrics/sample_scoring.h"
+#include "clinbench/sample_scoring.h"
 
 namespace clinbench {
 

@@ -1,0 +1,3 @@
+// engine sits above tasks: its public header is not in tasks' view.
+#include "clinbench/engine.h"
+int main() { return 0; }
