@@ -1,22 +1,19 @@
 // Names of llama.cpp's split modes, as `--split-mode` and suites spell them.
 #include "clinbench/backends.h"
+#include "clinbench/enum_names.h"
 
 namespace clinbench {
 
-const char* split_mode_name(SplitMode mode) {
-  switch (mode) {
-    case SplitMode::row: return "row";
-    case SplitMode::none: return "none";
-    case SplitMode::layer: break;
-  }
-  return "layer";
-}
+namespace {
 
-std::optional<SplitMode> split_mode_parse(std::string_view name) {
-  for (SplitMode mode : {SplitMode::layer, SplitMode::row, SplitMode::none}) {
-    if (name == split_mode_name(mode)) return mode;
-  }
-  return std::nullopt;
-}
+constexpr EnumName<SplitMode> kSplitModes[] = {
+    {SplitMode::layer, "layer"}, {SplitMode::row, "row"}, {SplitMode::none, "none"}};
+
+}  // namespace
+
+// The names are string literals, so the view's data is a terminated C string.
+const char* split_mode_name(SplitMode mode) { return enum_name(kSplitModes, mode).data(); }
+
+std::optional<SplitMode> split_mode_parse(std::string_view name) { return enum_from_name(kSplitModes, name); }
 
 }  // namespace clinbench
