@@ -333,7 +333,7 @@ constexpr bool metric_source_has(MetricSource set, MetricSource flag) {
   return uint32_t(flag) != 0 && (uint32_t(set) & uint32_t(flag)) == uint32_t(flag);
 }
 
-// Defined by sample scoring (src/metrics/sample_scoring.h); a scorer is only called from there.
+// Defined by sample scoring (clinbench/sample_scoring.h); a scorer is only called from there.
 struct MetricSampleInput;
 struct SampleScore;
 struct ScoringResources;
