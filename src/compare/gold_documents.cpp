@@ -1,16 +1,11 @@
 // Gold documents of items (`compare --gold-documents`, format in compare.h): whether a RAG run
 // retrieved the passage that answers an item, read from the ids its samples stored.
 #include "clinbench/compare.h"
+#include "clinbench/listed_lines.h"
 
 namespace clinbench {
 
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
 
 const std::set<std::string>* listed(const CompareGoldDocuments& gold, const std::string& task, const std::string& id) {
   if (auto found = gold.by_task.find(task); found != gold.by_task.end()) {
@@ -24,21 +19,9 @@ const std::set<std::string>* listed(const CompareGoldDocuments& gold, const std:
 
 CompareGoldDocuments compare_gold_documents_parse(std::string_view text, const std::filesystem::path& path) {
   CompareGoldDocuments gold;
-  int64_t line_number = 0;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (trimmed(line).empty() || trimmed(line).front() == '#') continue;
-    std::vector<std::string_view> fields;
-    for (size_t start = 0;;) {
-      size_t tab = line.find('\t', start);
-      fields.push_back(trimmed(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
-      if (tab == std::string_view::npos) break;
-      start = tab + 1;
-    }
+  for (const ListedLine& line : listed_lines(text)) {
+    const std::vector<std::string_view>& fields = line.fields;
+    const int64_t line_number = line.number;
     if (fields.size() < 2 || fields.size() > 3) {
       throw_input_error(path, line_number, "",
                         "expected ITEM_ID<TAB>DOCUMENT_ID or TASK<TAB>ITEM_ID<TAB>DOCUMENT_ID, got " +

@@ -4,22 +4,14 @@
 #include <map>
 
 #include "clinbench/backends.h"
+#include "clinical_prompts.h"
 #include "test_support.h"
 
 namespace clinbench {
 namespace {
 
 std::vector<GenerationRequest> clinical_prompts() {
-  const std::vector<std::string> texts = {
-      "Summarize: patient with fever and productive cough for three days.",
-      "Question: What is the normal range of serum sodium?\nAnswer:",
-      "List the ICD-10 codes for type 2 diabetes mellitus with neuropathy.",
-      "The discharge letter states that the patient",
-      "Q: Which drug reverses heparin?\nA:",
-      "Diagnoses/Patient problems:",
-      "SENTENCE_1: The patient is afebrile.\nSENTENCE_2: The patient has a fever.\n",
-      "A 70-year-old woman with atrial fibrillation is started on",
-  };
+  const std::vector<std::string>& texts = testing::clinical_prompt_texts();
   std::vector<GenerationRequest> requests;
   for (size_t i = 0; i < texts.size(); ++i) {
     GenerationRequest request;

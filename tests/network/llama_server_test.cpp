@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clinbench/backends.h"
+#include "clinical_prompts.h"
 #include "llama_server_process.h"
 #include "test_support.h"
 
@@ -116,15 +117,7 @@ std::filesystem::path* LlamaServerTest::model_ = nullptr;
 testing::LlamaServerProcess* LlamaServerTest::server_ = nullptr;
 std::string* LlamaServerTest::start_error_ = nullptr;
 
-const std::vector<std::string> kClinicalTexts = {
-    "Summarize: patient with fever and productive cough for three days.",
-    "Question: What is the normal range of serum sodium?\nAnswer:",
-    "List the ICD-10 codes for type 2 diabetes mellitus with neuropathy.",
-    "The discharge letter states that the patient",
-    "Q: Which drug reverses heparin?\nA:",
-    "Diagnoses/Patient problems:",
-    "SENTENCE_1: The patient is afebrile.\nSENTENCE_2: The patient has a fever.\n",
-    "A 70-year-old woman with atrial fibrillation is started on",
+const std::vector<std::string> kClinicalTexts = testing::clinical_prompt_texts_and({
     "Question: A 45-year-old man presents with crushing chest pain. First test?\nAnswer:",
     "Findings: no acute intracranial abnormality.\nImpression:",
     "The mechanism of action of metformin is",
@@ -141,7 +134,7 @@ const std::vector<std::string> kClinicalTexts = {
     "Operative note: laparoscopic cholecystectomy was performed",
     "Radiology: chest X-ray shows",
     "The differential diagnosis of acute abdominal pain includes",
-};
+});
 
 TEST_F(LlamaServerTest, GreedyRawCompletionsEqualTheEmbeddedBackend) {
   std::vector<GenerationRequest> requests;
