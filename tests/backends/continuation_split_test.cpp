@@ -10,6 +10,7 @@
 
 #include "backends/llama/continuation_split.h"
 #include "backends/llama/llama_session.h"
+#include "backend_fixtures.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -121,11 +122,7 @@ TEST_P(TokenSplitTest, BosAppearsExactlyOnceEvenWhenTheTextCarriesIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Vocabs, TokenSplitTest, ::testing::Values("llama-spm", "llama-bpe", "qwen2"),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           for (char& ch : name) if (ch == '-') ch = '_';
-                           return name;
-                         });
+                         testing::vocab_test_name);
 
 }  // namespace
 }  // namespace clinbench

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "clinbench/backends.h"
-#include "clinical_prompts.h"
+#include "backend_fixtures.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -56,20 +56,12 @@ TEST_P(GreedyBatchingTest, AloneEqualsBatchedWithSevenOthers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Vocabs, GreedyBatchingTest, ::testing::Values("llama-spm", "llama-bpe"),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           for (char& ch : name) if (ch == '-') ch = '_';
-                           return name;
-                         });
+                         testing::vocab_test_name);
 
 // Prompts behind one long few-shot block: the block is decoded once (the root) and branched into
 // every slot; what each prompt generates is what it generates alone.
 TEST(Generation, SharedPrefixIsDecodedOnceAndChangesNothing) {
-  std::string shots;
-  for (int i = 0; i < 8; ++i) {
-    shots += "Question: A patient with fever for " + std::to_string(i + 2) +
-             " days and a stiff neck. Next step?\nAnswer: lumbar puncture after imaging\n\n";
-  }
+  const std::string shots = testing::stiff_neck_shots();
   std::vector<GenerationRequest> requests;
   for (int q = 0; q < 24; ++q) {
     GenerationRequest request;

@@ -6,7 +6,7 @@
 
 #include "backends/llama/generator.h"
 #include "backends/llama/llama_session.h"
-#include "clinical_prompts.h"
+#include "backend_fixtures.h"
 #include "test_support.h"
 
 namespace clinbench {
@@ -74,20 +74,12 @@ TEST_P(SplitGenerationTest, SplitCacheGivesTheTokensOfTheUnifiedCacheAndOfEachPr
 }
 
 INSTANTIATE_TEST_SUITE_P(Vocabs, SplitGenerationTest, ::testing::Values("llama-spm", "llama-bpe"),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           for (char& ch : name) if (ch == '-') ch = '_';
-                           return name;
-                         });
+                         testing::vocab_test_name);
 
 // The root (a few-shot block and more) is decoded once on its own stream and copied whole into
 // each slot's stream; a prompt that shares less than the root has the rest removed again.
 TEST(SplitGeneration, SharedRootIsCopiedIntoEachStreamAndChangesNothing) {
-  std::string shots;
-  for (int i = 0; i < 8; ++i) {
-    shots += "Question: A patient with fever for " + std::to_string(i + 2) +
-             " days and a stiff neck. Next step?\nAnswer: lumbar puncture after imaging\n\n";
-  }
+  const std::string shots = testing::stiff_neck_shots();
   std::vector<GenerationRequest> requests;
   for (int q = 0; q < 24; ++q) {
     GenerationRequest request;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clinbench/backends.h"
-#include "clinical_prompts.h"
+#include "backend_fixtures.h"
 #include "llama_server_process.h"
 #include "test_support.h"
 

@@ -28,21 +28,6 @@ void log_to_buffer(ggml_log_level level, const char* text, void*) {
   while (recent_error_lines.size() > 8) recent_error_lines.pop_front();
 }
 
-// The first bytes tell a GGUF from anything else, before llama.cpp tries to map it.
-void check_gguf_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw_input_error(path, 0, "", "model file not found");
-  if (std::filesystem::is_directory(path, ec)) {
-    throw_input_error(path, 0, "", "is a folder, not a GGUF model file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  if (!in.read(magic, 4)) throw_input_error(path, 0, "", "not a GGUF file (shorter than 4 bytes)");
-  if (std::memcmp(magic, "GGUF", 4) != 0) {
-    throw_input_error(path, 0, "", "not a GGUF file (it does not start with the GGUF magic bytes)");
-  }
-}
-
 int32_t default_threads() {
   unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 4 : int32_t(cores);
@@ -56,6 +41,21 @@ void llama_quiet_logging() {
     llama_log_set(log_to_buffer, nullptr);
     llama_backend_init();
   });
+}
+
+void check_gguf_file(const std::filesystem::path& path, std::string_view role) {
+  const std::string what(role);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw_input_error(path, 0, "", what + " file not found");
+  if (std::filesystem::is_directory(path, ec)) {
+    throw_input_error(path, 0, "", "is a folder, not a GGUF " + what + " file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  if (!in.read(magic, 4)) throw_input_error(path, 0, "", "not a GGUF file (shorter than 4 bytes)");
+  if (std::memcmp(magic, "GGUF", 4) != 0) {
+    throw_input_error(path, 0, "", "not a GGUF file (it does not start with the GGUF magic bytes)");
+  }
 }
 
 std::string llama_recent_errors() {

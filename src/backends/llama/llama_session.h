@@ -120,4 +120,8 @@ void llama_quiet_logging();
 std::string gpu_placement_fingerprint(const BackendOptions& options);
 std::string llama_recent_errors();
 
+// The first bytes tell a GGUF from anything else, before llama.cpp tries to map it. Throws Error
+// naming the file: "<role> file not found", a folder, too short, not the GGUF magic.
+void check_gguf_file(const std::filesystem::path& path, std::string_view role = "model");
+
 }  // namespace clinbench

@@ -58,16 +58,7 @@ int64_t integer_value(const gguf_context* gguf, const std::string& key) {
 }
 
 EmbeddingModelMetadata read_metadata(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw_input_error(path, 0, "", "embedding model file not found");
-  if (std::filesystem::is_directory(path, ec)) {
-    throw_input_error(path, 0, "", "is a folder, not a GGUF embedding model file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  if (!in.read(magic, 4) || std::memcmp(magic, "GGUF", 4) != 0) {
-    throw_input_error(path, 0, "", "not a GGUF file (it does not start with the GGUF magic bytes)");
-  }
+  check_gguf_file(path, "embedding model");
   gguf_init_params params{/*no_alloc=*/true, /*ctx=*/nullptr};
   GgufPtr gguf(gguf_init_from_file(path.c_str(), params), gguf_free);
   if (!gguf) {

@@ -1,6 +1,8 @@
-// Short clinical prompts the generation tests share (embedded, split KV cache, llama-server):
-// mixed lengths, a stop-prone newline, a chat-like turn, so slots free at different times.
+// What the backend tests share: short clinical prompts (embedded generation, the split KV cache,
+// llama-server), a few-shot block to branch from, and names for tests run once per vocabulary.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
@@ -26,6 +28,23 @@ inline std::vector<std::string> clinical_prompt_texts_and(const std::vector<std:
   std::vector<std::string> texts = clinical_prompt_texts();
   texts.insert(texts.end(), more.begin(), more.end());
   return texts;
+}
+
+// Eight question-and-answer shots (about 250 tokens): a root that every prompt behind it shares.
+inline std::string stiff_neck_shots() {
+  std::string shots;
+  for (int i = 0; i < 8; ++i) {
+    shots += "Question: A patient with fever for " + std::to_string(i + 2) +
+             " days and a stiff neck. Next step?\nAnswer: lumbar puncture after imaging\n\n";
+  }
+  return shots;
+}
+
+// Test names of a suite instantiated per vocabulary ("llama-spm" -> "llama_spm").
+inline std::string vocab_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& ch : name) if (ch == '-') ch = '_';
+  return name;
 }
 
 }  // namespace clinbench::testing
