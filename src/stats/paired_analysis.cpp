@@ -48,7 +48,20 @@ std::optional<StatsPairedAnalysis> stats_paired_analyse(std::span<const double> 
   // One set of resample means gives both intervals, so the 90% lies inside the 95%.
   const double first = differences.front();
   const bool all_equal = std::all_of(differences.begin(), differences.end(), [&](double d) { return d == first; });
-  if (all_equal) {
+  const bool binary = std::all_of(a.begin(), a.end(), is_zero_or_one) && std::all_of(b.begin(), b.end(), is_zero_or_one);
+  if (all_equal && binary && first == 0) {
+    // No item (cluster) tells the systems apart, so every resample's mean is 0 and the bootstrap
+    // interval is a point, whatever the number of items: six identical answers would read as
+    // "equivalent within any margin". For 0/1 scores the mean difference is at most the share of
+    // discordant items (clusters); with none seen among k, the exact Clopper-Pearson upper bound
+    // of that share at level t is 1 - t^(1/k) (the "rule of three" for large k): the interval.
+    const double k = double(analysis.clusters);
+    const double tail95 = (1 - options.bootstrap.confidence) / 2;
+    interval.ci_high = 1 - std::pow(tail95, 1 / k);
+    interval.ci_low = -interval.ci_high;
+    analysis.ci90_high = 1 - std::pow(0.05, 1 / k);
+    analysis.ci90_low = -analysis.ci90_high;
+  } else if (all_equal) {
     analysis.ci90_low = analysis.ci90_high = interval.difference;
   } else {
     const std::vector<double> means = stats_cluster_bootstrap_means(differences, clusters, options.bootstrap);
@@ -73,7 +86,6 @@ std::optional<StatsPairedAnalysis> stats_paired_analyse(std::span<const double> 
                                    : StatsPairedTest::cluster_sign_flip_monte_carlo;
   }
 
-  const bool binary = std::all_of(a.begin(), a.end(), is_zero_or_one) && std::all_of(b.begin(), b.end(), is_zero_or_one);
   const double n = static_cast<double>(a.size());
   const StatsWinTieLoss discordant = stats_win_tie_loss(a, b, 0.0);
   analysis.discordant_share = double(discordant.wins + discordant.losses) / n;

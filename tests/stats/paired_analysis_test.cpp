@@ -82,14 +82,43 @@ TEST(StatsVerdict, OrderOfTheRules) {
   EXPECT_EQ(stats_verdict(0.0, -0.03, 0.01, false, 0.03), StatsVerdict::inconclusive);
 }
 
-TEST(StatsPairedAnalysis, IdenticalSystemsHaveAPointIntervalAndNoPowerFigure) {
+// No discordant item: the bootstrap's interval would be a point at any n, and six identical
+// answers "equivalent within any margin". The interval is the exact bound on the share of items
+// that could differ, 1 - t^(1/n) (values from Python: 1 - 0.05 ** (1 / 6), 1 - 0.025 ** (1 / 6)).
+TEST(StatsPairedAnalysis, IdenticalSystemsGetTheExactBoundOfNoDiscordantItemAndNoPowerFigure) {
   const std::vector<double> a = {1, 0, 1, 1, 0, 1};
   const StatsPairedAnalysis analysis = *stats_paired_analyse(a, a, {}, {});
-  EXPECT_EQ(analysis.ci90_low, 0);
-  EXPECT_EQ(analysis.ci90_high, 0);
-  EXPECT_EQ(analysis.smallest_equivalence_margin, 0);
+  EXPECT_NEAR(analysis.ci90_high, 0.39303776899708276, 1e-15);
+  EXPECT_NEAR(analysis.ci90_low, -0.39303776899708276, 1e-15);
+  EXPECT_NEAR(analysis.comparison.bootstrap.ci_high, 0.4592581264399005, 1e-15);
+  EXPECT_NEAR(analysis.comparison.bootstrap.ci_low, -0.4592581264399005, 1e-15);
+  EXPECT_EQ(analysis.comparison.bootstrap.difference, 0);
+  EXPECT_NEAR(analysis.smallest_equivalence_margin, 0.39303776899708276, 1e-15);
+  EXPECT_EQ(stats_verdict(0, analysis.ci90_low, analysis.ci90_high, false, 0.05), StatsVerdict::inconclusive);
   EXPECT_FALSE(analysis.minimum_detectable_difference.has_value());  // no discordant items
   EXPECT_FALSE(analysis.items_needed.has_value());
+
+  // 60 identical items bound the difference within 5 points (1 - 0.05 ** (1 / 60) = 0.0487); 59 do not.
+  const std::vector<double> sixty(60, 0.0), fifty_nine(59, 0.0);
+  const StatsPairedAnalysis enough = *stats_paired_analyse(sixty, sixty, {}, {});
+  EXPECT_NEAR(enough.ci90_high, 0.04870291331009746, 1e-15);
+  EXPECT_EQ(stats_verdict(0, enough.ci90_low, enough.ci90_high, false, 0.05), StatsVerdict::equivalent);
+  const StatsPairedAnalysis too_few = *stats_paired_analyse(fifty_nine, fifty_nine, {}, {});
+  EXPECT_NEAR(too_few.ci90_high, 0.049507609888227, 1e-15);
+  EXPECT_EQ(stats_verdict(0, too_few.ci90_low, too_few.ci90_high, false, 0.0495), StatsVerdict::inconclusive);
+
+  // Draws of one question are one cluster: 24 items in 6 clusters are bounded as 6.
+  std::vector<uint32_t> clusters;
+  for (uint32_t c = 0; c < 6; ++c) clusters.insert(clusters.end(), 4, c);
+  const std::vector<double> draws(24, 1.0);
+  const StatsPairedAnalysis clustered = *stats_paired_analyse(draws, draws, clusters, {});
+  EXPECT_NEAR(clustered.ci90_high, 0.39303776899708276, 1e-15);
+
+  // Scores that are not 0/1 (ROUGE) have no such bound: identical systems keep the point.
+  const std::vector<double> rouge = {0.25, 0.5, 0.75};
+  const StatsPairedAnalysis continuous = *stats_paired_analyse(rouge, rouge, {}, {});
+  EXPECT_EQ(continuous.ci90_low, 0);
+  EXPECT_EQ(continuous.ci90_high, 0);
 }
 
 }  // namespace
