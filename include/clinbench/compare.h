@@ -33,7 +33,7 @@ struct CompareRun {
   // Display name in every table and chart. Starts as compare_run_default_name; made unique by
   // compare_runs_name_unique; a pairs file may override it.
   std::string name;
-  nlohmann::json results;  // results.json as read by results_read_document
+  RunResult results;  // results.json as results_read gives it (samples are below)
   // Task -> the lines of samples/TASK.jsonl in file order (the run's dataset order). A task
   // whose samples file is missing has no entry: the model table can still show it, pairs
   // cannot compare it.
@@ -55,10 +55,10 @@ std::vector<std::filesystem::path> compare_find_runs(const std::filesystem::path
 // no metric. (The report's headline, `runs`' column.)
 std::string compare_headline_metric(const std::vector<std::string>& metrics);
 
-// results.json model.details.name when set, else the model file's stem (gguf:PATH) or the
-// server's model name, else the folder's name; then "+rag-MODE" for a retrieval-augmented run
+// The model's details.name when set, else the model file's stem (gguf:PATH) or the server's
+// model name, else the folder's name; then "+rag-MODE" for a retrieval-augmented run
 // (config.rag), which is its own system ("MODEL+rag-bm25" pairs against "MODEL").
-std::string compare_run_default_name(const nlohmann::json& results,
+std::string compare_run_default_name(const RunResult& results,
                                      const std::filesystem::path& dir);
 
 // Where two runs share a name, each of them gets " (FOLDER)" appended, FOLDER being its run
@@ -70,7 +70,7 @@ void compare_runs_name_unique(std::vector<CompareRun>& runs);
 // later runs have, in their order.
 std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs);
 
-// Metric names of one task in a run's results.json (empty when the run lacks the task).
+// Metric names of one task in a run's results, in name order (empty when the run lacks the task).
 std::vector<std::string> compare_run_metrics(const CompareRun& run, const std::string& task);
 
 // --- pairs ----------------------------------------------------------------------------------

@@ -363,6 +363,7 @@ struct MetricDefinition {
   MetricSampleScorer sample_scorer = nullptr;
   MetricBatchScorer batch_scorer = nullptr;
   std::string_view description;  // one line for --help, docs and the report
+  std::string_view label;        // the report's short display name ("accuracy", "ROUGE-L")
 };
 
 // Every row, in table order (how `clinbench tasks --metrics` lists them).

@@ -10,12 +10,17 @@
 #include "clinbench/audit.h"
 #include "clinbench/backends.h"
 #include "clinbench/compare.h"
+#include "clinbench/results.h"
 #include "clinbench/stats.h"
 
 namespace clinbench {
 
-// A fixed-width table: task, n, each metric with its 95% interval, failures.
-std::string results_table(const nlohmann::json& results);
+// A fixed-width table of a run's tasks, in name order: task, n, each metric with its 95%
+// interval, failures.
+std::string results_table(const RunResult& results);
+
+// The same table over each task's clean subset (run --exclude-ids: the items not excluded).
+std::string results_clean_subset_table(const RunResult& results);
 
 // The HTML report of a comparison: one self-contained file that opens offline (its parts are in
 // src/report/html_report.h). The minified UMD builds of the chart libraries it inlines:

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -250,6 +251,9 @@ struct RunResult {
   nlohmann::json extra = nlohmann::json::object();  // keys this version does not know
 };
 
+// The task named `task` in the run, or nullptr when the run lacks it.
+const TaskResult* run_result_task(const RunResult& run, std::string_view task);
+
 // The results.json document (samples are not in it).
 nlohmann::json results_to_json(const RunResult& run);
 
@@ -272,16 +276,9 @@ void results_add_clean_subsets(RunResult& run, const ResultsExcludedItem& exclud
 // written with U+FFFD in its place. Throws Error naming the file when writing fails.
 void results_write(const std::filesystem::path& output_dir, const RunResult& run);
 
-// DIR/results.json as a checked document: valid JSON, a format version this clinbench reads, a
-// tasks object. Throws Error naming the file (and field). For readers that walk it generically.
-nlohmann::json results_read_document(const std::filesystem::path& run_dir);
-
-// DIR/results.json, typed (samples not read).
+// DIR/results.json, typed (samples not read): valid JSON, a format version this clinbench reads,
+// a tasks object, each value of its type. Throws Error naming the file (and field).
 RunResult results_read(const std::filesystem::path& run_dir);
-
-// The lines of a samples file as JSON objects, blank lines skipped. Throws Error naming the file
-// and line for a line that is not a JSON object.
-std::vector<nlohmann::json> samples_read_documents(const std::filesystem::path& file);
 
 // A samples file, typed. Throws Error naming file, line and field.
 std::vector<Sample> samples_read(const std::filesystem::path& file);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clinbench/backends.h"
+#include "clinbench/results.h"
 
 namespace clinbench {
 
@@ -62,14 +63,13 @@ class RunProgress {
 };
 
 // A run that wrote its results. missing: items without an answer, by task and cause, a line
-// each; clean_subset: with exclude_ids, {"tasks": {T: metrics without them}}.
+// each; exclude_ids: the file whose items each task's clean_subset leaves out (empty = none).
 struct RunOutcome {
   std::filesystem::path output_dir;
-  nlohmann::json results;  // results.json as written
+  RunResult results;       // results.json as written (the tasks without their samples)
   int status = 0;          // 0, or kRunIncomplete
   std::vector<std::string> missing;
   std::filesystem::path exclude_ids;
-  nlohmann::json clean_subset;
   std::string rag_system_name;  // with retrieval: compare's name for the run
 };
 

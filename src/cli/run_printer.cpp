@@ -32,9 +32,9 @@ std::unique_ptr<RunProgress> RunPrinter::progress(const std::string& label, cons
 
 void RunPrinter::run_finished(const RunOutcome& outcome) {
   std::printf("\n%s\n", results_table(outcome.results).c_str());
-  if (!outcome.clean_subset.is_null()) {
+  if (!outcome.exclude_ids.empty()) {
     std::printf("clean subset (items in %s left out):\n%s\n", outcome.exclude_ids.c_str(),
-                results_table(outcome.clean_subset).c_str());
+                results_clean_subset_table(outcome.results).c_str());
   }
   if (!outcome.rag_system_name.empty()) {
     std::printf("system: %s (retrieval-augmented: compare pairs it with the same model without --rag)\n",

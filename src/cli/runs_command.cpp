@@ -14,31 +14,26 @@ std::string pad(const std::string& text, size_t width) {
   return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
-std::string string_or(const nlohmann::json& object, const char* key, const std::string& fallback) {
-  auto found = object.is_object() ? object.find(key) : object.end();
-  return object.is_object() && found != object.end() && found->is_string() ? found->get<std::string>() : fallback;
-}
-
 // One run as `runs --json` prints it: folder, model, date, tasks with n and headline metric.
 nlohmann::json run_summary(const std::filesystem::path& dir, const std::filesystem::path& root) {
-  nlohmann::json results = results_read_document(dir);
-  const nlohmann::json& config = results.contains("config") ? results["config"] : nlohmann::json();
+  std::vector<CompareRun> runs(1);
+  CompareRun& run = runs[0];
+  run.dir = dir;
+  run.results = results_read(dir);
   nlohmann::json tasks = nlohmann::json::array();
-  CompareRun run;
-  run.results = results;
-  for (const std::string& task : compare_runs_tasks({run})) {
-    const nlohmann::json& entry = results["tasks"][task];
+  for (const std::string& task : compare_runs_tasks(runs)) {
+    const TaskResult* entry = run_result_task(run.results, task);
     std::string metric = compare_headline_metric(compare_run_metrics(run, task));
     nlohmann::json value = nullptr;
-    if (!metric.empty() && entry["metrics"][metric].contains("value")) value = entry["metrics"][metric]["value"];
-    tasks.push_back({{"task", task}, {"n", entry.value("n", nlohmann::json())}, {"metric", metric}, {"value", value}});
+    if (!metric.empty() && entry->metrics.at(metric)) value = entry->metrics.at(metric)->value;
+    tasks.push_back({{"task", task}, {"n", entry->n}, {"metric", metric}, {"value", value}});
   }
   std::filesystem::path shown = dir.lexically_relative(root);
   if (shown.empty() || shown == ".") shown = dir;
   return {{"folder", shown.string()},
-          {"model", compare_run_default_name(results, dir)},
-          {"model_spec", string_or(results.value("model", nlohmann::json()), "spec", "")},
-          {"date", string_or(config, "created_at", "")},
+          {"model", compare_run_default_name(run.results, dir)},
+          {"model_spec", run.results.model.spec},
+          {"date", run.results.config.created_at},
           {"tasks", tasks}};
 }
 

@@ -20,10 +20,10 @@ std::string string_at(const nlohmann::json& object, const char* key) {
 CompareRun compare_run_load(const std::filesystem::path& dir) {
   CompareRun run;
   run.dir = dir;
-  run.results = results_read_document(dir);
-  for (const auto& [task, entry] : run.results["tasks"].items()) {
-    std::filesystem::path file = dir / "samples" / (task + ".jsonl");
-    if (std::filesystem::exists(file)) run.samples[task] = samples_read(file);
+  run.results = results_read(dir);
+  for (const TaskResult& task : run.results.tasks) {
+    std::filesystem::path file = dir / "samples" / (task.task + ".jsonl");
+    if (std::filesystem::exists(file)) run.samples[task.task] = samples_read(file);
   }
   run.name = compare_run_default_name(run.results, dir);
   return run;
@@ -32,22 +32,20 @@ CompareRun compare_run_load(const std::filesystem::path& dir) {
 namespace {
 
 // A retrieval-augmented run is its own system: "MODEL+rag-bm25" beside "MODEL".
-std::string retrieval_suffix(const nlohmann::json& results) {
-  const nlohmann::json& config = results.contains("config") ? results["config"] : nlohmann::json();
-  if (!config.is_object() || !config.contains("rag") || !config["rag"].is_object()) return "";
-  std::string mode = string_at(config["rag"], "mode");
+std::string retrieval_suffix(const RunResult& results) {
+  if (!results.config.rag) return "";
+  const std::string& mode = results.config.rag->mode;
   return "+rag" + (mode.empty() ? "" : "-" + mode);
 }
 
-std::string model_name(const nlohmann::json& results, const std::filesystem::path& dir) {
-  const nlohmann::json& model = results.contains("model") ? results["model"] : nlohmann::json();
-  const nlohmann::json& details =
-      model.is_object() && model.contains("details") ? model["details"] : nlohmann::json();
+// model.details is the backend's own open-ended object (ModelInfo::details).
+std::string model_name(const RunResult& results, const std::filesystem::path& dir) {
+  const nlohmann::json& details = results.model.details;
   if (std::string name = string_at(details, "name"); !name.empty()) return name;
   if (std::string name = string_at(details, "model_name"); !name.empty()) return name;
   if (std::string path = string_at(details, "path"); !path.empty())
     return std::filesystem::path(path).stem().string();
-  if (std::optional<ModelSpec> spec = model_spec_try_parse(string_at(model, "spec"))) {
+  if (std::optional<ModelSpec> spec = model_spec_try_parse(results.model.spec)) {
     if (std::string name = model_spec_display_name(*spec); !name.empty()) return name;
   }
   std::filesystem::path absolute = std::filesystem::absolute(dir).lexically_normal();
@@ -57,7 +55,7 @@ std::string model_name(const nlohmann::json& results, const std::filesystem::pat
 
 }  // namespace
 
-std::string compare_run_default_name(const nlohmann::json& results,
+std::string compare_run_default_name(const RunResult& results,
                                      const std::filesystem::path& dir) {
   return model_name(results, dir) + retrieval_suffix(results);
 }
@@ -92,28 +90,21 @@ std::vector<std::string> compare_runs_tasks(const std::vector<CompareRun>& runs)
     if (seen.insert(task).second) tasks.push_back(task);
   };
   for (const CompareRun& run : runs) {
-    const nlohmann::json& config =
-        run.results.contains("config") ? run.results["config"] : nlohmann::json();
-    if (config.is_object() && config.contains("tasks") && config["tasks"].is_array()) {
-      for (const nlohmann::json& task : config["tasks"]) {
-        // config.tasks holds what the user typed (a name or a YAML path); only names that the
-        // results hold are tasks here.
-        if (task.is_string() && run.results["tasks"].contains(task.get<std::string>()))
-          add(task.get<std::string>());
-      }
+    // config.tasks holds what the user typed (a name or a YAML path); only names that the
+    // results hold are tasks here.
+    for (const std::string& task : run.results.config.tasks) {
+      if (run_result_task(run.results, task)) add(task);
     }
-    for (const auto& [task, entry] : run.results["tasks"].items()) add(task);
+    for (const TaskResult& task : run.results.tasks) add(task.task);
   }
   return tasks;
 }
 
 std::vector<std::string> compare_run_metrics(const CompareRun& run, const std::string& task) {
   std::vector<std::string> metrics;
-  const nlohmann::json& tasks = run.results["tasks"];
-  if (!tasks.contains(task) || !tasks[task].contains("metrics") ||
-      !tasks[task]["metrics"].is_object())
-    return metrics;
-  for (const auto& [metric, value] : tasks[task]["metrics"].items()) metrics.push_back(metric);
+  const TaskResult* result = run_result_task(run.results, task);
+  if (!result) return metrics;
+  for (const auto& [metric, estimate] : result->metrics) metrics.push_back(metric);
   return metrics;
 }
 

@@ -9,8 +9,9 @@ namespace clinbench {
 
 namespace {
 
-std::string number_or_empty(const nlohmann::json& value) {
-  return value.is_number() ? csv_number(value.get<double>()) : "";
+// An estimate's number, empty for a metric without a value.
+std::string number_or_empty(const std::optional<StatsEstimate>& estimate, double StatsEstimate::*member) {
+  return estimate ? csv_number((*estimate).*member) : "";
 }
 
 }  // namespace
@@ -19,15 +20,15 @@ std::string compare_csv_scores(const std::vector<CompareRun>& runs) {
   std::string out = "model,run_dir,task,metric,n,value,ci_low,ci_high\r\n";
   for (const std::string& task : compare_runs_tasks(runs)) {
     for (const CompareRun& run : runs) {
-      if (!run.results["tasks"].contains(task)) continue;
-      const nlohmann::json& entry = run.results["tasks"][task];
+      const TaskResult* entry = run_result_task(run.results, task);
+      if (!entry) continue;
       for (const std::string& metric : compare_run_metrics(run, task)) {
-        const nlohmann::json& estimate = entry["metrics"][metric];
+        const std::optional<StatsEstimate>& estimate = entry->metrics.at(metric);
         out += csv_field(run.name) + "," + csv_field(run.dir.string()) + "," + csv_field(task) + "," +
-               csv_field(metric) + "," + std::to_string(entry.value("n", int64_t(0))) + "," +
-               number_or_empty(estimate.value("value", nlohmann::json())) + "," +
-               number_or_empty(estimate.value("ci_low", nlohmann::json())) + "," +
-               number_or_empty(estimate.value("ci_high", nlohmann::json())) + "\r\n";
+               csv_field(metric) + "," + std::to_string(entry->n) + "," +
+               number_or_empty(estimate, &StatsEstimate::value) + "," +
+               number_or_empty(estimate, &StatsEstimate::ci_low) + "," +
+               number_or_empty(estimate, &StatsEstimate::ci_high) + "\r\n";
       }
     }
   }

@@ -5,8 +5,9 @@ namespace clinbench {
 
 namespace {
 
-nlohmann::json number_or_null(const nlohmann::json& value) {
-  return value.is_number() ? value : nlohmann::json();
+// An estimate's number, null for a metric without a value.
+nlohmann::json number_or_null(const std::optional<StatsEstimate>& estimate, double StatsEstimate::*member) {
+  return estimate ? nlohmann::json((*estimate).*member) : nlohmann::json();
 }
 
 nlohmann::json comparison_rows(const std::vector<CompareRun>& runs, const std::vector<CompareRow>& rows,
@@ -56,13 +57,12 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
 
   nlohmann::json run_list = nlohmann::json::array();
   for (const CompareRun& run : runs) {
-    const nlohmann::json& model =
-        run.results.contains("model") ? run.results["model"] : nlohmann::json::object();
+    const ModelInfo& model = run.results.model;
     run_list.push_back({{"name", run.name},
                         {"dir", run.dir.string()},
-                        {"model_spec", model.value("spec", "")},
-                        {"backend", model.value("backend", "")},
-                        {"fingerprint", model.value("fingerprint", "")}});
+                        {"model_spec", model.spec},
+                        {"backend", model.backend},
+                        {"fingerprint", model.fingerprint}});
   }
   out["runs"] = run_list;
 
@@ -70,19 +70,19 @@ nlohmann::json compare_json(const std::vector<CompareRun>& runs, const CompareRe
   const std::vector<std::string> tasks = compare_runs_tasks(runs);
   for (const std::string& task : tasks) {
     for (const CompareRun& run : runs) {
-      if (!run.results["tasks"].contains(task)) continue;
-      const nlohmann::json& entry = run.results["tasks"][task];
+      const TaskResult* entry = run_result_task(run.results, task);
+      if (!entry) continue;
       for (const std::string& metric : compare_run_metrics(run, task)) {
-        const nlohmann::json& estimate = entry["metrics"][metric];
+        const std::optional<StatsEstimate>& estimate = entry->metrics.at(metric);
         scores.push_back(
             {{"run", run.name},
              {"task", task},
              {"metric", metric},
              {"higher_is_better", compare_metric_higher_is_better(metric)},
-             {"n", entry.value("n", int64_t(0))},
-             {"value", number_or_null(estimate.value("value", nlohmann::json()))},
-             {"ci_low", number_or_null(estimate.value("ci_low", nlohmann::json()))},
-             {"ci_high", number_or_null(estimate.value("ci_high", nlohmann::json()))}});
+             {"n", entry->n},
+             {"value", number_or_null(estimate, &StatsEstimate::value)},
+             {"ci_low", number_or_null(estimate, &StatsEstimate::ci_low)},
+             {"ci_high", number_or_null(estimate, &StatsEstimate::ci_high)}});
       }
     }
   }

@@ -42,10 +42,11 @@ std::string p_text(double p) {
   return buffer;
 }
 
-std::string estimate_text(const nlohmann::json& estimate) {
-  if (!estimate.is_object() || !estimate.value("value", nlohmann::json()).is_number()) return "n/a";
-  return fixed3(estimate["value"].get<double>()) + " [" + fixed3(estimate["ci_low"].get<double>()) +
-         ", " + fixed3(estimate["ci_high"].get<double>()) + "]";
+// A metric of a task's results; nullptr when the task lacks it.
+std::string estimate_text(const std::optional<StatsEstimate>* estimate) {
+  if (!estimate || !*estimate) return "n/a";
+  const StatsEstimate& e = **estimate;
+  return fixed3(e.value) + " [" + fixed3(e.ci_low) + ", " + fixed3(e.ci_high) + "]";
 }
 
 std::string with_commas(int64_t value) {
@@ -120,14 +121,12 @@ std::string compare_markdown(const std::vector<CompareRun>& runs, const CompareR
     }
     out += "\n" + rule + "\n";
     for (const CompareRun& run : runs) {
-      if (!run.results["tasks"].contains(task)) continue;
-      const nlohmann::json& entry = run.results["tasks"][task];
-      out += "| " + cell(run.name) + " | " + std::to_string(entry.value("n", int64_t(0))) + " |";
+      const TaskResult* entry = run_result_task(run.results, task);
+      if (!entry) continue;
+      out += "| " + cell(run.name) + " | " + std::to_string(entry->n) + " |";
       for (const std::string& metric : metrics) {
-        nlohmann::json estimate = entry.contains("metrics") && entry["metrics"].contains(metric)
-                                      ? entry["metrics"][metric]
-                                      : nlohmann::json();
-        out += " " + estimate_text(estimate) + " |";
+        auto estimate = entry->metrics.find(metric);
+        out += " " + estimate_text(estimate == entry->metrics.end() ? nullptr : &estimate->second) + " |";
       }
       out += "\n";
     }

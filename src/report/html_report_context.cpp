@@ -9,20 +9,16 @@ namespace clinbench {
 
 namespace {
 
-const nlohmann::json& member(const nlohmann::json& object, const char* key) {
-  static const nlohmann::json null_value;
-  if (!object.is_object()) return null_value;
-  auto found = object.find(key);
-  return found == object.end() ? null_value : *found;
-}
+// "" as null, as the page shows either as "not recorded".
+nlohmann::json string_or_null(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
 
 // The run's own record first (results.json config.task_details.T.description), else the
 // built-in task of that name (runs made before descriptions were recorded).
 std::string task_description(const std::vector<CompareRun>& runs, const std::string& task) {
   for (const CompareRun& run : runs) {
-    const nlohmann::json& text = member(member(member(member(run.results, "config"), "task_details"), task.c_str()),
-                                        "description");
-    if (text.is_string() && !text.get<std::string>().empty()) return text.get<std::string>();
+    auto details = run.results.config.task_details.find(task);
+    if (details != run.results.config.task_details.end() && !details->second.description.empty())
+      return details->second.description;
   }
   std::vector<std::string> builtin = builtin_task_names();
   if (std::find(builtin.begin(), builtin.end(), task) == builtin.end()) return "";
@@ -34,42 +30,43 @@ std::string task_description(const std::vector<CompareRun>& runs, const std::str
 }
 
 nlohmann::json run_settings(const CompareRun& run, const std::vector<std::string>& tasks) {
-  const nlohmann::json& config = member(run.results, "config");
-  const nlohmann::json& model = member(run.results, "model");
-  const nlohmann::json& details = member(model, "details");
+  const RunConfig& config = run.results.config;
+  const ModelInfo& model = run.results.model;
   nlohmann::json per_task = nlohmann::json::array();
   for (const std::string& task : tasks) {
-    const nlohmann::json& entry = member(member(run.results, "tasks"), task.c_str());
-    if (entry.is_null()) continue;
-    const nlohmann::json& task_config = member(member(config, "task_details"), task.c_str());
+    const TaskResult* entry = run_result_task(run.results, task);
+    if (!entry) continue;
+    auto details = config.task_details.find(task);
+    const TaskRunConfig* task_config = details == config.task_details.end() ? nullptr : &details->second;
     nlohmann::json files = nlohmann::json::array();
-    const nlohmann::json& data_files = member(task_config, "data_files");
-    if (data_files.is_array()) {
-      for (const nlohmann::json& file : data_files) {
-        files.push_back({{"file", std::filesystem::path(member(file, "path").is_string() ? file["path"].get<std::string>() : "")
-                                      .filename().string()},
-                         {"sha256", member(file, "sha256")}});
+    if (task_config) {
+      for (const RunFileDigest& file : task_config->data_files) {
+        files.push_back({{"file", std::filesystem::path(file.path).filename().string()},
+                         {"sha256", string_or_null(file.sha256)}});
       }
     }
     per_task.push_back({{"task", task},
-                        {"n", member(entry, "n")},
-                        {"dataset_items", member(entry, "dataset_items")},
-                        {"shots", member(entry, "shots")},
-                        {"scoring", member(task_config, "scoring")},
-                        {"prompt_format", member(task_config, "chat_format")},
-                        {"prompt_sha256", member(entry, "prompt_sha256")},
+                        {"n", entry->n},
+                        {"dataset_items", entry->dataset_items},
+                        {"shots", entry->shots},
+                        {"scoring", task_config ? string_or_null(task_config->scoring) : nlohmann::json()},
+                        {"prompt_format", task_config ? string_or_null(task_config->chat_format) : nlohmann::json()},
+                        {"prompt_sha256", string_or_null(entry->prompt_sha256)},
                         {"data_files", files}});
   }
-  return {{"date", member(config, "created_at")},
-          {"limit", member(config, "limit")},
-          {"limit_fraction", member(config, "limit_fraction")},
-          {"num_fewshot", member(config, "num_fewshot")},
-          {"seed", member(config, "seed")},
-          {"bootstrap_resamples", member(config, "bootstrap_resamples")},
-          {"clinbench_version", member(run.results, "clinbench_version")},
-          {"chat_template_sha256", member(details, "chat_template_sha256")},
-          {"model_sha256", member(model, "fingerprint")},
-          {"retrieval", !member(config, "rag").is_null()},
+  // model.details is the backend's own open-ended object (ModelInfo::details).
+  nlohmann::json chat_template = model.details.is_object() ? model.details.value("chat_template_sha256", nlohmann::json())
+                                                           : nlohmann::json();
+  return {{"date", string_or_null(config.created_at)},
+          {"limit", config.limit},
+          {"limit_fraction", config.limit_fraction ? nlohmann::json(*config.limit_fraction) : nlohmann::json()},
+          {"num_fewshot", config.num_fewshot},
+          {"seed", config.seed},
+          {"bootstrap_resamples", config.bootstrap_resamples},
+          {"clinbench_version", string_or_null(run.results.clinbench_version)},
+          {"chat_template_sha256", chat_template},
+          {"model_sha256", string_or_null(model.fingerprint)},
+          {"retrieval", config.rag.has_value()},
           {"tasks", per_task}};
 }
 

@@ -110,6 +110,11 @@ nlohmann::json report_data(const std::vector<CompareRun>& runs, const CompareRes
                      {"lower_is_better", lower_is_better}});
   }
   data["tasks"] = tasks;
+  // The page's names of the metrics: the metric table's labels.
+  nlohmann::json labels = nlohmann::json::object();
+  for (const MetricDefinition& definition : metric_definitions())
+    labels[std::string(definition.name)] = std::string(definition.label);
+  data["metric_labels"] = labels;
   std::vector<std::string> task_names;
   for (const TaskInfo& info : infos) task_names.push_back(info.name);
   data["context"] = report_context(runs, task_names);

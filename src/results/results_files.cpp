@@ -48,6 +48,10 @@ void results_write(const std::filesystem::path& output_dir, const RunResult& run
   write_file_atomic(output_dir / "results.json", dump_safe(results_to_json(run), 2) + "\n");
 }
 
+namespace {
+
+// DIR/results.json as a checked document: valid JSON, a format version this clinbench reads, a
+// tasks object.
 nlohmann::json results_read_document(const std::filesystem::path& run_dir) {
   std::filesystem::path path = run_dir / "results.json";
   nlohmann::json results;
@@ -70,14 +74,10 @@ nlohmann::json results_read_document(const std::filesystem::path& run_dir) {
   return results;
 }
 
+}  // namespace
+
 RunResult results_read(const std::filesystem::path& run_dir) {
   return results_from_json(results_read_document(run_dir), run_dir / "results.json");
-}
-
-std::vector<nlohmann::json> samples_read_documents(const std::filesystem::path& file) {
-  std::vector<nlohmann::json> samples;
-  for_each_sample_line(file, [&samples](int64_t, nlohmann::json&& object) { samples.push_back(std::move(object)); });
-  return samples;
 }
 
 std::vector<Sample> samples_read(const std::filesystem::path& file) {

@@ -115,6 +115,13 @@ TaskResult task_result_from_json(const std::string& name, const FieldReader& fie
 
 }  // namespace
 
+const TaskResult* run_result_task(const RunResult& run, std::string_view task) {
+  for (const TaskResult& result : run.tasks) {
+    if (result.task == task) return &result;
+  }
+  return nullptr;
+}
+
 nlohmann::json results_to_json(const RunResult& run) {
   nlohmann::json results;
   results["clinbench_version"] = run.clinbench_version;

@@ -2,6 +2,7 @@
 #include "run/run_output.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace clinbench {
 
@@ -9,17 +10,18 @@ namespace {
 
 // The settings that decide what a run's results are, as results.json's config records them;
 // a run into a folder whose results.json differs in any of them would mix two runs there.
-nlohmann::json results_identity(const nlohmann::json& config) {
-  nlohmann::json identity = nlohmann::json::object();
-  for (const char* key : {"tasks", "data_dir", "limit", "limit_fraction", "num_fewshot", "seed", "bertscore_models"}) {
-    identity[key] = config.contains(key) ? config[key] : nlohmann::json();
-  }
-  const nlohmann::json& rag = config.contains("rag") && config["rag"].is_object() ? config["rag"] : nlohmann::json();
-  identity["rag"] = rag.is_object() ? nlohmann::json{{"index", rag.value("index", "")}, {"mode", rag.value("mode", "")},
-                                                    {"k", rag.value("k", 0)}}
-                                    : nlohmann::json();
-  const nlohmann::json& backend =
-      config.contains("backend_options") && config["backend_options"].is_object() ? config["backend_options"] : nlohmann::json::object();
+nlohmann::json results_identity(const RunConfig& config) {
+  nlohmann::json identity = {{"tasks", config.tasks},
+                             {"data_dir", config.data_dir},
+                             {"limit", config.limit},
+                             {"limit_fraction", config.limit_fraction ? nlohmann::json(*config.limit_fraction) : nlohmann::json()},
+                             {"num_fewshot", config.num_fewshot},
+                             {"seed", config.seed},
+                             {"bertscore_models", config.bertscore_models}};
+  identity["rag"] = config.rag ? nlohmann::json{{"index", config.rag->index}, {"mode", config.rag->mode}, {"k", config.rag->k}}
+                               : nlohmann::json();
+  // backend_options is the backend's own open-ended object.
+  const nlohmann::json& backend = config.backend_options.is_object() ? config.backend_options : nlohmann::json::object();
   for (const char* key : {"context_length", "kv_cache_f16", "flash_attention", "model_name", "first_token_logprobs"}) {
     identity["backend_options." + std::string(key)] = backend.contains(key) ? backend[key] : nlohmann::json();
   }
@@ -31,26 +33,27 @@ nlohmann::json results_identity(const nlohmann::json& config) {
 // A folder holding another model's results, or this model's under another configuration,
 // stops the run before the model loads (unless --overwrite): its samples would otherwise sit
 // beside the new results.json. The same model and configuration resume, as the cache allows.
-void check_previous_results(const RunSettings& settings, const nlohmann::json& config) {
+void check_previous_results(const RunSettings& settings, const nlohmann::json& planned_config) {
   std::filesystem::path file = settings.output_dir / "results.json";
   std::error_code ec;
   if (settings.overwrite || !std::filesystem::exists(file, ec)) return;
-  nlohmann::json previous;  // stays null for a file that is not a results file (told below)
+  std::optional<RunResult> previous;  // stays empty for a file that is not a results file (told below)
   try {
-    previous = results_read_document(settings.output_dir);
+    previous = results_read(settings.output_dir);
   } catch (const Error&) {
   }
   const std::string advice = ": give another --output-dir, or --overwrite to replace them";
-  if (!previous.is_object() || !previous.contains("model") || !previous["model"].is_object()) {
+  if (!previous || previous->model.spec.empty()) {
     throw Error("the output folder " + settings.output_dir.string() + " holds a results.json that is not a run's" + advice);
   }
-  std::string previous_spec = previous["model"].value("spec", "");
+  const std::string& previous_spec = previous->model.spec;
   if (previous_spec != settings.model_spec) {
     throw Error("the output folder " + settings.output_dir.string() + " holds the results of another model (" +
                 previous_spec + "; this run: " + settings.model_spec + ")" + advice);
   }
-  nlohmann::json before = results_identity(previous.value("config", nlohmann::json::object()));
-  nlohmann::json now = results_identity(config);
+  nlohmann::json before = results_identity(previous->config);
+  // The planned config is written in results.json's shape; results reads it like the file's.
+  nlohmann::json now = results_identity(run_config_from_json(planned_config, file));
   for (const auto& [key, value] : now.items()) {
     if (before[key] == value) continue;
     throw Error("the output folder " + settings.output_dir.string() + " holds this model's results under another " +

@@ -248,18 +248,17 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
   }
   if (settings.overwrite) remove_other_samples(settings.output_dir, run.tasks);
   results_write(settings.output_dir, run);
-  nlohmann::json summary = results_to_json(run);
   RunOutcome outcome;
   outcome.output_dir = settings.output_dir;
-  if (excluded) {
-    nlohmann::json clean = {{"tasks", nlohmann::json::object()}};
-    for (const auto& [task, entry] : summary["tasks"].items()) clean["tasks"][task] = entry["clean_subset"];
-    outcome.exclude_ids = settings.exclude_ids;
-    outcome.clean_subset = std::move(clean);
-  }
-  if (rag_config) outcome.rag_system_name = compare_run_default_name(summary, settings.output_dir);
+  if (excluded) outcome.exclude_ids = settings.exclude_ids;
+  if (rag_config) outcome.rag_system_name = compare_run_default_name(run, settings.output_dir);
   outcome.status = run_completeness_status(run.tasks, outcome.missing);
-  outcome.results = std::move(summary);
+  for (TaskResult& task : run.tasks) {  // written; the outcome is results.json's part
+    task.samples = {};
+    task.per_sample = {};
+    task.cluster_of_sample = {};
+  }
+  outcome.results = std::move(run);
   observer.run_finished(outcome);
   return outcome;
 }

@@ -14,8 +14,10 @@ CompareRun run_of(const std::string& name, const std::vector<double>& acc, const
   double sum = 0;
   for (double value : acc) sum += value;
   double mean = sum / double(acc.size());
-  run.results = {{"config", {{"tasks", {"medqa"}}}},
-                 {"tasks", {{"medqa", {{"n", acc.size()}, {"metrics", {{"acc", {{"value", mean}, {"ci_low", mean}, {"ci_high", mean}}}}}}}}}};
+  run.results = results_from_json(
+      {{"config", {{"tasks", {"medqa"}}}},
+       {"tasks", {{"medqa", {{"n", acc.size()}, {"metrics", {{"acc", {{"value", mean}, {"ci_low", mean}, {"ci_high", mean}}}}}}}}}},
+      run.dir / "results.json");
   for (size_t i = 0; i < acc.size(); ++i) {
     std::string id = "q" + std::to_string(i + 1);
     nlohmann::json sample = {{"id", id}, {"prompt_key", "key-" + id}, {"scores", {{"acc", acc[i]}}}};

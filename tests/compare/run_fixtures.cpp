@@ -74,7 +74,7 @@ CompareRun fixture_run(const std::string& name, const std::vector<FixtureTask>& 
   CompareRun run;
   run.dir = "/runs/" + name;
   run.name = name;
-  run.results = results_json(name, tasks);
+  run.results = results_from_json(results_json(name, tasks), run.dir / "results.json");
   for (const FixtureTask& task : tasks) {
     for (const FixtureSample& sample : task.samples)
       run.samples[task.name].push_back(sample_json(sample));

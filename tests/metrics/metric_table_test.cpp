@@ -2,7 +2,10 @@
 // scoring and compare's direction, and names without a row are refused rather than guessed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
+#include <string>
 
 #include "clinbench/compare.h"
 #include "clinbench/metrics.h"
@@ -46,6 +49,26 @@ TEST(MetricTable, NamesAreUniqueAndEveryRowIsDescribed) {
   }
   EXPECT_EQ(metric_definition_find("ACC"), nullptr);  // names are exact
   EXPECT_EQ(metric_definition_find("error_rate"), nullptr);
+}
+
+// The report's names of the metrics, as its page spelled them before they moved into the table
+// (a row the page had no name for read as its name with spaces).
+TEST(MetricTable, EveryRowHasTheReportsDisplayLabel) {
+  const std::map<std::string_view, std::string_view> page_names = {
+      {"acc", "accuracy"}, {"acc_norm", "accuracy (length-normalised)"}, {"exact_acc", "exact-label accuracy"},
+      {"extraction_failure", "answer not found"}, {"rouge1", "ROUGE-1"}, {"rouge2", "ROUGE-2"},
+      {"rougeL", "ROUGE-L"}, {"exact_precision", "code precision"}, {"exact_recall", "code recall"},
+      {"exact_f1", "code F1"}, {"approx_precision", "category precision"}, {"approx_recall", "category recall"},
+      {"approx_f1", "category F1"}, {"valid_code_rate", "valid ICD-10 codes"},
+      {"bertscore_precision", "BERTScore precision"}, {"bertscore_recall", "BERTScore recall"},
+      {"bertscore_f1", "BERTScore F1"}};
+  for (const MetricDefinition& metric : metric_definitions()) {
+    auto named = page_names.find(metric.name);
+    std::string spaced(metric.name);
+    std::replace(spaced.begin(), spaced.end(), '_', ' ');
+    EXPECT_EQ(metric.label, named != page_names.end() ? named->second : std::string_view(spaced)) << metric.name;
+  }
+  EXPECT_EQ(metric_definition_find("hallucination_rate")->label, "hallucination rate");
 }
 
 TEST(MetricTable, EveryMetricOfEveryBuiltinTaskHasARowForItsKind) {

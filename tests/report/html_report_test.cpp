@@ -10,6 +10,7 @@
 #include <set>
 
 #include "clinbench/compare.h"
+#include "clinbench/metrics.h"
 #include "report_browser.h"
 #include "report_fixtures.h"
 #include "run_fixtures.h"
@@ -174,6 +175,10 @@ TEST_F(HtmlReportPage, DataHoldsEverySampleWithStringsOnce) {
   EXPECT_NE(std::find(data["tasks"][3]["lower_is_better"].begin(), data["tasks"][3]["lower_is_better"].end(),
                       "hallucination_rate"),
             data["tasks"][3]["lower_is_better"].end());
+  // ... and the metrics' display names from the table's labels, one per row.
+  EXPECT_EQ(data["metric_labels"].size(), metric_definitions().size());
+  EXPECT_EQ(data["metric_labels"]["rougeL"], "ROUGE-L");
+  EXPECT_EQ(data["metric_labels"]["hallucination_rate"], "hallucination rate");
   // Prompts are the same text for the same item in every run: stored once.
   std::set<std::string> unique(data["strings"].begin(), data["strings"].end());
   EXPECT_EQ(unique.size(), data["strings"].size());

@@ -50,6 +50,41 @@ TEST(ReportBrowser, LoadsDrawsAndNeverRunsModelOutput) {
   EXPECT_NE(page.dom.find("format (generation - log-likelihood)"), std::string::npos);
 }
 
+// The effects table names what each effect subtracts as compare.md does: the interaction is
+// (fine-tune+RAG − without RAG) − (base+RAG − without RAG), not the two RAG runs' difference.
+TEST(ReportBrowser, EffectsTableNamesEachContrastAsTheMarkdownDoes) {
+  std::filesystem::path dir = testing::work_dir("report_browser_effects");
+  const std::vector<std::string> arms = {"base", "base_rag", "fine_tune", "fine_tune_rag"};
+  std::string folders;
+  for (size_t a = 0; a < arms.size(); ++a) {
+    std::vector<double> acc;
+    for (size_t i = 0; i < 40; ++i) acc.push_back((i * 7 + a * 3) % (4 + a) < 2 ? 1 : 0);
+    testing::fixture_run_write(dir / arms[a], arms[a], {testing::fixture_task("medqa", "acc", acc)});
+    folders += " " + (dir / arms[a]).string();
+  }
+  std::string output;
+  int status = testing::run_clinbench("compare" + folders + " --factorial base,base_rag,fine_tune,fine_tune_rag" +
+                                          " --resamples 200 --output-dir " + (dir / "compare").string(),
+                                      output);
+  ASSERT_EQ(status, 0) << output;
+  const std::string interaction = "(fine_tune_rag − without RAG) − (base_rag − without RAG)";
+  EXPECT_NE(read_file(dir / "compare" / "compare.md").find("| interaction | " + interaction + " |"), std::string::npos);
+  status = testing::run_clinbench("report" + folders + " --factorial base,base_rag,fine_tune,fine_tune_rag" +
+                                      " --resamples 200 -o " + (dir / "report.html").string(),
+                                  output);
+  ASSERT_EQ(status, 0) << output;
+  ASSERT_FALSE(testing::chromium_binary().empty()) << "Chromium is missing: scripts/setup.sh --test installs it";
+  testing::ChromiumPage page = testing::chromium_dump_dom(dir / "report.html", dir, 1280, 1600);
+  ASSERT_FALSE(page.dom.empty()) << page.log;
+  for (const std::string& line : page.console) ADD_FAILURE() << "console: " << line;
+  size_t effects = page.dom.find("id=\"effects-body\"");
+  ASSERT_NE(effects, std::string::npos);
+  const std::string table = page.dom.substr(effects);
+  EXPECT_NE(table.find("<td>interaction</td><td>" + interaction + "</td>"), std::string::npos) << table.substr(0, 4000);
+  EXPECT_NE(table.find("<td>retrieval on the base</td><td>base_rag − base</td>"), std::string::npos);
+  EXPECT_NE(table.find("<td>fine-tuning with retrieval</td><td>fine_tune_rag − base_rag</td>"), std::string::npos);
+}
+
 // Two runs of models that share a long name (only their folders tell them apart), on PubMedQA
 // (answers yes / no / maybe stored as letters) and on a generated-answer task where no answer
 // could be read, with the settings `clinbench run` records.

@@ -26,15 +26,11 @@
                      cluster_sign_flip_exact: "cluster sign-flip", cluster_sign_flip_monte_carlo: "cluster sign-flip (MC)",
                      ece_permutation: "permutation", none: "none" };
   function pText(p) { return p < 0.001 ? "< 0.001" : p.toFixed(3); }
-  var METRIC_NAMES = {
-    acc: "accuracy", acc_norm: "accuracy (length-normalised)", exact_acc: "exact-label accuracy",
-    extraction_failure: "answer not found", rouge1: "ROUGE-1", rouge2: "ROUGE-2", rougeL: "ROUGE-L",
-    exact_precision: "code precision", exact_recall: "code recall", exact_f1: "code F1",
-    approx_precision: "category precision", approx_recall: "category recall", approx_f1: "category F1",
-    valid_code_rate: "valid ICD-10 codes", bertscore_precision: "BERTScore precision",
-    bertscore_recall: "BERTScore recall", bertscore_f1: "BERTScore F1"
-  };
-  function metricName(metric) { return METRIC_NAMES[metric] || metric.replace(/_/g, " "); }
+  // The metric table's display labels (html_report_data.cpp); a metric without a row reads as its name.
+  var METRIC_LABELS = data.metric_labels || {};
+  function metricName(metric) {
+    return Object.prototype.hasOwnProperty.call(METRIC_LABELS, metric) ? METRIC_LABELS[metric] : metric.replace(/_/g, " ");
+  }
   // Rates where lower is better (extraction_failure, hallucination_rate), as the metric table says.
   var LOWER_IS_BETTER = {};
   data.tasks.forEach(function (task) { task.lower_is_better.forEach(function (m) { LOWER_IS_BETTER[m] = true; }); });
@@ -677,6 +673,12 @@
   (function () {
     var box = document.getElementById("effects-body");
     var groups = [["Fine-tuning × retrieval", compare.factorial || []], ["Format versus knowledge", compare.format_knowledge || []]];
+    // The runs an effect subtracts; the interaction's row names the two RAG runs, each compared
+    // with its own run without retrieval (as compare.md says it).
+    function contrastText(e) {
+      if (e.effect === "interaction") return "(" + e.first + " − without RAG) − (" + e.second + " − without RAG)";
+      return e.first + " − " + e.second;
+    }
     var any = false;
     groups.forEach(function (group) {
       if (!group[1].length) return;
@@ -686,7 +688,7 @@
       var t = add(add(box, el("div", "table-scroll")), table(["task", "metric", "effect", "contrast", "n",
           "difference, points (95% CI)", "p (Holm)", "verdict"], numeric));
       group[1].forEach(function (e) {
-        row(t, [e.task + (e.twin_task ? " / " + e.twin_task : ""), metricName(e.metric), e.effect, e.first + " − " + e.second,
+        row(t, [e.task + (e.twin_task ? " / " + e.twin_task : ""), metricName(e.metric), e.effect, contrastText(e),
                 e.n, points(e.difference) + " (" + points(e.ci_low) + " to " + points(e.ci_high) + ")", pText(e.p_holm),
                 el("span", "badge verdict-" + e.verdict, e.verdict)], numeric).className = "effect-row";
       });
