@@ -220,6 +220,17 @@ TEST(ResultsFormat, ReadsARunWrittenBeforeTheTypesExisted) {
   EXPECT_TRUE(generated[0].extra.empty()) << generated[0].extra;
 }
 
+// compare, report and `runs` look a run's tasks up by name (the tasks are a vector in name order).
+TEST(ResultsFormat, ATaskIsFoundByItsExactName) {
+  RunResult run = results_read(testing::test_data_dir() / kFormat1Run);
+  ASSERT_EQ(run.tasks.size(), 2u);
+  EXPECT_EQ(run_result_task(run, "medqa"), &run.tasks[0]);
+  EXPECT_EQ(run_result_task(run, "pubmedqa_gen"), &run.tasks[1]);
+  EXPECT_EQ(run_result_task(run, "pubmedqa"), nullptr);
+  EXPECT_EQ(run_result_task(run, "MedQA"), nullptr);
+  EXPECT_EQ(run_result_task(RunResult{}, "medqa"), nullptr);
+}
+
 TEST(ResultsFormat, WritesARunReadBackByteForByte) {
   std::filesystem::path from = testing::test_data_dir() / kFormat1Run;
   RunResult run = results_read(from);
