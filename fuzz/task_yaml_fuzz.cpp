@@ -1,6 +1,6 @@
 // Task YAML (tasks/*.yaml, a user's own task file): task_spec_parse either returns a spec that
-// validate() accepted or throws an Error naming the file.
-#include "clinbench/tasks.h"
+// validate() and its kind's checks accepted or throws an Error naming the file.
+#include "clinbench/kinds.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -22,15 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::require(spec.num_fewshot >= 0, target, "the shot count is not negative");
   fuzz::require(spec.answer_rule == AnswerRule::robust || spec.answer_rule == AnswerRule::longhealth, target,
                 "the answer rule is known");
-  fuzz::require(spec.longhealth.task >= 1 && spec.longhealth.task <= 3, target,
+  const TaskKindDefinition* kind = task_kind_find(spec.kind);
+  fuzz::require(kind != nullptr, target, "the kind is a row of the kind table");
+  fuzz::require(spec.answer_form == (kind->has_options ? TaskAnswerForm::option_letter : TaskAnswerForm::free_text),
+                target, "the answer form is the kind's");
+  fuzz::require(spec.longhealth.has_value() == (spec.kind == "longhealth"), target,
+                "LongHealth settings exactly for kind: longhealth");
+  fuzz::require(!spec.longhealth || (spec.longhealth->task >= 1 && spec.longhealth->task <= 3), target,
                 "the LongHealth setting is 1, 2 or 3");
   fuzz::require(spec.source == source, target, "a spec names its file");
-  if (spec.kind == TaskKind::multiple_choice) {
+  if (spec.kind == "multiple_choice") {
     int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
                int(!spec.choices.fixed_options.empty());
     fuzz::require(ways == 1, target, "options come exactly one way");
   }
-  if (spec.kind != TaskKind::multiple_choice) {
+  if (spec.kind != "multiple_choice") {
     fuzz::require(spec.scoring == TaskScoring::generate, target,
                   "generation and LongHealth tasks are scored by generate");
   }

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
 
   try {
     TaskSpec spec = task_spec_find(task_name);
-    if (spec.kind != TaskKind::multiple_choice || spec.scoring != TaskScoring::loglikelihood) {
+    if (spec.answer_form != TaskAnswerForm::option_letter || spec.scoring != TaskScoring::loglikelihood) {
       throw Error("task '" + spec.name + "' (" + spec.source +
                   "): only multiple-choice tasks scored by log-likelihood can be exported");
     }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,22 +15,13 @@
 #include "clinbench/core.h"
 #include "clinbench/data.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace clinbench {
 
-// What a task's items are and how they are loaded, prompted, scored, audited and retrieved for.
-// Each kind's behaviour is one file under src/kinds/ and one row of the kind table (kinds.h);
-// the name here is what a task file's `kind:` says.
-enum class TaskKind {
-  multiple_choice,  // options with one correct answer
-  generation,       // free text compared with a reference (ROUGE, codes, labels, ...)
-  longhealth,       // LongHealth: questions over a patient's letters, drawn per the protocol
-};
-
-// "multiple_choice" | "generation" | "longhealth"; nullopt for any other name.
-std::optional<TaskKind> task_kind_from_name(std::string_view name);
-std::string_view task_kind_name(TaskKind kind);
-// The known kinds' names, comma-separated, in the enum's order (for error messages).
-std::string task_kind_names();
+class YamlReader;  // yaml_reader.h
 
 // How LongHealth's letters are drawn (LongHealthSettings::document_order).
 enum class LongHealthDocumentOrder {
@@ -95,6 +87,13 @@ std::string_view output_cleanup_name(OutputCleanup step);
 // digits, '_', '-' and '.', not empty.
 bool bertscore_model_name_is_valid(std::string_view name);
 
+// What an item's answer is; a kind says which (kinds.h) and the spec carries it, so the stages
+// below the kinds (metrics, BERTScore, ICD codes) decide by it rather than by the kind's name.
+enum class TaskAnswerForm {
+  option_letter,  // one of lettered options (multiple choice, LongHealth)
+  free_text,      // text compared with a reference (generation)
+};
+
 enum class TaskScoring {
   loglikelihood,  // each option's continuation scored by log-probability (acc, acc_norm)
   generate,       // the model answers in its chat template; the answer is read from the text
@@ -116,7 +115,13 @@ struct TaskSpec {
   std::string fewshot_path;      // optional: shots come from this split, not from the items
   std::string data_url;          // where a user gets the data (shown by `clinbench tasks`)
 
-  TaskKind kind = TaskKind::multiple_choice;
+  // The kind's name, as the task file's `kind:` says it ("multiple_choice", "generation",
+  // "longhealth", ...): a row of the kind table (kinds.h), which resolves it. The stages below the
+  // kinds do not branch on it; they read what the kind set in the spec (answer_form, the
+  // per-kind settings below).
+  std::string kind = "multiple_choice";
+  // What an item's answer is: set from the kind when the file is read.
+  TaskAnswerForm answer_form = TaskAnswerForm::option_letter;
   std::string id_field;               // the item id's field; empty = key or position
   // Alternative names of a field: a record without the field uses the first alternative it has
   // (MeDiSumQA: without_discharge_summary or discharge_summary).
@@ -186,21 +191,51 @@ struct TaskSpec {
   // question_id, so the draws of one question are one cluster. Empty = every item its own.
   std::string cluster_by;
 
-  // Each kind's own settings.
-  MultipleChoiceMapping choices;      // kind == multiple_choice
-  ReferenceMapping reference;         // kind == generation
-  LongHealthSettings longhealth;      // kind == longhealth
+  // Each kind's own settings. The mappings are read from the common `mapping` section (a kind
+  // checks the keys it needs); a section of the file that one kind owns fills a std::optional,
+  // set exactly when the spec is of that kind.
+  MultipleChoiceMapping choices;      // options, an answer (multiple choice)
+  ReferenceMapping reference;         // a reference text (generation)
+  std::optional<LongHealthSettings> longhealth;  // the `longhealth:` section (kind: longhealth)
 };
 
-// Parses a task YAML text. `source` names the file in errors ("FILE:LINE: field 'F': ...").
-TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source);
+// A problem a kind finds in a task file: the field as errors name it ("mapping.question") and
+// what is wrong ("missing").
+struct TaskFileProblem {
+  std::string field;
+  std::string message;
+};
 
-// The built-in tasks, by name, in a stable order.
-std::vector<std::string> builtin_task_names();
+// What the task-file reader needs of a kind. The kind table (kinds.h) gives one per row, from
+// the row's own fields, so a kind's name and checks live in its file under src/kinds/.
+struct TaskFileKind {
+  std::string_view name;                  // what a task file's `kind:` says
+  TaskAnswerForm answer_form = TaskAnswerForm::option_letter;
+  std::span<const std::string_view> sections = {};  // top-level sections only this kind reads
+  // Reads those sections into the spec's settings for the kind (null: it has none). Errors
+  // through reader.fail, naming file, line and field.
+  void (*read_sections)(const YamlReader& reader, const YAML::Node& root, TaskSpec& spec) = nullptr;
+  // What the kind requires of a spec once every field is read (null: nothing); the first
+  // problem stops the reading.
+  std::vector<TaskFileProblem> (*check)(const TaskSpec& spec) = nullptr;
+};
 
-// A built-in task by name, or a YAML file by path (anything ending in .yaml/.yml or holding a
-// '/'). Throws Error listing the known names when neither.
-TaskSpec task_spec_find(const std::string& name_or_path);
+// Parses a task YAML text whose `kind:` names one of `kinds`: the fields every kind has, then
+// the kind's sections and checks. `source` names the file in errors ("FILE:LINE: field 'F':
+// ..."). The kinds are a parameter because they live in a stage above this one: callers use
+// kinds.h task_spec_parse / task_spec_find, which pass the kind table, so no spec escapes its
+// kind's checks.
+TaskSpec task_spec_read(const std::string& yaml_text, const std::string& source, std::span<const TaskFileKind> kinds);
+
+// A task file compiled into the binary (tasks/*.yaml, cmake/EmbedTasks.cmake).
+struct BuiltinTaskFile {
+  std::string source;  // "builtin:tasks/medqa.yaml"
+  std::string yaml;
+};
+
+// The built-in task files, in a stable order (kinds.h reads them: builtin_task_names,
+// task_spec_find).
+const std::vector<BuiltinTaskFile>& builtin_task_files();
 
 // A passage retrieved for an item in a retrieval-augmented run (rag.h).
 struct RetrievedPassage {

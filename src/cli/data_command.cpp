@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/run_options.h"
-#include "clinbench/tasks.h"
+#include "clinbench/kinds.h"  // builtin_task_names, task_spec_find
 #include "cli/progress_bar.h"
 #include "clinbench/fetch.h"
 

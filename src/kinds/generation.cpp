@@ -84,6 +84,14 @@ std::vector<std::string> item_documents(const TaskSpec& /*spec*/, const TaskData
   return task_named_documents(data, example);
 }
 
+// A task file's mapping names the reference; the answer is generated.
+std::vector<TaskFileProblem> check_spec(const TaskSpec& spec) {
+  std::vector<TaskFileProblem> problems;
+  if (spec.reference.field.empty()) problems.push_back({"mapping.reference", "missing"});
+  if (spec.scoring != TaskScoring::generate) problems.push_back({"scoring", "generation tasks are scored by generate"});
+  return problems;
+}
+
 // Fields that would leak the answer, or are not the item's own words.
 const std::set<std::string>& fields_left_out_of_queries() {
   static const std::set<std::string> names = {"retrieved",   "documents",     "reference", "reference_items",
@@ -108,8 +116,9 @@ std::string retrieval_query(const TaskSpec& spec, const Example& example) {
 
 const TaskKindDefinition& generation_kind() {
   static const TaskKindDefinition definition{
-      .kind = TaskKind::generation,
+      .name = "generation",
       .has_options = false,
+      .check_spec = check_spec,
       .load_examples = load_examples,
       .build_requests = build_requests,
       .score_generated = score_generated_reference,

@@ -1,7 +1,5 @@
 // The table of task kinds, and the calls that go through it. A new kind is a file beside this
 // one and a row here (HACKING.md, "How to add a task kind").
-#include <cassert>
-
 #include "kinds/kind_rows.h"
 
 namespace clinbench {
@@ -15,12 +13,39 @@ std::span<const TaskKindDefinition> task_kinds() {
   return table;
 }
 
-const TaskKindDefinition& task_kind_definition(TaskKind kind) {
+const TaskKindDefinition* task_kind_find(std::string_view name) {
   for (const TaskKindDefinition& definition : task_kinds()) {
-    if (definition.kind == kind) return definition;
+    if (definition.name == name) return &definition;
   }
-  assert(false && "a TaskKind without a row in the kind table");
-  return task_kinds().front();
+  return nullptr;
+}
+
+const TaskKindDefinition& task_kind_definition(std::string_view name) {
+  if (const TaskKindDefinition* definition = task_kind_find(name)) return *definition;
+  throw Error("unknown task kind '" + std::string(name) + "' (known: " + task_kind_names() + ")");
+}
+
+std::string task_kind_names() {
+  std::string names;
+  for (const TaskKindDefinition& definition : task_kinds()) {
+    names += (names.empty() ? "" : ", ") + std::string(definition.name);
+  }
+  return names;
+}
+
+std::span<const TaskFileKind> task_file_kinds() {
+  static const std::vector<TaskFileKind> kinds = [] {
+    std::vector<TaskFileKind> rows;
+    for (const TaskKindDefinition& definition : task_kinds()) {
+      rows.push_back({.name = definition.name,
+                      .answer_form = definition.has_options ? TaskAnswerForm::option_letter : TaskAnswerForm::free_text,
+                      .sections = definition.sections,
+                      .read_sections = definition.read_sections,
+                      .check = definition.check_spec});
+    }
+    return rows;
+  }();
+  return kinds;
 }
 
 TaskData task_data_load(const TaskSpec& spec, const TaskDataOptions& options) {

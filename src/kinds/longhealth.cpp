@@ -8,10 +8,42 @@
 #include "kinds/longhealth_draws.h"
 #include "kinds/longhealth_prompt.h"
 #include "clinbench/sample_scoring.h"
+#include "clinbench/yaml_reader.h"
 
 namespace clinbench {
 
 namespace {
+
+constexpr std::string_view sections[] = {"longhealth"};
+
+// longhealth: {task, repeats, token_budget, document_order}; defaults when the file has none.
+void read_sections(const YamlReader& reader, const YAML::Node& root, TaskSpec& spec) {
+  YAML::Node section = reader.section(root, "longhealth", {"task", "repeats", "token_budget", "document_order"});
+  LongHealthSettings settings;
+  settings.task = int32_t(reader.integer(section, "task", "longhealth", 1));
+  settings.repeats = int32_t(reader.integer(section, "repeats", "longhealth", 5));
+  settings.token_budget = int32_t(reader.integer(section, "token_budget", "longhealth", 8140));
+  if (settings.task < 1 || settings.task > 3) reader.fail(section, "longhealth.task", "must be 1, 2 or 3");
+  if (settings.repeats < 1) reader.fail(section, "longhealth.repeats", "must be at least 1");
+  std::string document_order = reader.text(section, "document_order", "longhealth", "question");
+  if (std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(document_order)) {
+    settings.document_order = *order;
+  } else {
+    reader.fail(section["document_order"], "longhealth.document_order", "expected question or patient");
+  }
+  spec.longhealth = settings;
+}
+
+std::vector<TaskFileProblem> check_spec(const TaskSpec& spec) {
+  std::vector<TaskFileProblem> problems;
+  if (spec.scoring != TaskScoring::generate) problems.push_back({"scoring", "LongHealth is scored by generate"});
+  // One budget, CLUE's: a second key would be silently ignored.
+  if (spec.documents_budget > 0) {
+    problems.push_back({"prompt.documents_budget", "LongHealth's budget is longhealth.token_budget"});
+  }
+  if (spec.longhealth.value().token_budget <= 0) problems.push_back({"longhealth.token_budget", "must be positive"});
+  return problems;
+}
 
 // An item is a question and draw, not a record (a record is a patient).
 std::vector<Example> load_examples(const TaskSpec& spec, const std::vector<Record>& records, uint64_t seed,
@@ -33,7 +65,7 @@ std::vector<PromptedExample> build_requests(const TaskSpec& spec, const TaskData
     int32_t& patient_largest = largest[example.fields.value("patient", std::string())];
     patient_largest = std::max(patient_largest, question_tokens.back());
   }
-  if (spec.longhealth.document_order == LongHealthDocumentOrder::patient) {
+  if (spec.longhealth.value().document_order == LongHealthDocumentOrder::patient) {
     for (size_t e = 0; e < data.examples.size(); ++e) {
       question_tokens[e] = largest[data.examples[e].fields.value("patient", std::string())];
     }
@@ -66,8 +98,11 @@ std::string retrieval_query(const TaskSpec& spec, const Example& example) {
 
 const TaskKindDefinition& longhealth_kind() {
   static const TaskKindDefinition definition{
-      .kind = TaskKind::longhealth,
+      .name = "longhealth",
       .has_options = true,
+      .sections = sections,
+      .read_sections = read_sections,
+      .check_spec = check_spec,
       .load_examples = load_examples,
       .build_requests = build_requests,
       .score_generated = score_generated_choice,

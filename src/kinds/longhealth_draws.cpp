@@ -138,7 +138,7 @@ std::vector<Example> longhealth_examples(const TaskSpec& spec, const std::vector
     }
     patients.push_back(std::move(patient));
   }
-  const LongHealthSettings& settings = spec.longhealth;
+  const LongHealthSettings& settings = spec.longhealth.value();
   const bool with_unanswerable = settings.task != 1;
   const bool per_patient = settings.document_order == LongHealthDocumentOrder::patient;
   if (patients.size() > 4095) throw Error("task '" + spec.name + "': more than 4,095 patients");

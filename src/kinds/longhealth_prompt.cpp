@@ -45,7 +45,7 @@ void longhealth_fit_letters(const TaskSpec& spec, const TaskData& data, Example&
                             int32_t question_tokens, std::map<std::string, int32_t>& letter_tokens,
                             nlohmann::json& details) {
   ClueTokenCounter count(backend);
-  const int32_t max_len = spec.longhealth.token_budget - count(spec.system_prompt);
+  const int32_t max_len = spec.longhealth.value().token_budget - count(spec.system_prompt);
   int32_t total = question_tokens + count(spec.user_template);
   const int32_t letters_budget = max_len - total;
   const int32_t separator = count(kCountedSeparator);

@@ -40,6 +40,17 @@ std::vector<std::string> item_documents(const TaskSpec& /*spec*/, const TaskData
   return task_named_documents(data, example);
 }
 
+// A task file's mapping says where the question, the options and the answer are.
+std::vector<TaskFileProblem> check_spec(const TaskSpec& spec) {
+  std::vector<TaskFileProblem> problems;
+  if (spec.choices.question_field.empty()) problems.push_back({"mapping.question", "missing"});
+  if (spec.choices.answer_field.empty()) problems.push_back({"mapping.answer", "missing"});
+  int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
+             int(!spec.choices.fixed_options.empty());
+  if (ways != 1) problems.push_back({"mapping", "give exactly one of options, option_fields, fixed_options"});
+  return problems;
+}
+
 // The question alone: the options would pull in passages about every wrong answer.
 std::string retrieval_query(const TaskSpec& spec, const Example& example) {
   return task_template_render("{question}", example, spec);
@@ -49,8 +60,9 @@ std::string retrieval_query(const TaskSpec& spec, const Example& example) {
 
 const TaskKindDefinition& multiple_choice_kind() {
   static const TaskKindDefinition definition{
-      .kind = TaskKind::multiple_choice,
+      .name = "multiple_choice",
       .has_options = true,
+      .check_spec = check_spec,
       .load_examples = load_examples,
       .build_requests = build_requests,
       .score_generated = score_generated_choice,

@@ -62,7 +62,7 @@ std::vector<std::optional<BertScoreChoice>> bertscore_choose(std::span<const Tas
   std::string unnamed_stands_for, unnamed_first_task;  // the task model the unnamed one serves
   for (size_t t = 0; t < specs.size(); ++t) {
     const TaskSpec& spec = specs[t];
-    if (spec.kind != TaskKind::generation) continue;
+    if (spec.answer_form != TaskAnswerForm::free_text) continue;
     bool lists = scoring_lists_bertscore(spec);
     if (!lists && (models.empty() || !reports_rouge(spec))) continue;
     if (models.empty()) {

@@ -35,10 +35,10 @@ bool scoring_status_answered(std::string_view status) {
 
 MetricSource scoring_metric_source(const TaskSpec& spec) {
   // The same order as the scoring functions below take their branches.
-  if (spec.kind != TaskKind::generation && spec.scoring == TaskScoring::loglikelihood)
-    return MetricSource::loglikelihood_choice;
+  const bool options = spec.answer_form == TaskAnswerForm::option_letter;
+  if (options && spec.scoring == TaskScoring::loglikelihood) return MetricSource::loglikelihood_choice;
   if (spec.answer_rule == AnswerRule::longhealth) return MetricSource::longhealth;
-  return spec.kind != TaskKind::generation ? MetricSource::generated_choice : MetricSource::generation;
+  return options ? MetricSource::generated_choice : MetricSource::generation;
 }
 
 const std::vector<std::string>& bertscore_metric_names() {
@@ -55,14 +55,14 @@ const std::vector<std::string>& bertscore_metric_names() {
 bool scoring_lists_bertscore(const TaskSpec& spec) { return lists_metric_needing(spec, MetricNeeds::embedder); }
 
 bool scoring_wants_bertscore(const TaskSpec& spec, const ScoringResources& resources) {
-  if (spec.kind != TaskKind::generation) return false;
+  if (spec.answer_form != TaskAnswerForm::free_text) return false;
   // A summary task (it reports ROUGE-1) gets BERTScore too when a model was given.
   const bool summary = std::find(spec.metrics.begin(), spec.metrics.end(), "rouge1") != spec.metrics.end();
   return scoring_lists_bertscore(spec) || (resources.bertscore && summary);
 }
 
 bool scoring_needs_icd_codes(const TaskSpec& spec) {
-  return spec.kind == TaskKind::generation && lists_metric_needing(spec, MetricNeeds::icd_code_set);
+  return spec.answer_form == TaskAnswerForm::free_text && lists_metric_needing(spec, MetricNeeds::icd_code_set);
 }
 
 void scoring_check_metrics(const TaskSpec& spec) {
@@ -127,7 +127,9 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     std::optional<std::string> letter = answer_letter_longhealth(text);
     std::string gold = multiple_choice_letter(example.answer_index);
     std::string unanswerable = multiple_choice_letter(int(example.options.size()) - 1);
-    bool offers_unanswerable = spec.longhealth.task != 1;
+    // LongHealth's setting (a spec of another kind that reads answers this way is setting 1).
+    const int32_t setting = spec.longhealth ? spec.longhealth->task : 1;
+    bool offers_unanswerable = setting != 1;
     score.extracted = letter.value_or("");
     if (!letter) score.status = "extraction_failed";
     score.values["acc"] = letter && *letter == gold ? 1.0 : 0.0;
@@ -135,7 +137,7 @@ SampleScore score_generation(const TaskSpec& spec, const Example& example, const
     score.values["chose_unanswerable"] = offers_unanswerable && letter && *letter == unanswerable ? 1.0 : 0.0;
     // Task 3 holds no answer: any answer other than F is one the documents do not support.
     score.values["hallucination_rate"] =
-        spec.longhealth.task == 3 && letter && *letter != unanswerable ? 1.0 : 0.0;
+        setting == 3 && letter && *letter != unanswerable ? 1.0 : 0.0;
     return score;
   }
   if (has_options) {

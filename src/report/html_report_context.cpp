@@ -2,7 +2,7 @@
 // be read, so that a reader can judge a score without opening results.json.
 #include <algorithm>
 
-#include "clinbench/tasks.h"
+#include "clinbench/kinds.h"  // builtin_task_names, task_spec_find
 #include "report/html_report.h"
 
 namespace clinbench {

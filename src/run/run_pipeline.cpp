@@ -106,10 +106,10 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
   data_options.limit_fraction = settings.limit_fraction;
   for (const std::string& name : settings.tasks) {
     TaskSpec spec = task_spec_find(name);
-    if (spec.kind == TaskKind::longhealth && !settings.longhealth_document_order.empty()) {
+    if (spec.longhealth && !settings.longhealth_document_order.empty()) {
       std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(settings.longhealth_document_order);
       if (!order) throw Error("--longhealth-document-order: expected question or patient");
-      spec.longhealth.document_order = *order;
+      spec.longhealth->document_order = *order;
     }
     scoring_check_metrics(spec);
     for (const TaskSpec& earlier : specs) {

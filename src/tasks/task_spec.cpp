@@ -1,5 +1,6 @@
-// Task YAML → TaskSpec. Every key is known: a typo is an error naming the file, line and key,
-// not a silently ignored setting.
+// Task YAML → TaskSpec: the fields every kind has, then the kind's own sections and checks from
+// the rows the caller passes (kinds.h passes the kind table). Every key is known: a typo is an
+// error naming the file, line and key, not a silently ignored setting.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -17,31 +18,34 @@ namespace {
 // The task file's reader: core's line-aware YAML reader, shared with suite and pairs files.
 using SpecReader = YamlReader;
 
-void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& root) {
+// The kinds that read `section`, for "only for kind: NAME".
+std::string section_owners(std::span<const TaskFileKind> kinds, std::string_view section) {
+  std::string owners;
+  for (const TaskFileKind& kind : kinds) {
+    if (std::find(kind.sections.begin(), kind.sections.end(), section) != kind.sections.end()) {
+      owners += (owners.empty() ? "" : ", ") + std::string(kind.name);
+    }
+  }
+  return owners;
+}
+
+void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& root, const TaskFileKind& kind,
+              std::span<const TaskFileKind> kinds) {
   auto fail = [&](const std::string& field, const std::string& message) { reader.fail(root, field, message); };
   if (spec.name.empty()) fail("name", "missing");
   if (spec.dataset_path.empty()) fail("dataset.path", "missing");
-  switch (spec.kind) {
-  case TaskKind::longhealth:
-    if (spec.scoring != TaskScoring::generate) fail("scoring", "LongHealth is scored by generate");
-    // One budget, CLUE's: a second key would be silently ignored.
-    if (spec.documents_budget > 0) fail("prompt.documents_budget", "LongHealth's budget is longhealth.token_budget");
-    if (spec.longhealth.token_budget <= 0) fail("longhealth.token_budget", "must be positive");
-    break;
-  case TaskKind::multiple_choice: {
-    if (root["longhealth"].IsDefined()) fail("longhealth", "only for kind: longhealth");
-    if (spec.choices.question_field.empty()) fail("mapping.question", "missing");
-    if (spec.choices.answer_field.empty()) fail("mapping.answer", "missing");
-    int ways = int(!spec.choices.options_field.empty()) + int(!spec.choices.option_fields.empty()) +
-               int(!spec.choices.fixed_options.empty());
-    if (ways != 1) fail("mapping", "give exactly one of options, option_fields, fixed_options");
-    break;
+  // Another kind's section would be silently ignored.
+  for (const TaskFileKind& other : kinds) {
+    for (std::string_view section : other.sections) {
+      bool own = std::find(kind.sections.begin(), kind.sections.end(), section) != kind.sections.end();
+      if (!own && root[std::string(section)].IsDefined()) {
+        fail(std::string(section), "only for kind: " + section_owners(kinds, section));
+      }
+    }
   }
-  case TaskKind::generation:
-    if (root["longhealth"].IsDefined()) fail("longhealth", "only for kind: longhealth");
-    if (spec.reference.field.empty()) fail("mapping.reference", "missing");
-    if (spec.scoring != TaskScoring::generate) fail("scoring", "generation tasks are scored by generate");
-    break;
+  if (kind.check) {
+    std::vector<TaskFileProblem> problems = kind.check(spec);
+    if (!problems.empty()) fail(problems.front().field, problems.front().message);
   }
   if (spec.user_template.empty()) fail("prompt.user", "missing");
   if (spec.num_fewshot < 0) fail("fewshot.count", "must not be negative");
@@ -49,12 +53,12 @@ void validate(const TaskSpec& spec, const SpecReader& reader, const YAML::Node& 
   if (spec.metrics.empty()) fail("metrics", "missing");
 }
 
-// The names task files use; the kinds' behaviour is their row of the kind table (kinds.h).
-constexpr std::pair<TaskKind, std::string_view> task_kind_table_names[] = {
-    {TaskKind::multiple_choice, "multiple_choice"},
-    {TaskKind::generation, "generation"},
-    {TaskKind::longhealth, "longhealth"},
-};
+// The known kinds' names, comma-separated, in the table's order (for error messages).
+std::string kind_names(std::span<const TaskFileKind> kinds) {
+  std::string names;
+  for (const TaskFileKind& kind : kinds) names += (names.empty() ? "" : ", ") + std::string(kind.name);
+  return names;
+}
 
 constexpr std::pair<LongHealthDocumentOrder, std::string_view> document_order_names[] = {
     {LongHealthDocumentOrder::question, "question"},
@@ -90,15 +94,6 @@ constexpr std::pair<OutputCleanup, std::string_view> output_cleanup_names[] = {
 
 }  // namespace
 
-std::optional<TaskKind> task_kind_from_name(std::string_view name) { return enum_from_name(task_kind_table_names, name); }
-std::string_view task_kind_name(TaskKind kind) { return enum_name(task_kind_table_names, kind); }
-
-std::string task_kind_names() {
-  std::string names;
-  for (const auto& [kind, name] : task_kind_table_names) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
-
 std::optional<LongHealthDocumentOrder> longhealth_document_order_from_name(std::string_view name) {
   return enum_from_name(document_order_names, name);
 }
@@ -131,13 +126,18 @@ bool bertscore_model_name_is_valid(std::string_view name) {
   });
 }
 
-TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source) {
+TaskSpec task_spec_read(const std::string& yaml_text, const std::string& source, std::span<const TaskFileKind> kinds) {
   SpecReader reader(source);
   YAML::Node root = yaml_parse(yaml_text, source);
   if (!root.IsMap()) throw_input_error(source, 0, "", "a task file must be a YAML mapping");
-  reader.check_keys(root, "", {"name", "description", "citation", "data_url", "dataset", "kind", "mapping",
-                               "scoring", "prompt", "fewshot", "generation", "metrics", "longhealth",
-                               "output_cleanup", "bertscore", "cluster_by"});
+  // The common keys, and the sections the kinds read (another kind's is refused in validate).
+  std::set<std::string> keys = {"name",    "description", "citation", "data_url", "dataset",
+                                "kind",    "mapping",     "scoring",  "prompt",   "fewshot",
+                                "generation", "metrics",  "output_cleanup", "bertscore", "cluster_by"};
+  for (const TaskFileKind& kind : kinds) {
+    for (std::string_view section : kind.sections) keys.emplace(section);
+  }
+  reader.check_keys(root, "", keys);
 
   TaskSpec spec;
   spec.source = source;
@@ -157,24 +157,14 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
   spec.select_keys_path = reader.text(dataset, "select_keys", "dataset");
   spec.fewshot_path = reader.text(dataset, "fewshot_path", "dataset");
 
-  std::string kind = reader.text(root, "kind", "", "multiple_choice");
-  if (std::optional<TaskKind> known = task_kind_from_name(kind)) {
-    spec.kind = *known;
-  } else {
-    reader.fail(root["kind"], "kind", "expected one of " + task_kind_names() + ", got '" + kind + "'");
+  std::string kind_name = reader.text(root, "kind", "", "multiple_choice");
+  auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const TaskFileKind& k) { return k.name == kind_name; });
+  if (kind == kinds.end()) {
+    reader.fail(root["kind"], "kind", "expected one of " + kind_names(kinds) + ", got '" + kind_name + "'");
   }
-  YAML::Node longhealth = reader.section(root, "longhealth", {"task", "repeats", "token_budget", "document_order"});
-  spec.longhealth.task = int32_t(reader.integer(longhealth, "task", "longhealth", 1));
-  spec.longhealth.repeats = int32_t(reader.integer(longhealth, "repeats", "longhealth", 5));
-  spec.longhealth.token_budget = int32_t(reader.integer(longhealth, "token_budget", "longhealth", 8140));
-  if (spec.longhealth.task < 1 || spec.longhealth.task > 3) reader.fail(longhealth, "longhealth.task", "must be 1, 2 or 3");
-  if (spec.longhealth.repeats < 1) reader.fail(longhealth, "longhealth.repeats", "must be at least 1");
-  std::string document_order = reader.text(longhealth, "document_order", "longhealth", "question");
-  if (std::optional<LongHealthDocumentOrder> order = longhealth_document_order_from_name(document_order)) {
-    spec.longhealth.document_order = *order;
-  } else {
-    reader.fail(longhealth["document_order"], "longhealth.document_order", "expected question or patient");
-  }
+  spec.kind = kind_name;
+  spec.answer_form = kind->answer_form;
+  if (kind->read_sections) kind->read_sections(reader, root, spec);
 
   YAML::Node mapping = reader.section(root, "mapping", {"id", "question", "context", "options", "option_fields",
                                                         "fixed_options", "options_may_vary", "answer",
@@ -297,36 +287,28 @@ TaskSpec task_spec_parse(const std::string& yaml_text, const std::string& source
     reader.fail(bertscore["model"], "bertscore.model",
                 "'" + spec.bertscore_model + "': a name of letters, digits, '_', '-' and '.' (as in --bertscore-model NAME=gguf:PATH)");
   }
-  if (root["bertscore"].IsDefined() && spec.kind != TaskKind::generation) {
-    reader.fail(root["bertscore"], "bertscore", "BERTScore compares generated text with a reference: only for kind: generation");
+  if (root["bertscore"].IsDefined() && spec.answer_form != TaskAnswerForm::free_text) {
+    std::string free_text_kinds;
+    for (const TaskFileKind& other : kinds) {
+      if (other.answer_form == TaskAnswerForm::free_text) {
+        free_text_kinds += (free_text_kinds.empty() ? "" : ", ") + std::string(other.name);
+      }
+    }
+    reader.fail(root["bertscore"], "bertscore",
+                "BERTScore compares generated text with a reference: only for kind: " + free_text_kinds);
   }
   spec.cluster_by = reader.text(root, "cluster_by", "");
-  validate(spec, reader, root);
+  validate(spec, reader, root, *kind, kinds);
   return spec;
 }
 
-std::vector<std::string> builtin_task_names() {
-  std::vector<std::string> names;
-  for (const EmbeddedTask& task : embedded_tasks()) {
-    names.push_back(task_spec_parse(task.yaml, "builtin:" + task.path).name);
-  }
-  return names;
-}
-
-TaskSpec task_spec_find(const std::string& name_or_path) {
-  bool looks_like_path = name_or_path.find('/') != std::string::npos ||
-                         name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
-  if (looks_like_path) {
-    return task_spec_parse(read_file(name_or_path), name_or_path);
-  }
-  std::string known;
-  for (const EmbeddedTask& task : embedded_tasks()) {
-    TaskSpec spec = task_spec_parse(task.yaml, "builtin:" + task.path);
-    if (spec.name == name_or_path) return spec;
-    known += (known.empty() ? "" : ", ") + spec.name;
-  }
-  throw Error("unknown task '" + name_or_path + "'; built-in tasks: " + known +
-              " (or give the path of a task YAML file)");
+const std::vector<BuiltinTaskFile>& builtin_task_files() {
+  static const std::vector<BuiltinTaskFile> files = [] {
+    std::vector<BuiltinTaskFile> found;
+    for (const EmbeddedTask& task : embedded_tasks()) found.push_back({"builtin:" + task.path, task.yaml});
+    return found;
+  }();
+  return files;
 }
 
 }  // namespace clinbench

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 
 namespace clinbench {

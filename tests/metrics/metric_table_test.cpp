@@ -9,6 +9,7 @@
 
 #include "clinbench/compare.h"
 #include "clinbench/metrics.h"
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "clinbench/sample_scoring.h"
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "metrics/python_text.h"
 #include "test_support.h"

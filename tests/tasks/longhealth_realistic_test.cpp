@@ -95,7 +95,7 @@ TEST(LongHealthRealistic, EveryPromptPlusFiftyTokensFitsTheEightKWindowInAllThre
   for (const std::string task : {"longhealth_task1", "longhealth_task2", "longhealth_task3"}) {
     SCOPED_TRACE(task);
     TaskSpec spec = task_spec_find(task);
-    spec.longhealth.repeats = 2;  // 6 patients x 3 questions x 2 draws
+    spec.longhealth->repeats = 2;  // 6 patients x 3 questions x 2 draws
     TaskData data = task_data_load(spec, TaskDataOptions{data_dir, -1, -1, 1234});
     ASSERT_EQ(data.examples.size(), 36u);
     std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);

@@ -136,7 +136,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
   const std::string answer_letter = data.documents.at("patient_01/text_1");
   const int32_t answer_tokens = encode(answer_letter);
   // Room for the answer letter and 40 tokens of the next (text_0), which is cut.
-  spec.longhealth.token_budget = fixed + answer_tokens + separator + 40;
+  spec.longhealth->token_budget = fixed + answer_tokens + separator + 40;
   std::vector<PromptedExample> prompts = task_prompts_build(spec, data, *backend);
   ASSERT_EQ(prompts.size(), 1u);
   const nlohmann::json& details = prompts[0].details;
@@ -154,7 +154,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
   EXPECT_EQ(prompt.find("F: Question cannot"), std::string::npos);  // task 1 has no option F
 
   // An answer letter that does not fit is cut, then CLUE's second loop adds an empty letter.
-  spec.longhealth.token_budget = fixed + 25;
+  spec.longhealth->token_budget = fixed + 25;
   prompts = task_prompts_build(spec, data, *backend);
   EXPECT_EQ(prompts[0].details["document_cut"]["id"], "patient_01/text_1");
   EXPECT_EQ(prompts[0].details["document_cut"]["kept_tokens"], 25);
@@ -166,7 +166,7 @@ TEST(LongHealth, LettersAreFittedWithCluesArithmetic) {
 // one repeat sees the same letters in the same order (a prefix computed once), recorded per sample.
 TEST(LongHealth, PerPatientDocumentOrderIsSharedByThePatientsQuestions) {
   TaskSpec spec = task_spec_find("longhealth_task2");
-  spec.longhealth.document_order = LongHealthDocumentOrder::patient;
+  spec.longhealth->document_order = LongHealthDocumentOrder::patient;
   TaskData data = task_data_load(spec, TaskDataOptions{fixtures(), -1, -1, 1234});
   std::map<std::string, nlohmann::json> order_by_draw;  // "patient/drawN" -> document_ids
   for (const Example& example : data.examples) {

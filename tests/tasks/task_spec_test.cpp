@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "clinbench/kinds.h"
 #include "clinbench/tasks.h"
 #include "clinbench/sample_scoring.h"
 #include "test_support.h"
@@ -54,7 +55,7 @@ TEST(TaskSpec, EveryBuiltinTaskParsesAndHasKnownMetrics) {
 
 TEST(TaskSpec, MinimalFileGetsDefaults) {
   TaskSpec spec = task_spec_parse(kMinimal, "my_task.yaml");
-  EXPECT_EQ(spec.kind, TaskKind::multiple_choice);
+  EXPECT_EQ(spec.kind, "multiple_choice");
   EXPECT_EQ(spec.scoring, TaskScoring::loglikelihood);
   EXPECT_EQ(spec.read_options.format, DatasetFormat::jsonl);
   EXPECT_EQ(spec.continuation_template, " {letter}");
