@@ -13,14 +13,18 @@ set(CLINBENCH_FUZZ_TARGETS
   data_manifest)
 
 # The stages the parsers live in, whole (a static library links only what a target uses, and a
-# new dependency inside a stage needs no edit here), plus single files from stages that also
+# new dependency inside a stage needs no edit here; task files are read through the kind table,
+# whose rows reach prompt and the backend interface), plus single files from stages that also
 # hold code built on llama.cpp, libcurl or SQLite.
 file(GLOB CLINBENCH_FUZZ_LIBRARY_SOURCES CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/src/core/*.cpp
   ${PROJECT_SOURCE_DIR}/src/data/*.cpp
   ${PROJECT_SOURCE_DIR}/src/tasks/*.cpp
   ${PROJECT_SOURCE_DIR}/src/stats/*.cpp
-  ${PROJECT_SOURCE_DIR}/src/metrics/*.cpp)
+  ${PROJECT_SOURCE_DIR}/src/metrics/*.cpp
+  ${PROJECT_SOURCE_DIR}/src/prompt/*.cpp
+  ${PROJECT_SOURCE_DIR}/src/kinds/*.cpp
+  ${PROJECT_SOURCE_DIR}/src/backends/*.cpp)
 list(APPEND CLINBENCH_FUZZ_LIBRARY_SOURCES
   ${PROJECT_SOURCE_DIR}/src/backends/openai/openai_replies.cpp
   ${PROJECT_SOURCE_DIR}/src/compare/pairs_file.cpp
