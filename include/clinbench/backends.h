@@ -354,4 +354,13 @@ std::unique_ptr<Backend> open_embedding_backend(const std::string& spec, const E
 std::vector<EmbeddingResponse> embed_all(Backend& backend, std::span<const EmbeddingRequest> requests,
                                          const ProgressCallback& progress = {});
 
+// How embedding requests reach a model: one response per request, in request order, from
+// embedder (an embedding backend); progress gets (done, total). Code that embeds texts (BERTScore,
+// dense retrieval) takes one of these from its caller, so that the caller, which owns the
+// response cache, picks the route: embed_all straight to the model (the default wherever one is
+// not given), or the engine's schedule_embedding (identical texts embedded once, vectors cached
+// under the embedder's fingerprint).
+using EmbeddingFunction = std::function<std::vector<EmbeddingResponse>(
+    Backend& embedder, std::span<const EmbeddingRequest> requests, const ProgressCallback& progress)>;
+
 }  // namespace clinbench

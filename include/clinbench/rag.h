@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clinbench/backends.h"
 #include "clinbench/core.h"
 #include "clinbench/data.h"
 #include "clinbench/tasks.h"
@@ -95,6 +96,10 @@ struct RagBuildOptions {
   int32_t threads = 0;      // embedding: 0 = all cores
   int32_t gpu_layers = -1;  // embedding: -1 = all that fit (only with a GPU build)
   bool overwrite = false;   // replace an existing index at the output folder
+  // How the passages reach the embedding model (backends.h); unset = embed_all. The CLI passes
+  // the engine's schedule_embedding, with a response cache when given one (a killed build then
+  // resumes from the vectors already stored). Identical passage texts are sent once either way.
+  EmbeddingFunction embed = {};
 };
 
 // Called with the stage ("bm25", "embedding", "hnsw") and its (done, total) passages.
@@ -145,6 +150,10 @@ struct RagOpenOptions {
   std::string embed_model;
   int32_t threads = 0;
   int32_t gpu_layers = -1;
+  // How the queries reach that model (backends.h), called from search with the model prepare
+  // opened; unset = embed_all. A run passes the engine's schedule_embedding with its response
+  // cache, so a rerun reads its query vectors back. Identical queries are sent once either way.
+  EmbeddingFunction embed = {};
 };
 
 // An opened index. Not thread-safe (one Xapian reader, one llama.cpp context).
@@ -170,7 +179,8 @@ class RagIndex {
 
   // The best k hits of each query, best first; ties keep index order. A query that matches
   // nothing (BM25: no indexed word in it) gets no hits, which is not an error. Dense queries are
-  // embedded together (one model pass for many). progress gets (queries done, total).
+  // embedded together (one model pass for many), each distinct text once, through the options'
+  // embed. progress gets (queries done, total).
   std::vector<std::vector<RagHit>> search(std::span<const std::string> queries, RagMode mode,
                                           int32_t k, const ProgressCallback& progress = {});
 

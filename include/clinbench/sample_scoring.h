@@ -38,8 +38,8 @@ struct ScoringResources {
   const IcdCodeSet* icd_codes = nullptr;  // valid_code_rate and the list of invalid codes
   Backend* bertscore = nullptr;           // --bertscore-model: BERTScore of summaries (this task's embedding model)
   // How BERTScore's texts reach that model: the engine sets schedule_embedding (deduplicated,
-  // cached); unset = straight to the backend.
-  std::function<std::vector<EmbeddingResponse>(std::span<const EmbeddingRequest>)> bertscore_embed;
+  // cached); unset = embed_all, straight to the backend.
+  EmbeddingFunction bertscore_embed;
   nlohmann::json bertscore_choice;        // how that model and layer were chosen, added to the summary
   ProgressCallback bertscore_progress;    // (pairs embedded, total) while BERTScore runs
 };

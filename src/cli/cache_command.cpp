@@ -61,13 +61,13 @@ int run_stats(const CacheCommandOptions& options) {
   if (stats.groups.empty()) return 0;
   std::printf("\n");
   std::vector<std::vector<std::string>> rows = {
-      {"model fingerprint", "task", "loglikelihood", "generation", "oldest", "newest"}};
+      {"model fingerprint", "task", "loglikelihood", "generation", "embedding", "oldest", "newest"}};
   for (const CacheGroupCount& group : stats.groups) {
     rows.push_back({group.model_fingerprint, group.task, std::to_string(group.loglikelihood),
-                    std::to_string(group.generation), utc_date(group.oldest_unix_seconds),
-                    utc_date(group.newest_unix_seconds)});
+                    std::to_string(group.generation), std::to_string(group.embedding),
+                    utc_date(group.oldest_unix_seconds), utc_date(group.newest_unix_seconds)});
   }
-  print_table(rows, {false, false, true, true, false, false});
+  print_table(rows, {false, false, true, true, true, false, false});
   return 0;
 }
 
@@ -124,7 +124,9 @@ Command add_cache_command(CLI::App& parent) {
   const char* cache_help = "response cache file (what `run --cache` was given)";
 
   CLI::App* stats = app->add_subcommand(
-      "stats", "Count the entries per model fingerprint and task, and show the file size.");
+      "stats",
+      "Count the entries of each kind (loglikelihood, generation, embedding: BERTScore texts and\n"
+      "retrieval queries) per model fingerprint and task, and show the file size.");
   stats->add_option("--cache", options->cache, cache_help)->required();
 
   CLI::App* verify = app->add_subcommand(

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/option_ranges.h"
+#include "clinbench/engine.h"
 #include "clinbench/rag.h"
 #include "cli/progress_bar.h"
 
@@ -18,6 +19,7 @@ struct IndexBuildSettings {
   RagBuildOptions options;
   std::string corpus_format = "jsonl";
   std::filesystem::path out;
+  std::filesystem::path cache;  // passage vectors stored and read back; empty = none
 };
 
 struct IndexSearchSettings {
@@ -53,6 +55,28 @@ void add_open_options(CLI::App& app, RagOpenOptions& open) {
 
 int run_build(IndexBuildSettings& settings) {
   settings.options.corpus.format = dataset_format_from_name(settings.corpus_format);
+  // Passages go through the scheduler like every embedding request: identical ones are embedded
+  // once, and with --cache each is stored as it comes (task "index:OUT"), so a killed build of a
+  // large corpus resumes where it stopped.
+  std::unique_ptr<ResponseCache> cache;
+  if (!settings.cache.empty()) {
+    if (settings.options.embed_model.empty()) {
+      throw Error("index build: --cache holds passage vectors; it needs --embed-model");
+    }
+    cache = std::make_unique<ResponseCache>(settings.cache);
+  }
+  std::filesystem::path out_name = settings.out.filename().empty() ? settings.out.parent_path().filename()
+                                                                   : settings.out.filename();
+  const std::string cache_task = "index:" + out_name.string();
+  ScheduleCounts passage_counts;
+  settings.options.embed = [&](Backend& embedder, std::span<const EmbeddingRequest> requests,
+                               const ProgressCallback& progress) {
+    EmbeddingResults embedded = schedule_embedding(embedder, cache.get(), cache_task, requests, progress);
+    passage_counts.total += embedded.counts.total;
+    passage_counts.computed += embedded.counts.computed;
+    passage_counts.from_cache += embedded.counts.from_cache;
+    return std::move(embedded.responses);
+  };
   std::map<std::string, std::unique_ptr<ProgressBar>> bars;
   RagBuildResult result = rag_index_build(settings.options, settings.out,
                                           [&bars](std::string_view stage, int64_t done, int64_t total) {
@@ -74,6 +98,11 @@ int run_build(IndexBuildSettings& settings) {
                 (long long)manifest["dense"]["truncated_passages"].get<int64_t>());
   }
   std::printf(", total %.2f s\n", result.seconds_total);
+  if (manifest["dense"].is_object()) {
+    std::printf("passage vectors: %lld distinct texts, %lld embedded, %lld from the cache%s\n",
+                (long long)passage_counts.total, (long long)passage_counts.computed,
+                (long long)passage_counts.from_cache, cache ? (" " + settings.cache.string()).c_str() : " (no --cache)");
+  }
   return 0;
 }
 
@@ -203,6 +232,9 @@ Command add_index_command(CLI::App& parent) {
                         "gguf:PATH of a BERT-style embedding GGUF: adds dense vectors (mean-pooled, normalised) for\n"
                         "--rag-mode dense and hybrid");
   build_app->add_flag("--overwrite", build->options.overwrite, "replace an existing index at --out");
+  build_app->add_option("--cache", build->cache,
+                        "response cache file (SQLite) for the passage vectors: each is stored as it is embedded, so\n"
+                        "a killed build resumes; several builds may share it (entries' task: index:OUT)");
   build_app->add_option("--threads", build->options.threads, "CPU threads for the embedding model (0 = all cores)")
       ->check(option_at_least(0))->capture_default_str();
   build_app->add_option("--gpu-layers", build->options.gpu_layers, "embedding model layers on the GPU (-1 = all)")

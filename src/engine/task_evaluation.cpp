@@ -121,8 +121,9 @@ TaskResult task_evaluate(Backend& backend, ResponseCache* cache, const TaskSpec&
       // BERTScore's texts go through the scheduler and the cache like the task's own requests.
       ScoringResources through_cache = resources;
       if (resources.bertscore) {
-        through_cache.bertscore_embed = [&](std::span<const EmbeddingRequest> texts) {
-          return schedule_embedding(*resources.bertscore, cache, spec.name, texts).responses;
+        through_cache.bertscore_embed = [&](Backend& embedder, std::span<const EmbeddingRequest> texts,
+                                            const ProgressCallback& embedding_progress) {
+          return schedule_embedding(embedder, cache, spec.name, texts, embedding_progress).responses;
         };
       }
       result.bertscore = score_bertscore(through_cache, data.examples, responses, scores);

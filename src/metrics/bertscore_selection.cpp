@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include "clinbench/sample_scoring.h"
 
@@ -18,17 +20,35 @@ std::string model_flag(const std::string& name) {
   return "--bertscore-model " + (name.empty() ? std::string() : name + "=") + "gguf:PATH";
 }
 
+// What a --bertscore-model value (or the part after NAME=) is, read by ModelSpec.
+enum class EmbeddingSpecShape { model, empty_target, other };
+
+EmbeddingSpecShape embedding_spec_shape(std::string_view text) {
+  if (std::optional<ModelSpec> spec = model_spec_try_parse(text)) {
+    const BackendScheme* row = backend_scheme_find(spec->scheme);
+    return row && row->open_embedder ? EmbeddingSpecShape::model : EmbeddingSpecShape::other;
+  }
+  // ModelSpec refuses "gguf:" (no target); that one is worth its own message.
+  if (text.ends_with(':')) {
+    const BackendScheme* row = backend_scheme_find(text.substr(0, text.size() - 1));
+    if (row && row->open_embedder) return EmbeddingSpecShape::empty_target;
+  }
+  return EmbeddingSpecShape::other;
+}
+
 }  // namespace
 
 std::vector<BertScoreModelArgument> bertscore_model_arguments_parse(std::span<const std::string> arguments) {
   std::vector<BertScoreModelArgument> models;
   for (const std::string& argument : arguments) {
     BertScoreModelArgument model;
-    if (argument.starts_with("gguf:")) {
+    // An unnamed spec may hold '=' in its target (gguf:/m/a=b.gguf); a name never holds ':'.
+    if (embedding_spec_shape(argument) != EmbeddingSpecShape::other) {
       model.spec = argument;
     } else {
       size_t equals = argument.find('=');
-      if (equals == std::string::npos || !argument.substr(equals + 1).starts_with("gguf:")) {
+      if (equals == std::string::npos ||
+          embedding_spec_shape(std::string_view(argument).substr(equals + 1)) == EmbeddingSpecShape::other) {
         throw Error("--bertscore-model '" + argument + "': expected gguf:PATH or NAME=gguf:PATH");
       }
       model.name = argument.substr(0, equals);
@@ -38,7 +58,9 @@ std::vector<BertScoreModelArgument> bertscore_model_arguments_parse(std::span<co
                     "' may hold letters, digits, '_', '-' and '.' only");
       }
     }
-    if (model.spec.size() == 5) throw Error("--bertscore-model '" + argument + "': the path is empty");
+    if (embedding_spec_shape(model.spec) == EmbeddingSpecShape::empty_target) {
+      throw Error("--bertscore-model '" + argument + "': the path is empty");
+    }
     for (const BertScoreModelArgument& earlier : models) {
       if (earlier.name == model.name) {
         throw Error("--bertscore-model '" + argument + "': " +

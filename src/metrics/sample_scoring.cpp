@@ -189,7 +189,12 @@ nlohmann::json score_bertscore(const ScoringResources& resources, std::span<cons
     predictions.push_back(scores[i].scored_response.value_or(responses[i].text));
     references.push_back(examples[i].reference);
   }
-  EmbedTexts embed = resources.bertscore_embed ? resources.bertscore_embed : embed_texts_directly(*resources.bertscore);
+  EmbedTexts embed = embed_texts_directly(*resources.bertscore);
+  if (resources.bertscore_embed) {
+    embed = [&resources](std::span<const EmbeddingRequest> texts) {
+      return resources.bertscore_embed(*resources.bertscore, texts, {});
+    };
+  }
   std::vector<BertScore> pairs = bertscore_pairs(embed, predictions, references,
                                                  resources.bertscore_progress);
   for (size_t k = 0; k < scored.size(); ++k) {

@@ -4,28 +4,49 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 namespace clinbench {
 
 int32_t dense_dimension(const Backend& embedder) { return embedder.info().details.value("dimension", 0); }
 
-std::vector<float> dense_embed(Backend& embedder, std::span<const std::string> texts, int64_t& truncated,
-                               const ProgressCallback& progress) {
+std::vector<float> dense_embed(Backend& embedder, const EmbeddingFunction& embed, std::span<const std::string> texts,
+                               int64_t& truncated, const ProgressCallback& progress) {
   const size_t dimension = size_t(dense_dimension(embedder));
-  std::vector<float> vectors(texts.size() * dimension, 0.0f);
+  // first_of_distinct[d]: where distinct text d first occurs; distinct_of[i]: text i's distinct text.
+  std::vector<size_t> first_of_distinct;
+  std::vector<size_t> distinct_of(texts.size());
+  {
+    std::unordered_map<std::string_view, size_t> seen;
+    seen.reserve(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto [slot, fresh] = seen.try_emplace(texts[i], first_of_distinct.size());
+      if (fresh) first_of_distinct.push_back(i);
+      distinct_of[i] = slot->second;
+    }
+  }
+  const size_t distinct = first_of_distinct.size();
+  std::vector<float> distinct_vectors(distinct * dimension, 0.0f);
+  std::vector<char> distinct_truncated(distinct, 0);
   // A bounded slice at a time: token vectors of a whole corpus would not fit in memory.
   const size_t slice = 512;
-  for (size_t first = 0; first < texts.size(); first += slice) {
-    size_t count = std::min(slice, texts.size() - first);
+  for (size_t first = 0; first < distinct; first += slice) {
+    size_t count = std::min(slice, distinct - first);
     std::vector<EmbeddingRequest> requests;
     requests.reserve(count);
-    for (const std::string& text : texts.subspan(first, count)) requests.push_back({text});
-    std::vector<EmbeddingResponse> embedded = embed_all(embedder, requests);
+    for (size_t d = first; d < first + count; ++d) requests.push_back({texts[first_of_distinct[d]]});
+    std::vector<EmbeddingResponse> embedded = embed ? embed(embedder, requests, {}) : embed_all(embedder, requests);
+    if (embedded.size() != count) {
+      throw std::logic_error("dense_embed: " + std::to_string(embedded.size()) + " responses to " +
+                             std::to_string(count) + " requests");
+    }
     for (size_t t = 0; t < count; ++t) {
       const EmbeddingResponse& tokens = embedded[t];
       if (tokens.status != RequestStatus::ok) throw Error("embedding a passage failed: " + tokens.error);
-      truncated += tokens.truncated ? 1 : 0;
-      float* row = vectors.data() + (first + t) * dimension;
+      distinct_truncated[first + t] = tokens.truncated ? 1 : 0;
+      float* row = distinct_vectors.data() + (first + t) * dimension;
       size_t rows = tokens.tokens.size();
       std::vector<double> mean(dimension, 0.0);
       for (size_t r = 0; r < rows; ++r) {
@@ -37,7 +58,13 @@ std::vector<float> dense_embed(Backend& embedder, std::span<const std::string> t
       if (norm == 0) continue;  // left zero: it scores 0 against everything
       for (size_t d = 0; d < dimension; ++d) row[d] = float(mean[d] / norm);
     }
-    if (progress) progress(int64_t(first + count), int64_t(texts.size()));
+    if (progress) progress(int64_t(first + count), int64_t(distinct));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) truncated += distinct_truncated[distinct_of[i]];
+  if (distinct == texts.size()) return distinct_vectors;  // no repeats: already in text order
+  std::vector<float> vectors(texts.size() * dimension);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::copy_n(distinct_vectors.data() + distinct_of[i] * dimension, dimension, vectors.data() + i * dimension);
   }
   return vectors;
 }

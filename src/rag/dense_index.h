@@ -25,9 +25,11 @@ struct DenseGraphSettings {
 
 // Embeds texts (size n) into n * dimension floats, row-major, each row of length 1 (or all zero
 // for a text the model gave a zero mean). truncated counts texts longer than the model reads.
-// embedder: an embedding backend (open_embedding_backend). Throws Error when a text's embedding
-// failed.
-std::vector<float> dense_embed(Backend& embedder, std::span<const std::string> texts,
+// embedder: an embedding backend (open_embedding_backend); embed: how requests reach it (empty =
+// embed_all). Each distinct text is requested once, in first-seen order, 512 at a time (token
+// vectors of a whole corpus would not fit in memory); a repeated text's row is a copy. progress
+// gets (distinct texts done, distinct texts). Throws Error when a text's embedding failed.
+std::vector<float> dense_embed(Backend& embedder, const EmbeddingFunction& embed, std::span<const std::string> texts,
                                int64_t& truncated, const ProgressCallback& progress = {});
 
 // Builds the graph over vectors (passages * dimension floats; label i = passage i) and saves it

@@ -99,7 +99,7 @@ RagBuildResult rag_index_build(const RagBuildOptions& options, const std::filesy
     texts.reserve(passages.size());
     for (const RagPassage& passage : passages) texts.push_back(dense_text(passage));
     int64_t truncated = 0;
-    std::vector<float> vectors = dense_embed(*embedder, texts, truncated, [&](int64_t done, int64_t all) {
+    std::vector<float> vectors = dense_embed(*embedder, options.embed, texts, truncated, [&](int64_t done, int64_t all) {
       if (progress) progress("embedding", done, all);
     });
     const ModelInfo& info = embedder->info();

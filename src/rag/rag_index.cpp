@@ -135,7 +135,7 @@ std::vector<std::vector<RagHit>> RagIndex::search(std::span<const std::string> q
   int32_t dimension = 0;
   if (mode != RagMode::bm25) {
     int64_t truncated = 0;  // a query longer than the model reads is cut; its start decides
-    query_vectors = dense_embed(*state_->embedder, queries, truncated);
+    query_vectors = dense_embed(*state_->embedder, state_->options.embed, queries, truncated);
     dimension = dense_dimension(*state_->embedder);
   }
   for (size_t q = 0; q < queries.size(); ++q) {

@@ -153,18 +153,46 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
     observer.note("BERTScore: " + embedder->info().spec + ", " + embedder->info().details.value("layer_note", ""));
   }
 
+  // Every finished response is committed here as it arrives: a killed run loses only what was
+  // in flight, and the same command again computes only what is missing. Opened before retrieval,
+  // whose query vectors it holds too.
+  std::unique_ptr<ResponseCache> cache;
+  std::filesystem::path cache_path = settings.cache.empty() ? settings.output_dir / "cache.sqlite" : settings.cache;
+  if (!settings.no_cache) cache = std::make_unique<ResponseCache>(cache_path);
+
   // Retrieval before the model loads: a missing index or embedding model fails in seconds.
   std::optional<RunRagConfig> rag_config;
   if (!settings.rag_index.empty()) {
     RagMode mode = rag_mode_from_name(settings.rag_mode);
-    RagIndex index(settings.rag_index, {settings.rag_embed_model, settings.backend.threads, settings.backend.gpu_layers});
+    // Dense and hybrid queries go through the scheduler and the cache like every request, as task
+    // "rag:TASK" (docs/rag.md): identical queries are embedded once, a rerun reads them back.
+    std::string retrieval_task;
+    ScheduleCounts query_counts;
+    RagOpenOptions open_options{settings.rag_embed_model, settings.backend.threads, settings.backend.gpu_layers};
+    open_options.embed = [&](Backend& embedder, std::span<const EmbeddingRequest> requests,
+                             const ProgressCallback& progress) {
+      EmbeddingResults embedded =
+          schedule_embedding(embedder, cache.get(), "rag:" + retrieval_task, requests, progress);
+      query_counts.computed += embedded.counts.computed;
+      query_counts.from_cache += embedded.counts.from_cache;
+      return std::move(embedded.responses);
+    };
+    RagIndex index(settings.rag_index, open_options);
     index.prepare(mode);
     for (size_t t = 0; t < specs.size(); ++t) {
       std::unique_ptr<RunProgress> bar = observer.progress(specs[t].name + " retrieval", "items");
-      rag_retrieve_for_task(index, mode, settings.rag_k, task_retrieval_queries(specs[t], datas[t]), datas[t],
-                            [&bar](int64_t done, int64_t total) {
-                              if (bar) bar->update({done, total});
-                            });
+      retrieval_task = specs[t].name;
+      query_counts = {};
+      std::vector<std::string> queries = task_retrieval_queries(specs[t], datas[t]);
+      rag_retrieve_for_task(index, mode, settings.rag_k, queries, datas[t], [&bar](int64_t done, int64_t total) {
+        if (bar) bar->update({done, total});
+      });
+      if (mode != RagMode::bm25) {
+        int64_t repeated = int64_t(queries.size()) - query_counts.computed - query_counts.from_cache;
+        observer.note(specs[t].name + " retrieval: " + std::to_string(queries.size()) + " queries, " +
+                      std::to_string(query_counts.computed) + " embedded, " + std::to_string(query_counts.from_cache) +
+                      " from the cache, " + std::to_string(repeated) + " repeated");
+      }
     }
     rag_config = RunRagConfig{std::filesystem::absolute(settings.rag_index).lexically_normal().string(),
                               std::string(rag_mode_name(mode)), settings.rag_k,
@@ -172,12 +200,6 @@ RunOutcome run_pipeline(const RunSettings& settings, RunObserver* observer_or_nu
                               "(generation), or the task's prompt.retrieval_query",
                               index.manifest()};
   }
-
-  // Every finished response is committed here as it arrives: a killed run loses only what was
-  // in flight, and the same command again computes only what is missing.
-  std::unique_ptr<ResponseCache> cache;
-  std::filesystem::path cache_path = settings.cache.empty() ? settings.output_dir / "cache.sqlite" : settings.cache;
-  if (!settings.no_cache) cache = std::make_unique<ResponseCache>(cache_path);
 
   observer.note("loading " + settings.model_spec);
   std::unique_ptr<Backend> backend = open_backend(settings.model_spec, settings.backend);

@@ -295,11 +295,16 @@ Suite suite_parse(std::string_view yaml_text, const std::filesystem::path& path,
         reader.fail(entry.second, field, "not filled in: replace FILL_IN with gguf:/path/to/" + name + ".gguf");
       }
       spec = reader.expand(spec, entry.second, field);
-      if (!spec.starts_with("gguf:") || spec.size() == 5) reader.fail(entry.second, field, "expected gguf:PATH");
-      std::filesystem::path file = reader.relative_to_suite(spec.substr(5), entry.second, field);
-      std::error_code error;
-      if (!std::filesystem::exists(file, error)) reader.fail(entry.second, field, "model file not found: " + file.string());
-      suite.bertscore_models.push_back(name + "=gguf:" + file.string());
+      std::optional<ModelSpec> parsed = model_spec_try_parse(spec);
+      const BackendScheme* row = parsed ? backend_scheme_find(parsed->scheme) : nullptr;
+      if (!row || !row->open_embedder) reader.fail(entry.second, field, "expected gguf:PATH");
+      if (row->target_is_file) {
+        std::filesystem::path file = reader.relative_to_suite(parsed->target, entry.second, field);
+        std::error_code error;
+        if (!std::filesystem::exists(file, error)) reader.fail(entry.second, field, "model file not found: " + file.string());
+        parsed->target = file.string();
+      }
+      suite.bertscore_models.push_back(name + "=" + parsed->format());
     }
   }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 
 #include "clinbench/engine.h"
 #include "engine_test_util.h"
@@ -58,6 +59,32 @@ TEST(CacheCommand, StatsListsModelsAndTasks) {
       << result.output;
   EXPECT_NE(result.output.find("meqsum"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("loglikelihood  generation"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("loglikelihood  generation  embedding"), std::string::npos) << result.output;
+}
+
+TEST(CacheCommand, StatsCountsEmbeddingsInTheirOwnColumn) {
+  auto path = filled_cache("engine_cache_command_embedding");
+  const std::string encoder_fingerprint(64, 'c');
+  {
+    ResponseCache cache(path);
+    ModelInfo encoder = testing::fake_model(encoder_fingerprint);
+    EmbeddingResponse response;
+    response.dimension = 2;
+    response.vectors = {0.5f, -0.25f};
+    response.tokens = {101};
+    response.scored_end = 1;
+    for (const char* text : {"chest pain", "flank pain"}) {
+      cache.store(cache_key(encoder, EmbeddingRequest{text}), "rag:medqa", response);
+    }
+  }
+  CommandResult result = run_clinbench("cache stats --cache " + path.string());
+  EXPECT_EQ(result.exit_status, 0) << result.output;
+  EXPECT_NE(result.output.find("12 entries"), std::string::npos) << result.output;
+  // Columns: loglikelihood, generation, embedding.
+  EXPECT_TRUE(std::regex_search(result.output, std::regex(encoder_fingerprint + R"(  rag:medqa +0 +0 +2  )")))
+      << result.output;
+  EXPECT_TRUE(std::regex_search(result.output, std::regex(std::string(64, 'b') + R"(  medqa +7 +0 +0  )")))
+      << result.output;
 }
 
 TEST(CacheCommand, VerifySaysOkOrListsProblems) {

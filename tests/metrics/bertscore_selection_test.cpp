@@ -59,6 +59,9 @@ TEST(BertScoreSelection, ArgumentsNamedAndUnnamed) {
   EXPECT_NE(error({"a=gguf:/x", "a=gguf:/y"}).find("'a' is given twice"), std::string::npos);
   EXPECT_NE(error({"gguf:/x", "gguf:/y"}).find("only one model may be unnamed"), std::string::npos);
   EXPECT_NE(error({"a=gguf:"}).find("the path is empty"), std::string::npos);
+  // Read as model specs: a scheme that serves no embeddings is refused like any other text.
+  EXPECT_NE(error({"a=openai:http://127.0.0.1:8080/v1"}).find("expected gguf:PATH or NAME=gguf:PATH"), std::string::npos);
+  EXPECT_NE(error({"gguf:"}).find("the path is empty"), std::string::npos);
 }
 
 TEST(BertScoreSelection, EachTaskGetsItsNamedModelAtTheStudysLayer) {
