@@ -29,4 +29,7 @@ list(APPEND CLINBENCH_FUZZ_LIBRARY_SOURCES
   ${PROJECT_SOURCE_DIR}/src/backends/openai/openai_replies.cpp
   ${PROJECT_SOURCE_DIR}/src/compare/pairs_file.cpp
   ${PROJECT_SOURCE_DIR}/src/run/suite_file.cpp
-  ${PROJECT_SOURCE_DIR}/src/fetch/data_sources.cpp)
+  ${PROJECT_SOURCE_DIR}/src/fetch/data_sources.cpp
+  ${PROJECT_SOURCE_DIR}/src/backends/llama/study_models.cpp
+  # The backend table's openers, standing in for llama.cpp and libcurl (no target opens a model).
+  ${PROJECT_SOURCE_DIR}/fuzz/backend_openers.cpp)

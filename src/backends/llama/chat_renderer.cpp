@@ -6,6 +6,7 @@
 #include "jinja/value.h"
 
 #include "backends/chat_messages.h"
+#include "clinbench/study_models.h"
 
 namespace clinbench {
 
@@ -72,6 +73,12 @@ std::string ChatTemplateRenderer::render(ChatFormat format, const ChatPrompt& ch
     case ChatFormat::template_with_system: break;
   }
   return apply(chat.messages) + chat.answer_prefix;
+}
+
+// Here rather than in study_models.cpp, which then needs no Jinja engine (the fuzzers link it).
+ChatFormat study_model_twin_prompt_format(const StudyModelTwin& twin) {
+  ChatTemplateRenderer renderer({twin.chat_template ? twin.chat_template : "", "<s>", "</s>"});
+  return renderer.implied_format();
 }
 
 }  // namespace clinbench

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "backends/llama/chat_renderer.h"
 #include "clinbench/core.h"
 
 namespace clinbench {
@@ -94,11 +93,6 @@ bool same_name(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::span<const StudyModelTwin> study_model_twins() { return kTwins; }
-
-ChatFormat study_model_twin_prompt_format(const StudyModelTwin& twin) {
-  ChatTemplateRenderer renderer({twin.chat_template ? twin.chat_template : "", "<s>", "</s>"});
-  return renderer.implied_format();
-}
 
 const StudyModelTwin* study_model_twin_find(std::string_view name) {
   for (const StudyModelTwin& twin : kTwins) {
