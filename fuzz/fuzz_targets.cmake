@@ -28,6 +28,7 @@ file(GLOB CLINBENCH_FUZZ_LIBRARY_SOURCES CONFIGURE_DEPENDS
 list(APPEND CLINBENCH_FUZZ_LIBRARY_SOURCES
   ${PROJECT_SOURCE_DIR}/src/backends/openai/openai_replies.cpp
   ${PROJECT_SOURCE_DIR}/src/compare/pairs_file.cpp
+  ${PROJECT_SOURCE_DIR}/src/compare/margins.cpp
   ${PROJECT_SOURCE_DIR}/src/run/suite_file.cpp
   ${PROJECT_SOURCE_DIR}/src/fetch/data_sources.cpp
   ${PROJECT_SOURCE_DIR}/src/backends/llama/study_models.cpp
