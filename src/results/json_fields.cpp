@@ -152,4 +152,10 @@ std::optional<StatsEstimate> estimate_from_json(const FieldReader& metric) {
   return estimate;
 }
 
+void add_unknown_keys(nlohmann::json& json, const nlohmann::json& extra) {
+  for (const auto& [key, value] : extra.items()) {
+    if (!json.contains(key)) json[key] = value;
+  }
+}
+
 }  // namespace clinbench::results_fields

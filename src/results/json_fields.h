@@ -64,6 +64,10 @@ class FieldReader {
   std::string prefix_;
 };
 
+// Writes back the keys a reader kept in `extra` (FieldReader::unknown) that `json` does not
+// already hold: a file from a newer version keeps what this one does not know.
+void add_unknown_keys(nlohmann::json& json, const nlohmann::json& extra);
+
 // {"value", "ci_low", "ci_high"} with nulls for none, as results.json writes an estimate.
 nlohmann::json estimate_to_json(const std::optional<StatsEstimate>& estimate);
 std::optional<StatsEstimate> estimate_from_json(const FieldReader& metric);

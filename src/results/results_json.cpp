@@ -8,6 +8,7 @@ namespace clinbench {
 
 using results_fields::estimate_from_json;
 using results_fields::estimate_to_json;
+using results_fields::add_unknown_keys;
 using results_fields::FieldReader;
 
 namespace {
@@ -54,9 +55,7 @@ nlohmann::json task_result_to_json(const TaskResult& task) {
                              {"metrics", clean_metrics},
                              {"statuses", task.clean_subset->statuses}};
   }
-  for (const auto& [key, value] : task.extra.items()) {
-    if (!entry.contains(key)) entry[key] = value;
-  }
+  add_unknown_keys(entry, task.extra);
   return entry;
 }
 
@@ -132,9 +131,7 @@ nlohmann::json results_to_json(const RunResult& run) {
   nlohmann::json task_entries = nlohmann::json::object();
   for (const TaskResult& task : run.tasks) task_entries[task.task] = task_result_to_json(task);
   results["tasks"] = task_entries;
-  for (const auto& [key, value] : run.extra.items()) {
-    if (!results.contains(key)) results[key] = value;
-  }
+  add_unknown_keys(results, run.extra);
   return results;
 }
 

@@ -6,6 +6,7 @@
 
 namespace clinbench {
 
+using results_fields::add_unknown_keys;
 using results_fields::FieldReader;
 
 namespace {
@@ -85,9 +86,7 @@ nlohmann::json run_config_to_json(const RunConfig& config) {
                          {"created_at", config.created_at}};
   if (config.limit_fraction) json["limit_fraction"] = *config.limit_fraction;  // limit is then -1
   if (config.exclude_ids) json["exclude_ids"] = digest_json(config.exclude_ids);
-  for (const auto& [key, value] : config.extra.items()) {
-    if (!json.contains(key)) json[key] = value;
-  }
+  add_unknown_keys(json, config.extra);
   return json;
 }
 

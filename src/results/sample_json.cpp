@@ -6,6 +6,7 @@
 
 namespace clinbench {
 
+using results_fields::add_unknown_keys;
 using results_fields::FieldReader;
 
 namespace {
@@ -60,9 +61,7 @@ nlohmann::json sample_to_json(const Sample& sample) {
   json["status"] = sample.status;
   if (!sample.details.is_null()) json["details"] = sample.details;
   if (sample.excluded) json["excluded"] = true;
-  for (const auto& [key, value] : sample.extra.items()) {
-    if (!json.contains(key)) json[key] = value;
-  }
+  add_unknown_keys(json, sample.extra);
   return json;
 }
 
