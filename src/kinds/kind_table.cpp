@@ -61,6 +61,10 @@ std::string task_retrieval_query(const TaskSpec& spec, const Example& example) {
   return task_kind_definition(spec.kind).retrieval_query(spec, example);
 }
 
+std::string question_retrieval_query(const TaskSpec& spec, const Example& example) {
+  return task_template_render("{question}", example, spec);
+}
+
 std::vector<std::string> task_retrieval_queries(const TaskSpec& spec, const TaskData& data) {
   std::vector<std::string> queries;
   queries.reserve(data.examples.size());

@@ -90,10 +90,6 @@ std::vector<std::string> item_documents(const TaskSpec& /*spec*/, const TaskData
   return texts;
 }
 
-std::string retrieval_query(const TaskSpec& spec, const Example& example) {
-  return task_template_render("{question}", example, spec);
-}
-
 }  // namespace
 
 const TaskKindDefinition& longhealth_kind() {
@@ -107,7 +103,7 @@ const TaskKindDefinition& longhealth_kind() {
       .build_requests = build_requests,
       .score_generated = score_generated_choice,
       .item_documents = item_documents,
-      .retrieval_query = retrieval_query,
+      .retrieval_query = question_retrieval_query,
   };
   return definition;
 }

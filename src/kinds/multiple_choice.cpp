@@ -51,11 +51,6 @@ std::vector<TaskFileProblem> check_spec(const TaskSpec& spec) {
   return problems;
 }
 
-// The question alone: the options would pull in passages about every wrong answer.
-std::string retrieval_query(const TaskSpec& spec, const Example& example) {
-  return task_template_render("{question}", example, spec);
-}
-
 }  // namespace
 
 const TaskKindDefinition& multiple_choice_kind() {
@@ -67,7 +62,7 @@ const TaskKindDefinition& multiple_choice_kind() {
       .build_requests = build_requests,
       .score_generated = score_generated_choice,
       .item_documents = item_documents,
-      .retrieval_query = retrieval_query,
+      .retrieval_query = question_retrieval_query,
   };
   return definition;
 }
